@@ -1,0 +1,352 @@
+"""People, camps, phases, overseas groups, participants, enrollment and youth join codes."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = [
+    ("zh-hans", "简体中文"),
+    ("en", "English"),
+    ("th", "ไทย"),
+    ("lo", "ລາວ"),
+    ("my", "မြန်မာ"),
+]
+LANGUAGE_CODES = [code for code, _name in LANGUAGE_CHOICES]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known IANA time zone."), params={"value": value})
+
+
+def validate_language_list(value) -> None:
+    if not isinstance(value, list) or not all(code in LANGUAGE_CODES for code in value):
+        raise ValidationError(_("Choose languages among: %(codes)s."), params={"codes": ", ".join(LANGUAGE_CODES)})
+
+
+class ChineseLevel(models.TextChoices):
+    NONE = "none", _("None")
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+CHINESE_LEVEL_ORDER = {level: index for index, level in enumerate(ChineseLevel.values)}
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        ORGANIZER = "organizer", _("Organizer")
+        TEACHER = "teacher", _("Teacher")
+        COORDINATOR = "coordinator", _("Coordinator")
+        YOUTH = "youth", _("Youth")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.COORDINATOR)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=LANGUAGE_CHOICES, default="zh-hans"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    # Self-registered coordinators wait for an organizer; invited adults are confirmed at once.
+    is_confirmed = models.BooleanField(_("confirmed by an organizer"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="user_email_unique_when_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.email or self.username
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role == self.Role.ORGANIZER
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == self.Role.TEACHER
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == self.Role.COORDINATOR
+
+    @property
+    def is_youth(self) -> bool:
+        return self.role == self.Role.YOUTH
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Invitation(models.Model):
+    """An organizer's invitation for a teacher or coordinator to set a password and join."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=16, choices=User.Role.choices)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+    def clean(self):
+        if self.role not in (User.Role.TEACHER, User.Role.COORDINATOR, User.Role.ORGANIZER):
+            raise ValidationError({"role": _("Only adults are invited by e-mail.")})
+
+
+class Camp(models.Model):
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organized_camps"
+    )
+    # Other organizers of the same federation who share the camp.
+    co_organizers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="co_organized_camps")
+    federation = models.CharField(_("federation"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    year = models.PositiveIntegerField(_("year"))
+    home_time_zone = models.CharField(
+        _("home time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    languages = models.JSONField(_("languages offered"), default=list, validators=[validate_language_list])
+    # Completion rule for certificates: share of the group's live sessions attended.
+    completion_threshold = models.PositiveSmallIntegerField(_("attendance needed for completion (%)"), default=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(completion_threshold__lte=100), name="camp_threshold_le_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Phase(models.Model):
+    """期: one session of a camp."""
+
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="phases")
+    number = models.PositiveSmallIntegerField(_("number"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    enrollment_opens = models.DateField(_("enrollment opens"))
+    enrollment_closes = models.DateField(_("enrollment closes"))
+    capacity = models.PositiveIntegerField(_("capacity (youth)"))
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=8)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=18)
+
+    class Meta:
+        ordering = ["camp", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["camp", "number"], name="phase_number_unique"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="phase_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(enrollment_closes__gte=models.F("enrollment_opens")), name="phase_enrollment_ordered"
+            ),
+            models.CheckConstraint(condition=Q(max_age__gte=models.F("min_age")), name="phase_ages_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(camp)s — phase %(number)s") % {"camp": self.camp, "number": self.number}
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The last day is before the first day.")
+        if self.enrollment_opens and self.enrollment_closes and self.enrollment_closes < self.enrollment_opens:
+            errors["enrollment_closes"] = _("Enrollment closes before it opens.")
+        if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
+            errors["max_age"] = _("The maximum age is below the minimum age.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Group(models.Model):
+    """团: one overseas school or association."""
+
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=200)
+    institution = models.CharField(_("institution"), max_length=200)
+    country = models.CharField(_("country (ISO code)"), max_length=2)
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    languages = models.JSONField(_("languages the youth read"), default=list, validators=[validate_language_list])
+    chinese_level = models.CharField(
+        _("Chinese level"), max_length=16, choices=ChineseLevel.choices, default=ChineseLevel.BEGINNER
+    )
+    age_min = models.PositiveSmallIntegerField(_("youngest age"), default=8)
+    age_max = models.PositiveSmallIntegerField(_("oldest age"), default=18)
+    # Local hours the group can attend: [{"weekdays": [0, 1, 2, 3, 4], "start": "16:00", "end": "20:00"}],
+    # weekday 0 is Monday, times in the group's own time zone.
+    available_hours = models.JSONField(_("available local hours"), default=list, blank=True)
+    coordinators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_groups")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["camp", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["camp", "name"], name="group_name_unique_in_camp"),
+            models.CheckConstraint(condition=Q(age_max__gte=models.F("age_min")), name="group_ages_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def clean(self):
+        errors = {}
+        if self.country and (len(self.country) != 2 or not self.country.isalpha()):
+            errors["country"] = _("Use the two-letter ISO country code, e.g. TH, LA, MM.")
+        else:
+            self.country = (self.country or "").upper()
+        if self.age_min is not None and self.age_max is not None and self.age_max < self.age_min:
+            errors["age_max"] = _("The oldest age is below the youngest age.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Participant(models.Model):
+    """A youth in a group. No more personal data than the camp needs."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "f", _("Female")
+        MALE = "m", _("Male")
+        OTHER = "x", _("Other")
+
+    class ConsentMethod(models.TextChoices):
+        PAPER = "paper", _("Signed paper form")
+        MESSAGE = "message", _("Written message from the guardian")
+        IN_PERSON = "in_person", _("In person")
+        BULK_ATTESTATION = "bulk", _("Coordinator's attestation for the group")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="participants")
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100)
+    chinese_name = models.CharField(_("Chinese name"), max_length=50, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=LANGUAGE_CHOICES, default="zh-hans"
+    )
+    chinese_level = models.CharField(
+        _("Chinese level"), max_length=16, choices=ChineseLevel.choices, default=ChineseLevel.BEGINNER
+    )
+    guardian_name = models.CharField(_("guardian name"), max_length=100)
+    guardian_contact = models.CharField(_("guardian contact"), max_length=200)
+    consent_given = models.BooleanField(_("guardian consent given"), default=False)
+    consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consent_method = models.CharField(
+        _("how consent was given"), max_length=16, choices=ConsentMethod.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=1000)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="participant"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "family_name", "given_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_given=False) | Q(consent_at__isnull=False), name="consent_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        """What other youth see: given name and the family initial, never more."""
+        initial = f" {self.family_name[:1]}." if self.family_name else ""
+        return f"{self.given_name}{initial}"
+
+
+class Enrollment(models.Model):
+    """A group applying for a phase."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="enrollments")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="enrollments")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    # Waitlisted enrollment that now fits after a place freed up: one click for the organizer.
+    offered_place_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["phase", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "phase"], name="enrollment_group_phase_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.phase}"
+
+
+class JoinCode(models.Model):
+    """A youth's personal login code (no e-mail needed). One active code per youth."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_codes")
+    code = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="one_active_join_code_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,1 @@
+"""Attendance corrections, completion nominations and certificates."""

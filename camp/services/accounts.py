@@ -1,0 +1,108 @@
+"""Adult accounts: invitations by organizers and confirmation of self-registered coordinators."""
+
+import datetime
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from camp.models import Invitation
+
+User = get_user_model()
+INVITATION_VALID_FOR = datetime.timedelta(days=14)
+
+
+def _require_organizer(user) -> None:
+    if not (user.is_authenticated and user.is_organizer):
+        raise PermissionDenied(_("Only organizers may do this."))
+
+
+@transaction.atomic
+def invitation_create(*, invited_by, email: str, role: str, display_name: str = "") -> Invitation:
+    """Invite a teacher or coordinator by e-mail; the link lets them set a password."""
+    _require_organizer(invited_by)
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Somebody already has an account with this e-mail.")})
+    invitation = Invitation(
+        email=email,
+        role=role,
+        display_name=display_name,
+        token=secrets.token_urlsafe(32),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_VALID_FOR,
+    )
+    invitation.full_clean()
+    invitation.save()
+    transaction.on_commit(lambda: _send_invitation(invitation))
+    return invitation
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    link = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
+    with translation.override(invitation.invited_by.preferred_language):
+        body = render_to_string(
+            "camp/email/invitation.txt", {"invitation": invitation, "link": link, "role": invitation.get_role_display()}
+        )
+        send_mail(_("You are invited to QiaoCamp"), body, None, [invitation.email])
+
+
+def invitation_usable(invitation: Invitation) -> bool:
+    return invitation.accepted_at is None and invitation.expires_at > timezone.now()
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, password: str, display_name: str, time_zone: str, preferred_language: str
+):
+    """Create the invited adult's account, with a verified e-mail address."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation_usable(invitation):
+        raise ValidationError(_("This invitation has expired or was already used."))
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("Somebody already has an account with this e-mail."))
+    user = User(
+        username=invitation.email,
+        email=invitation.email,
+        role=invitation.role,
+        display_name=display_name or invitation.display_name,
+        time_zone=time_zone,
+        preferred_language=preferred_language,
+        is_confirmed=True,
+    )
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    return user
+
+
+@transaction.atomic
+def coordinator_confirm(*, organizer, user) -> None:
+    """An organizer confirms a self-registered coordinator."""
+    _require_organizer(organizer)
+    if not user.is_coordinator:
+        raise ValidationError(_("Only coordinators wait for confirmation."))
+    user.is_confirmed = True
+    user.save(update_fields=["is_confirmed"])
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Your QiaoCamp account is confirmed"),
+            _("An organizer confirmed your coordinator account. You can now register your group: %(url)s")
+            % {"url": settings.SITE_URL + "/"},
+            None,
+            [user.email],
+        )
+    )

@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from camp.forms import InvitationAcceptForm, InvitationForm, ProfileForm
+from camp.models import Invitation
+from camp.services.accounts import coordinator_confirm, invitation_accept, invitation_create, invitation_usable
+
+User = get_user_model()
+
+
+def _organizer_only(request):
+    if not request.user.is_organizer:
+        raise PermissionDenied
+
+
+@login_required
+def people(request):
+    """Organizer: invite adults, confirm self-registered coordinators."""
+    _organizer_only(request)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_create(invited_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            return redirect("people")
+    context = {
+        "form": form,
+        "pending": User.objects.filter(role=User.Role.COORDINATOR, is_confirmed=False).order_by("date_joined"),
+        "invitations": Invitation.objects.select_related("invited_by")[:50],
+        "staff": User.objects.exclude(role=User.Role.YOUTH).order_by("role", "display_name"),
+    }
+    return render(request, "camp/people.html", context)
+
+
+@login_required
+@require_POST
+def coordinator_confirm_view(request, pk):
+    _organizer_only(request)
+    user = get_object_or_404(User, pk=pk, role=User.Role.COORDINATOR)
+    coordinator_confirm(organizer=request.user, user=user)
+    messages.success(request, _("%(name)s is confirmed.") % {"name": user.name})
+    return redirect("people")
+
+
+def invitation_accept_view(request, token):
+    invitation = get_object_or_404(Invitation, token=token)
+    if not invitation_usable(invitation):
+        return render(request, "camp/invitation_invalid.html", status=410)
+    form = InvitationAcceptForm(
+        request.POST or None,
+        initial={"display_name": invitation.display_name, "time_zone": "Asia/Shanghai",
+                 "preferred_language": request.LANGUAGE_CODE},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                invitation=invitation,
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+                time_zone=form.cleaned_data["time_zone"],
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("password1" if "password" in message.lower() else None, message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to QiaoCamp!"))
+            return redirect("home")
+    return render(request, "camp/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect("profile")
+    return render(request, "camp/profile.html", {"form": form})

@@ -1,0 +1,197 @@
+"""Lesson catalog, plan templates and per-group plans (一团一案)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from camp.models import ChineseLevel, Group, Phase
+
+
+class Topic(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    # A group's interests: stored here so that camp does not depend on courses.
+    interested_groups = models.ManyToManyField(Group, blank=True, related_name="interests")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lesson(models.Model):
+    class Format(models.TextChoices):
+        LIVE = "live", _("Live class")
+        VIDEO = "video", _("Recorded video")
+        CLOUD_TOUR = "cloud_tour", _("Cloud tour")
+        WORKSHOP = "workshop", _("Craft workshop")
+        SELF_STUDY = "self_study", _("Self-study")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    goals = models.TextField(_("learning goals"), blank=True)
+    body = models.TextField(_("body"), blank=True)  # sanitized HTML (nh3) — see courses.services
+    materials = models.TextField(_("materials to prepare"), blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices, default=Format.LIVE)
+    age_min = models.PositiveSmallIntegerField(_("youngest age"), default=8)
+    age_max = models.PositiveSmallIntegerField(_("oldest age"), default=18)
+    chinese_level = models.CharField(
+        _("Chinese level needed"), max_length=16, choices=ChineseLevel.choices, default=ChineseLevel.NONE
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="lessons")
+    video_url = models.URLField(_("video URL"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lessons"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(age_max__gte=models.F("age_min")), name="lesson_ages_ordered"),
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="lesson_duration_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonAttachment(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="lessons/%Y/")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TeacherProfile(models.Model):
+    """A teacher's working hours in Beijing time, used by the scheduler."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_profile")
+    work_start = models.TimeField(_("working day starts (Beijing time)"), default=datetime.time(8, 0))
+    work_end = models.TimeField(_("working day ends (Beijing time)"), default=datetime.time(22, 0))
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PlanTemplate(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    days = models.PositiveSmallIntegerField(_("days"), default=7)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_templates")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateItem(models.Model):
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="items")
+    day = models.PositiveSmallIntegerField(_("day"))  # 1-based day of the plan
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["template", "day", "order"]
+
+
+class Plan(models.Model):
+    """一团一案: one plan per group per phase."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="plans")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="plans")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    override_reason = models.TextField(_("reason for overriding conflicts"), blank=True)
+
+    class Meta:
+        ordering = ["phase", "group"]
+        constraints = [models.UniqueConstraint(fields=["group", "phase"], name="one_plan_per_group_phase")]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.phase}"
+
+
+class PlanItem(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="plan_items")
+    starts_at = models.DateTimeField(_("starts at"))  # UTC
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_items"
+    )
+    # iCalendar SEQUENCE: grows each time the item moves.
+    sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["teacher", "starts_at"]), models.Index(fields=["plan", "starts_at"])]
+        constraints = [models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="item_duration_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} @ {self.starts_at:%Y-%m-%d %H:%M}Z"
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+
+class PlanChange(models.Model):
+    """What changed in a published plan, for the record and the coordinator."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+
+class CalendarFeed(models.Model):
+    """A secret, revocable iCalendar URL for a group, a teacher or a youth."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("Group")
+        TEACHER = "teacher", _("Teacher")
+        YOUTH = "youth", _("Youth")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    token = models.CharField(max_length=64, unique=True)
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} feed"
