@@ -7,10 +7,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camp.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.generic.websocket import WebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-
-from channels.generic.websocket import WebsocketConsumer  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
 from live.routing import websocket_urlpatterns  # noqa: E402

@@ -1,32 +1,34 @@
+import importlib
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# Navigation per role: (url name, label). Each app adds its pages here.
-NAVIGATION = {
-    "organizer": [
-        ("home", _("Home")),
-        ("people", _("People")),
-    ],
-    "teacher": [
-        ("home", _("Home")),
-    ],
-    "coordinator": [
-        ("home", _("Home")),
-    ],
-    "youth": [
-        ("home", _("My camp")),
-    ],
+# Navigation per role: (url name, label). Each app adds its own pages through
+# `<app>.selectors.NAVIGATION = {role: [(url name, label), ...]}`, in this order.
+NAVIGATION_PROVIDERS = ["camp.selectors", "courses.selectors", "live.selectors", "camp.reports.selectors"]
+BASE_NAVIGATION = {
+    "organizer": [("home", _("Home")), ("people", _("People"))],
+    "teacher": [("home", _("Home"))],
+    "coordinator": [("home", _("Home"))],
+    "youth": [("home", _("My camp"))],
 }
+
+
+def navigation_for(role: str) -> list:
+    entries = list(BASE_NAVIGATION.get(role, []))
+    for module_name in NAVIGATION_PROVIDERS:
+        entries += getattr(importlib.import_module(module_name), "NAVIGATION", {}).get(role, [])
+    return entries
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     items = []
     if user is not None and user.is_authenticated:
-        for name, label in NAVIGATION.get(user.role, []):
+        for name, label in navigation_for(user.role):
             try:
                 items.append({"url": reverse(name), "label": label, "name": name})
-            except Exception:  # a page that another app has not shipped yet
+            except NoReverseMatch:
                 continue
     return {"nav_items": items, "LANGUAGES": settings.LANGUAGES, "SITE_URL": settings.SITE_URL}

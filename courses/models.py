@@ -105,6 +105,9 @@ class TemplateItem(models.Model):
     class Meta:
         ordering = ["template", "day", "order"]
 
+    def __str__(self) -> str:
+        return f"{self.template} · day {self.day}: {self.lesson}"
+
 
 class Plan(models.Model):
     """一团一案: one plan per group per phase."""
@@ -174,6 +177,9 @@ class PlanChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return self.summary[:80]
 
 
 class CalendarFeed(models.Model):

@@ -67,6 +67,9 @@ class ChatMessage(models.Model):
             models.UniqueConstraint(fields=["session", "author", "client_id"], name="chat_client_id_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.text[:40]}"
+
 
 class AttendanceSpan(models.Model):
     """One connection of one user to one room: from join to leave."""
@@ -80,3 +83,6 @@ class AttendanceSpan(models.Model):
     class Meta:
         ordering = ["session", "joined_at"]
         indexes = [models.Index(fields=["session", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.session}"

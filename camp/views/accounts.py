@@ -8,7 +8,12 @@ from django.views.decorators.http import require_POST
 
 from camp.forms import InvitationAcceptForm, InvitationForm, ProfileForm
 from camp.models import Invitation
-from camp.services.accounts import coordinator_confirm, invitation_accept, invitation_create, invitation_usable
+from camp.services.accounts import (
+    coordinator_confirm,
+    invitation_accept,
+    invitation_create,
+    invitation_usable,
+)
 
 User = get_user_model()
 

@@ -1,0 +1,61 @@
+"""Who may see what, for camps, groups and participants. Views and consumers call the same helpers.
+
+A helper returns the object, raises Http404 when the user may not know it exists, and
+PermissionDenied when they may see it but not do what they asked.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from camp.models import Camp, Group, Participant, User
+
+
+def camps_for_user(user) -> QuerySet[Camp]:
+    """Camps an organizer runs (alone or with others)."""
+    if not (user.is_authenticated and user.is_organizer):
+        return Camp.objects.none()
+    return Camp.objects.filter(Q(organizer=user) | Q(co_organizers=user)).distinct()
+
+
+def visible_groups(user) -> QuerySet[Group]:
+    """Groups a user may know about: an organizer's camps, a coordinator's own groups,
+    every group for teachers (they plan across groups), a youth's own group."""
+    if not user.is_authenticated:
+        return Group.objects.none()
+    if user.is_organizer:
+        return Group.objects.filter(camp__in=camps_for_user(user))
+    if user.is_teacher:
+        return Group.objects.all()
+    if user.is_coordinator:
+        return Group.objects.filter(coordinators=user)
+    if user.is_youth:
+        return Group.objects.filter(participants__user=user)
+    return Group.objects.none()
+
+
+def get_group_for_user(user, pk, *, manage: bool = False) -> Group:
+    """The group, or 404; with manage=True, PermissionDenied unless the user may change it
+    (its coordinators and the camp's organizers)."""
+    try:
+        group = visible_groups(user).select_related("camp").get(pk=pk)
+    except (Group.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if manage and not can_manage_group(user, group):
+        raise PermissionDenied
+    return group
+
+
+def can_manage_group(user, group: Group) -> bool:
+    if user.is_organizer:
+        return camps_for_user(user).filter(pk=group.camp_id).exists()
+    if user.is_coordinator:
+        return user.is_confirmed and group.coordinators.filter(pk=user.pk).exists()
+    return False
+
+
+def participant_for_youth(user) -> Participant | None:
+    """The roster row behind a youth account."""
+    if not (user.is_authenticated and user.role == User.Role.YOUTH):
+        return None
+    return Participant.objects.select_related("group", "group__camp").filter(user=user).first()
