@@ -321,6 +321,10 @@ class Enrollment(models.Model):
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
     # Waitlisted enrollment that now fits after a place freed up: one click for the organizer.
     offered_place_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["phase", "submitted_at", "pk"]
@@ -331,14 +335,36 @@ class Enrollment(models.Model):
     def __str__(self) -> str:
         return f"{self.group} → {self.phase}"
 
+    # Statuses that still hold (or ask for) a place in the phase.
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.WAITLISTED)
+    DECIDABLE_STATUSES = (Status.SUBMITTED, Status.WAITLISTED)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+def join_code_key(value: str) -> str:
+    """What a typed code is compared on: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+
 
 class JoinCode(models.Model):
     """A youth's personal login code (no e-mail needed). One active code per youth."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_codes")
+    # As printed on the login card, e.g. "ABCD-EFGH-JK".
     code = models.CharField(max_length=32, unique=True)
+    # The code without dashes or spaces, upper case: what a youth's typing is looked up by.
+    key = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -350,3 +376,42 @@ class JoinCode(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        self.key = join_code_key(self.code)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class RosterImport(models.Model):
+    """A roster file read and checked, waiting for the coordinator's confirmation.
+
+    The parsed rows live here, server-side, so that confirming writes exactly what was previewed
+    and never trusts anything the browser sends back.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="roster_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    # [{"line": 2, "cells": {"family_name": "...", ...}}, ...] exactly as read from the file.
+    rows = models.JSONField(default=list)
+    # [{"line": 2, "column": "birth_year", "message": "..."}]; line 0 / column "" for the whole file.
+    problems = models.JSONField(default=list)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.file_name}"
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.problems and bool(self.rows)
