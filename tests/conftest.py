@@ -20,6 +20,12 @@ PASSWORD = "test-Password-2026"
 _counter = itertools.count(1)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop in the main thread for the
+    rest of the session, and pytest-asyncio cannot run async tests after it."""
+    items.sort(key=lambda item: "/tests/browser/" in str(item.path).replace("\\", "/"))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_channel_layers():
     """A channel layer (and its Redis connections) must not outlive the test's event loop."""

@@ -88,6 +88,7 @@ def test_check_deploy_is_clean_in_production_mode():
         "ALLOWED_HOSTS": "camp.example.org",
         "CSRF_TRUSTED_ORIGINS": "https://camp.example.org",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests; never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, timeout=120,

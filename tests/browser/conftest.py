@@ -20,8 +20,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-# Playwright's sync API keeps an event loop in this thread; our tests touch the ORM between steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -38,6 +36,10 @@ def browser():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread, and our tests touch the ORM between
+    # steps. Only for the browser tests, which run last (see tests/conftest.py).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
