@@ -171,3 +171,26 @@ def test_only_organizers_confirm_coordinators(client, coordinator, make_user):
     assert client.post(reverse("coordinator_confirm", args=[pending.pk])).status_code == 403
     pending.refresh_from_db()
     assert not pending.is_confirmed
+
+
+@pytest.mark.django_db
+def test_profile_saves_language_and_time_zone(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("profile"), {"display_name": "Khun Mali", "preferred_language": "lo",
+                                                "time_zone": "Asia/Vientiane"})
+    assert response.status_code == 302
+    coordinator.refresh_from_db()
+    assert (coordinator.display_name, coordinator.preferred_language, coordinator.time_zone) == (
+        "Khun Mali", "lo", "Asia/Vientiane")
+
+
+@pytest.mark.django_db
+def test_profile_with_bad_input_changes_nothing(client, coordinator):
+    client.force_login(coordinator)
+    before = (coordinator.display_name, coordinator.preferred_language, coordinator.time_zone)
+    response = client.post(reverse("profile"), {"display_name": "x" * 101, "preferred_language": "fr",
+                                                "time_zone": "Asia/Atlantis"})
+    assert response.status_code == 200
+    assert {"display_name", "preferred_language", "time_zone"} <= set(response.context["form"].errors)
+    coordinator.refresh_from_db()
+    assert (coordinator.display_name, coordinator.preferred_language, coordinator.time_zone) == before
