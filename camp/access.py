@@ -59,3 +59,42 @@ def participant_for_youth(user) -> Participant | None:
     if not (user.is_authenticated and user.role == User.Role.YOUTH):
         return None
     return Participant.objects.select_related("group", "group__camp").filter(user=user).first()
+
+
+def get_participant_for_user(user, group_pk, pk) -> tuple[Group, Participant]:
+    """A roster row and its group, for the people who manage the group; 404 for anybody who
+    cannot see the group, PermissionDenied for those who see it but do not manage it."""
+    group = get_group_for_user(user, group_pk, manage=True)
+    try:
+        participant = group.participants.select_related("user").get(pk=pk)
+    except (Participant.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return group, participant
+
+
+def get_enrollment_for_user(user, pk, *, decide: bool = False):
+    """An enrollment of a visible group; with decide=True only the camp's organizers may act on it."""
+    from camp.models import Enrollment
+
+    try:
+        enrollment = Enrollment.objects.select_related("group", "phase", "phase__camp").get(
+            pk=pk, group__in=visible_groups(user)
+        )
+    except (Enrollment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if decide:
+        if not camps_for_user(user).filter(pk=enrollment.phase.camp_id).exists():
+            raise PermissionDenied
+    elif not can_manage_group(user, enrollment.group):
+        raise PermissionDenied
+    return enrollment
+
+
+def get_roster_import_for_user(user, group_pk, pk):
+    from camp.models import RosterImport
+
+    group = get_group_for_user(user, group_pk, manage=True)
+    try:
+        return group, group.roster_imports.get(pk=pk)
+    except (RosterImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,54 @@
+"""Login cards: one per youth with an account, printed by the coordinator for the whole group."""
+
+import dataclasses
+
+import segno
+from django.conf import settings
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from camp.models import Group, JoinCode, Participant
+from camp.services.join import join_url
+
+
+@dataclasses.dataclass
+class LoginCard:
+    participant: Participant
+    code: str
+    url: str
+    qr_svg: SafeString
+
+
+def qr_svg(url: str) -> SafeString:
+    """An inline SVG QR code (no image files, prints sharp at any size)."""
+    # Our own SVG from segno, never user input: safe to put in the page as it is.
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False))
+
+
+def card_language(group: Group) -> str:
+    """The group's language printed beside Chinese on the cards."""
+    return next((code for code in group.languages if code != "zh-hans"), "en")
+
+
+def card_instructions(language: str) -> list[str]:
+    with translation.override(language):
+        return [
+            _("Open %(url)s on a phone or computer.") % {"url": f"{settings.SITE_URL}/join/"},
+            _("Type your code, or scan the QR code with the camera."),
+            _("Keep this card to yourself: the code is your key to the camp."),
+        ]
+
+
+def login_cards(group: Group) -> list[LoginCard]:
+    """Cards for every youth of the group with an active code, in roster order."""
+    codes = dict(
+        JoinCode.objects.filter(user__participant__group=group, revoked_at__isnull=True).values_list("user_id", "code")
+    )
+    cards = []
+    for participant in group.participants.filter(user__isnull=False, consent_given=True, user__is_active=True):
+        code = codes.get(participant.user_id)
+        if code:
+            url = join_url(code)
+            cards.append(LoginCard(participant=participant, code=code, url=url, qr_svg=qr_svg(url)))
+    return cards

@@ -1,0 +1,197 @@
+"""Youth accounts and join codes: how a child without e-mail logs in.
+
+A code is 10 characters from a 31-letter alphabet without look-alikes (no 0/O, 1/I/L), printed
+as ABCD-EFGH-JK: 31**10 ≈ 8·10**14 codes. Under the per-IP limit (20 failed tries a minute) an
+attacker needs on the order of 10**11 years to find one of a few thousand live codes, so the
+codes can stay short enough for an eight-year-old to type.
+"""
+
+import dataclasses
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from camp.access import can_manage_group
+from camp.models import Enrollment, Group, JoinCode, Participant, User, join_code_key
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+
+def join_code_generate() -> str:
+    """A fresh random code in its printed form, e.g. "K7QM-XR4T-9C"."""
+    raw = "".join(secrets.choice(ALPHABET) for _index in range(CODE_LENGTH))
+    return "-".join(raw[start:start + 4] for start in range(0, len(raw), 4))
+
+
+def join_url(code: str) -> str:
+    """Where the QR code on a login card points."""
+    return f"{settings.SITE_URL}/join/{code}/"
+
+
+def _unique_codes(count: int) -> list[str]:
+    codes: list[str] = []
+    keys: set[str] = set()
+    while len(codes) < count:
+        batch = [join_code_generate() for _index in range(count - len(codes))]
+        taken = set(JoinCode.objects.filter(key__in=[join_code_key(c) for c in batch]).values_list("key", flat=True))
+        for code in batch:
+            key = join_code_key(code)
+            if key not in taken and key not in keys:
+                keys.add(key)
+                codes.append(code)
+    return codes
+
+
+def group_is_approved(group: Group) -> bool:
+    return Enrollment.objects.filter(group=group, status=Enrollment.Status.APPROVED).exists()
+
+
+@transaction.atomic
+def youth_accounts_issue(*, group: Group, issued_by: User | None = None,
+                         codes: dict[int, str] | None = None) -> list[Participant]:
+    """Give every consented participant of an approved group without an account a youth account
+    and a join code. Idempotent. `codes` fixes the code for some participants (the demo's)."""
+    if not group_is_approved(group):
+        raise ValidationError(_("Youth accounts are made only for groups approved for a phase."))
+    codes = codes or {}
+    participants = list(
+        Participant.objects.select_for_update().filter(group=group, consent_given=True, user__isnull=True).order_by("pk")
+    )
+    if not participants:
+        return []
+    # Youth never use a password: an unusable one costs no hashing, so 239 accounts take no time.
+    users = [
+        User(
+            username=f"youth-p{participant.pk}",
+            role=User.Role.YOUTH,
+            display_name=participant.display_name,
+            preferred_language=participant.preferred_language,
+            time_zone=group.time_zone,
+            password=make_password(None),
+            is_confirmed=True,
+        )
+        for participant in participants
+    ]
+    User.objects.bulk_create(users)
+    if any(user.pk is None for user in users):  # backends without RETURNING
+        by_name = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk"))
+        for user in users:
+            user.pk = by_name[user.username]
+    for participant, user in zip(participants, users, strict=True):
+        participant.user = user
+    Participant.objects.bulk_update(participants, ["user"])
+    random_codes = iter(_unique_codes(sum(1 for p in participants if p.pk not in codes)))
+    join_codes = []
+    for participant in participants:
+        code = codes.get(participant.pk) or next(random_codes)
+        join_codes.append(JoinCode(user=participant.user, code=code, key=join_code_key(code), created_by=issued_by))
+    JoinCode.objects.bulk_create(join_codes)
+    return participants
+
+
+def _managed_participant(by: User, participant: Participant) -> Participant:
+    if not can_manage_group(by, participant.group):
+        raise PermissionDenied
+    participant = Participant.objects.select_for_update().select_related("user", "group").get(pk=participant.pk)
+    if participant.user is None:
+        raise ValidationError(_("This youth has no account yet: accounts are made when the group is approved "
+                                "and the guardian's consent is on file."))
+    return participant
+
+
+def _log_out_everywhere(user: User) -> None:
+    # A new unusable password changes the session hash, which ends every session of this youth:
+    # a lost card must stop working on the phone that found it too.
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def join_code_revoke(*, by: User, participant: Participant) -> int:
+    """Revoke the youth's code (a lost card); returns how many codes were revoked."""
+    participant = _managed_participant(by, participant)
+    revoked = JoinCode.objects.filter(user=participant.user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=by
+    )
+    _log_out_everywhere(participant.user)
+    return revoked
+
+
+@transaction.atomic
+def join_code_reissue(*, by: User, participant: Participant) -> JoinCode:
+    """Revoke the youth's code and give them a new one."""
+    participant = _managed_participant(by, participant)
+    JoinCode.objects.filter(user=participant.user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=by
+    )
+    _log_out_everywhere(participant.user)
+    code = _unique_codes(1)[0]
+    join_code = JoinCode(user=participant.user, code=code, created_by=by)
+    join_code.full_clean(exclude=["key"])
+    join_code.save()
+    return join_code
+
+
+@dataclasses.dataclass
+class JoinRefused(Exception):
+    """Why a code did not log anybody in. `participant` is set when the code was right."""
+
+    reason: str  # "rate_limited", "invalid", "no_consent", "not_enrolled"
+    participant: Participant | None = None
+
+
+def _counter(key: str) -> int:
+    return cache.get(key, 0)
+
+
+def _bump(key: str, window: int) -> None:
+    # add() then incr() is atomic on Redis and on the local-memory cache alike.
+    cache.add(key, 0, window)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, window)
+
+
+def join_login_check(*, code: str, ip: str) -> User:
+    """The youth behind a typed code, or JoinRefused.
+
+    Limits: failed attempts per IP (a classroom behind one school router succeeds without
+    counting), and every attempt per code (a stolen code cannot be hammered either).
+    """
+    ip_limit, ip_window = settings.JOIN_RATE_LIMIT_PER_IP
+    code_limit, code_window = settings.JOIN_RATE_LIMIT_PER_CODE
+    key = join_code_key(code)
+    ip_key, code_key = f"join:ip:{ip}", f"join:code:{key}"
+    if _counter(ip_key) >= ip_limit or (key and _counter(code_key) >= code_limit):
+        raise JoinRefused("rate_limited")
+    if key:
+        _bump(code_key, code_window)
+    join_code = (
+        JoinCode.objects.select_related("user").filter(key=key, revoked_at__isnull=True).first()
+        if 6 <= len(key) <= 32 else None
+    )
+    user = join_code.user if join_code else None
+    if user is None or not user.is_active or not user.is_youth:
+        _bump(ip_key, ip_window)
+        raise JoinRefused("invalid")
+    participant = Participant.objects.select_related("group").filter(user=user).first()
+    if participant is None:
+        _bump(ip_key, ip_window)
+        raise JoinRefused("invalid")
+    if not participant.consent_given:
+        raise JoinRefused("no_consent", participant)
+    if not group_is_approved(participant.group):
+        raise JoinRefused("not_enrolled", participant)
+    return user
+
+
+def active_join_code(user: User) -> JoinCode | None:
+    return JoinCode.objects.filter(user=user, revoked_at__isnull=True).first()

@@ -1,0 +1,547 @@
+"""The roster: participants one by one, guardian consent, and roster files (CSV or XLSX).
+
+A roster file is read and checked into a RosterImport (the preview); nothing reaches the roster
+until the coordinator confirms a file without problems, and then every row is written in one
+transaction, after checking again against the roster as it is at that moment.
+"""
+
+import csv
+import io
+import re
+import zipfile
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from camp.access import can_manage_group
+from camp.models import LANGUAGE_CODES, ChineseLevel, Group, JoinCode, Participant, Phase, RosterImport, User
+from camp.services.enrollment import (
+    approved_enrollments,
+    capacity_check,
+    group_roster_phase,
+    lock_phase,
+    places_freed,
+)
+
+# The file's columns: (key, required, Chinese label printed in the template's header).
+COLUMNS = [
+    ("family_name", True, "姓"),
+    ("given_name", True, "名"),
+    ("chinese_name", False, "中文名"),
+    ("birth_year", True, "出生年份"),
+    ("gender", False, "性别"),
+    ("preferred_language", False, "语言"),
+    ("chinese_level", False, "中文水平"),
+    ("guardian_name", True, "监护人"),
+    ("guardian_contact", True, "监护人联系方式"),
+    ("notes", False, "备注"),
+]
+COLUMN_KEYS = [key for key, _required, _label in COLUMNS]
+REQUIRED = {key for key, required, _label in COLUMNS if required}
+HEADER_ALIASES = {label: key for key, _required, label in COLUMNS} | {
+    "姓氏": "family_name", "名字": "given_name", "surname": "family_name", "last_name": "family_name",
+    "first_name": "given_name", "birth": "birth_year", "year_of_birth": "birth_year", "出生年": "birth_year",
+    "language": "preferred_language", "level": "chinese_level", "guardian": "guardian_name",
+    "guardian_phone": "guardian_contact", "contact": "guardian_contact",
+}
+GENDERS = {"f": "f", "female": "f", "女": "f", "m": "m", "male": "m", "男": "m", "x": "x", "other": "x", "其他": "x"}
+LANGUAGES = {code: code for code in LANGUAGE_CODES} | {
+    "zh": "zh-hans", "zh_hans": "zh-hans", "zh-cn": "zh-hans", "中文": "zh-hans", "汉语": "zh-hans",
+}
+LEVELS = {value: value for value in ChineseLevel.values} | {
+    "无": "none", "零基础": "none", "初级": "beginner", "中级": "intermediate", "高级": "advanced",
+}
+MAX_ROWS = 10_000
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# A cell a spreadsheet would run as a formula when the roster is exported and opened again.
+# "+" and "-" are allowed for phone numbers ("+856 20 5555 1234"), nothing else after them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PHONE_LIKE = re.compile(r"^[+\-]?[\d\s().\-]+$")
+PARTICIPANT_FIELDS = frozenset(COLUMN_KEYS)
+
+
+def _max_length(key: str) -> int | None:
+    return Participant._meta.get_field(key).max_length
+
+
+def _require_manager(by: User, group: Group) -> None:
+    if not can_manage_group(by, group):
+        raise PermissionDenied
+
+
+def _identity(family_name: str, given_name: str, birth_year) -> tuple:
+    """Two rows are the same youth when names (ignoring case and spacing) and birth year match."""
+    def norm(text):
+        return " ".join(str(text or "").split()).casefold()
+    return norm(family_name), norm(given_name), str(birth_year)
+
+
+def _age_problem(phase: Phase | None, birth_year: int) -> str | None:
+    if phase is None:
+        return None
+    age = phase.starts_on.year - birth_year
+    if not phase.min_age <= age <= phase.max_age:
+        return _("Age %(age)s in %(year)s is outside the ages of phase %(number)s (%(min)s–%(max)s).") % {
+            "age": age, "year": phase.starts_on.year, "number": phase.number, "min": phase.min_age,
+            "max": phase.max_age,
+        }
+    return None
+
+
+def _duplicate_problem(group: Group, values: dict, exclude_pk=None) -> str | None:
+    key = _identity(values.get("family_name"), values.get("given_name"), values.get("birth_year"))
+    others = group.participants.filter(birth_year=values.get("birth_year"))
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    for other in others.only("family_name", "given_name", "birth_year"):
+        if _identity(other.family_name, other.given_name, other.birth_year) == key:
+            return _("%(name)s (born %(year)s) is already on the roster.") % {
+                "name": other.full_name, "year": other.birth_year}
+    return None
+
+
+def _growth_check(group: Group, extra: int) -> None:
+    """A group already approved can only grow into free places of its phase."""
+    for enrollment in approved_enrollments(group):
+        capacity_check(phase=lock_phase(enrollment.phase), extra=extra)
+
+
+# --- One participant -----------------------------------------------------------------------------
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - PARTICIPANT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown participant fields: {sorted(unknown)}")
+
+
+@transaction.atomic
+def participant_create(*, by: User, group: Group, **fields) -> Participant:
+    """Add one youth to the roster."""
+    _require_manager(by, group)
+    _check_fields(fields)
+    participant = Participant(group=group, **fields)
+    participant.full_clean()
+    errors = {}
+    if problem := _duplicate_problem(group, fields):
+        errors["given_name"] = problem
+    if problem := _age_problem(group_roster_phase(group), participant.birth_year):
+        errors["birth_year"] = problem
+    if errors:
+        raise ValidationError(errors)
+    _growth_check(group, 1)
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, by: User, participant: Participant, **fields) -> Participant:
+    """Correct one youth's details."""
+    participant = Participant.objects.select_for_update().select_related("group", "user").get(pk=participant.pk)
+    _require_manager(by, participant.group)
+    _check_fields(fields)
+    for name, value in fields.items():
+        setattr(participant, name, value)
+    participant.full_clean()
+    errors = {}
+    values = {"family_name": participant.family_name, "given_name": participant.given_name,
+              "birth_year": participant.birth_year}
+    if problem := _duplicate_problem(participant.group, values, exclude_pk=participant.pk):
+        errors["given_name"] = problem
+    if problem := _age_problem(group_roster_phase(participant.group), participant.birth_year):
+        errors["birth_year"] = problem
+    if errors:
+        raise ValidationError(errors)
+    participant.save()
+    if participant.user is not None:
+        # The account shows what the roster says: name other youth see, language of the pages.
+        participant.user.display_name = participant.display_name
+        participant.user.preferred_language = participant.preferred_language
+        participant.user.save(update_fields=["display_name", "preferred_language"])
+    return participant
+
+
+@transaction.atomic
+def participant_delete(*, by: User, participant: Participant) -> None:
+    """Remove a youth from the roster; their account stops working, freed places go to the waitlist."""
+    participant = Participant.objects.select_for_update().select_related("group", "user").get(pk=participant.pk)
+    group = participant.group
+    _require_manager(by, group)
+    user = participant.user
+    participant.delete()
+    if user is not None:
+        # Deactivated rather than deleted: attendance and chat history elsewhere may point at it.
+        JoinCode.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+    places_freed(group=group)
+
+
+# --- Guardian consent ----------------------------------------------------------------------------
+
+def _issue_accounts_if_approved(group: Group, by: User) -> None:
+    from camp.services.join import group_is_approved, youth_accounts_issue
+
+    if group_is_approved(group):
+        youth_accounts_issue(group=group, issued_by=by)
+
+
+@transaction.atomic
+def consent_record(*, by: User, participant: Participant, given: bool, method: str = "") -> Participant:
+    """Record (or withdraw) one guardian's consent, with who recorded it, when and how."""
+    participant = Participant.objects.select_for_update().select_related("group", "user").get(pk=participant.pk)
+    _require_manager(by, participant.group)
+    if given and method not in Participant.ConsentMethod.values:
+        raise ValidationError({"method": _("Say how the guardian gave consent.")})
+    participant.consent_given = bool(given)
+    participant.consent_at = timezone.now() if given else None
+    participant.consent_method = method if given else ""
+    participant.consent_recorded_by = by
+    participant.full_clean()
+    participant.save(update_fields=["consent_given", "consent_at", "consent_method", "consent_recorded_by"])
+    if not given and participant.user is not None:
+        # Without consent the youth may not be here: end their sessions now (see join.py).
+        participant.user.set_unusable_password()
+        participant.user.save(update_fields=["password"])
+    if given:
+        _issue_accounts_if_approved(participant.group, by)
+    return participant
+
+
+@transaction.atomic
+def consent_record_bulk(*, by: User, group: Group, participant_ids, attestation: bool) -> int:
+    """The coordinator attests that they hold consent for the chosen youth; returns how many changed."""
+    _require_manager(by, group)
+    if attestation is not True:
+        raise ValidationError({"attestation": _("Confirm that you hold the guardians' consent.")})
+    try:
+        ids = {int(pk) for pk in participant_ids}
+    except (TypeError, ValueError):
+        raise ValidationError({"participants": _("Choose youth from this roster.")}) from None
+    if not ids:
+        raise ValidationError({"participants": _("Choose at least one youth.")})
+    chosen = list(Participant.objects.select_for_update().filter(group=group, pk__in=ids))
+    if len(chosen) != len(ids):
+        raise ValidationError({"participants": _("Choose youth from this roster.")})
+    now = timezone.now()
+    changed = [p for p in chosen if not p.consent_given]
+    for participant in changed:
+        participant.consent_given = True
+        participant.consent_at = now
+        participant.consent_method = Participant.ConsentMethod.BULK_ATTESTATION
+        participant.consent_recorded_by = by
+    Participant.objects.bulk_update(
+        changed, ["consent_given", "consent_at", "consent_method", "consent_recorded_by"], batch_size=500
+    )
+    if changed:
+        _issue_accounts_if_approved(group, by)
+    return len(changed)
+
+
+# --- Roster files --------------------------------------------------------------------------------
+
+class FileProblem(Exception):
+    pass
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes for "CSV".
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FileProblem(_("The file is not text in UTF-8 or GBK. Save it as CSV (UTF-8) or XLSX.")) from None
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [[_cell_text(cell) for cell in row] for row in reader]
+    except csv.Error as error:
+        raise FileProblem(_("The CSV file is damaged: %(error)s") % {"error": error}) from None
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        # data_only=False: a formula must reach the checks as "=…", not as its cached result.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise FileProblem(_("This spreadsheet cannot be read. Save it again as XLSX or CSV.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(cell) for cell in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def roster_file_read(*, file_name: str, data: bytes) -> list[list[str]]:
+    """The file's rows as text cells; FileProblem when it cannot be read at all."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem(_("The file is larger than 5 MB."))
+    if not data.strip():
+        raise FileProblem(_("The file is empty."))
+    lower = file_name.lower()
+    if lower.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(_("Old Excel files (.xls) cannot be read: save the file as XLSX or CSV."))
+    if data.startswith(b"PK\x03\x04") or lower.endswith(".xlsx"):
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+def _header_key(cell: str) -> str:
+    text = re.split(r"[(（]", cell, maxsplit=1)[0].strip().lower()
+    text = re.sub(r"[\s\-]+", "_", text)
+    return HEADER_ALIASES.get(text, text)
+
+
+def _check_cell(key: str, raw: str, group: Group, phase: Phase | None):
+    """(clean value, problem or None) for one cell."""
+    if raw.startswith(FORMULA_START) and not (key == "guardian_contact" and PHONE_LIKE.match(raw)):
+        return None, _("“%(value)s” looks like a spreadsheet formula; remove the leading %(char)s.") % {
+            "value": raw[:40], "char": raw[:1]}
+    if not raw:
+        if key in REQUIRED:
+            return None, _("This field is required.")
+        defaults = {"preferred_language": group.languages[0] if group.languages else "zh-hans",
+                    "chinese_level": group.chinese_level}
+        return defaults.get(key, ""), None
+    if key == "birth_year":
+        this_year = timezone.localdate().year
+        if not re.fullmatch(r"\d{4}", raw) or not this_year - 100 <= int(raw) <= this_year:
+            return None, _("“%(value)s” is not a birth year like 2012.") % {"value": raw[:40]}
+        year = int(raw)
+        return year, _age_problem(phase, year)
+    if key == "gender":
+        value = GENDERS.get(raw.casefold())
+        return value, None if value else _("Unknown gender “%(value)s”: use f, m or x, or leave it empty.") % {
+            "value": raw[:40]}
+    if key == "preferred_language":
+        value = LANGUAGES.get(raw.casefold())
+        return value, None if value else _("Unknown language code “%(value)s”: use one of %(codes)s.") % {
+            "value": raw[:40], "codes": ", ".join(LANGUAGE_CODES)}
+    if key == "chinese_level":
+        value = LEVELS.get(raw.casefold())
+        return value, None if value else _("Unknown Chinese level “%(value)s”: use one of %(levels)s.") % {
+            "value": raw[:40], "levels": ", ".join(ChineseLevel.values)}
+    limit = _max_length(key)
+    if limit and len(raw) > limit:
+        return None, _("Too long: %(length)s characters, at most %(limit)s.") % {"length": len(raw), "limit": limit}
+    return raw, None
+
+
+def roster_rows_check(*, group: Group, rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Check stored rows against the roster as it is now: (participant values, problems)."""
+    phase = group_roster_phase(group)
+    existing = {
+        _identity(family, given, year): (family, given)
+        for family, given, year in group.participants.values_list("family_name", "given_name", "birth_year")
+    }
+    seen: dict[tuple, int] = {}
+    cleaned, problems = [], []
+    for row in rows:
+        line, cells = row["line"], row["cells"]
+        values, row_ok = {}, True
+        for key in COLUMN_KEYS:
+            value, problem = _check_cell(key, cells.get(key, ""), group, phase)
+            if problem:
+                problems.append({"line": line, "column": key, "message": str(problem)})
+                row_ok = False
+            values[key] = value
+        if values["family_name"] and values["given_name"] and isinstance(values["birth_year"], int):
+            identity = _identity(values["family_name"], values["given_name"], values["birth_year"])
+            if identity in existing:
+                problems.append({"line": line, "column": "given_name", "message": str(
+                    _("%(name)s (born %(year)s) is already on the roster.")
+                    % {"name": f"{values['given_name']} {values['family_name']}", "year": values["birth_year"]})})
+                row_ok = False
+            elif identity in seen:
+                problems.append({"line": line, "column": "given_name", "message": str(
+                    _("The same youth as on row %(line)s.") % {"line": seen[identity]})})
+                row_ok = False
+            else:
+                seen[identity] = line
+        if row_ok:
+            cleaned.append(values)
+    return cleaned, problems
+
+
+def _capacity_problem(group: Group, count: int) -> str | None:
+    try:
+        for enrollment in approved_enrollments(group):
+            capacity_check(phase=enrollment.phase, extra=count)
+    except ValidationError as error:
+        return error.messages[0]
+    return None
+
+
+def roster_file_parse(*, group: Group, file_name: str, data: bytes) -> tuple[list[dict], list[dict]]:
+    """(rows as stored for the preview, problems) for an uploaded file."""
+    try:
+        table = roster_file_read(file_name=file_name, data=data)
+    except FileProblem as error:
+        return [], [{"line": 0, "column": "", "message": str(error)}]
+    table = [row for row in table if any(cell for cell in row)]
+    if not table:
+        return [], [{"line": 0, "column": "", "message": str(_("The file is empty."))}]
+    header_cells = table[0]
+    header = [_header_key(cell) for cell in header_cells]
+    problems = []
+    unknown = [cell for cell, key in zip(header_cells, header, strict=True) if cell and key not in COLUMN_KEYS]
+    if unknown:
+        problems.append({"line": 1, "column": "", "message": str(
+            _("Unknown columns: %(columns)s. Use the template's columns.") % {"columns": ", ".join(unknown)})})
+    missing = [key for key in COLUMN_KEYS if key in REQUIRED and key not in header]
+    if missing:
+        problems.append({"line": 1, "column": "", "message": str(
+            _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})})
+    repeated = sorted({key for key in header if key and header.count(key) > 1})
+    if repeated:
+        problems.append({"line": 1, "column": "", "message": str(
+            _("Columns given twice: %(columns)s.") % {"columns": ", ".join(repeated)})})
+    if len(table) - 1 > MAX_ROWS:
+        problems.append({"line": 0, "column": "", "message": str(
+            _("The file has more than %(max)s rows.") % {"max": MAX_ROWS})})
+    if problems:
+        return [], problems
+    if len(table) == 1:
+        return [], [{"line": 0, "column": "", "message": str(_("The file has a header but no youth."))}]
+    rows = []
+    for index, cells in enumerate(table[1:], start=2):
+        if len(cells) > len(header) and any(cells[len(header):]):
+            problems.append({"line": index, "column": "", "message": str(
+                _("This row has more cells than the header has columns."))})
+        rows.append({"line": index, "cells": {key: (cells[i] if i < len(cells) else "")
+                                              for i, key in enumerate(header) if key}})
+    return rows, problems
+
+
+@transaction.atomic
+def roster_import_preview(*, by: User, group: Group, file_name: str, data: bytes) -> RosterImport:
+    """Read and check a roster file; keep it server-side for the coordinator's confirmation.
+    Writes nothing to the roster."""
+    _require_manager(by, group)
+    rows, problems = roster_file_parse(group=group, file_name=file_name, data=data)
+    if rows and not problems:
+        cleaned, problems = roster_rows_check(group=group, rows=rows)
+        if not problems and (problem := _capacity_problem(group, len(cleaned))):
+            problems = [{"line": 0, "column": "", "message": problem}]
+    elif rows:
+        _cleaned, row_problems = roster_rows_check(group=group, rows=rows)
+        problems = sorted(problems + row_problems, key=lambda p: (p["line"], COLUMN_KEYS.index(p["column"])
+                                                                   if p["column"] in COLUMN_KEYS else -1))
+    # Only the latest unconfirmed file of a group is kept.
+    RosterImport.objects.filter(group=group, confirmed_at__isnull=True).delete()
+    roster_import = RosterImport(group=group, created_by=by, file_name=file_name[:255], rows=rows, problems=problems)
+    roster_import.full_clean()
+    roster_import.save()
+    return roster_import
+
+
+def roster_import_confirm(*, by: User, roster_import: RosterImport) -> int:
+    """Write every row of a checked file in one transaction; returns how many youth were added.
+
+    Checks again first (the roster may have changed since the preview); new problems are kept on
+    the import for the preview to show, and nothing is written.
+    """
+    _require_manager(by, roster_import.group)
+    with transaction.atomic():
+        roster_import = RosterImport.objects.select_for_update().select_related("group").get(pk=roster_import.pk)
+        group = roster_import.group
+        if roster_import.confirmed_at is not None:
+            raise ValidationError(_("This file was already imported."))
+        if roster_import.problems or not roster_import.rows:
+            raise ValidationError(_("Fix the problems in the file and upload it again."))
+        cleaned, problems = roster_rows_check(group=group, rows=roster_import.rows)
+        if not problems:
+            try:
+                _growth_check(group, len(cleaned))
+            except ValidationError as error:
+                problems = [{"line": 0, "column": "", "message": error.messages[0]}]
+        if problems:
+            roster_import.problems = problems
+            roster_import.save(update_fields=["problems"])
+        else:
+            participants = [Participant(group=group, **values) for values in cleaned]
+            for participant in participants:
+                # Field checks only: uniqueness and the consent constraint would cost a query per
+                # row (5,000 rows), and the rows carry no user and no consent.
+                participant.full_clean(exclude=["group", "user", "consent_recorded_by"],
+                                       validate_unique=False, validate_constraints=False)
+            Participant.objects.bulk_create(participants, batch_size=1000)
+            roster_import.confirmed_at = timezone.now()
+            roster_import.imported_count = len(participants)
+            roster_import.save(update_fields=["confirmed_at", "imported_count"])
+    if problems:
+        raise ValidationError(_("The roster changed since the preview; see the problems below."))
+    return len(cleaned)
+
+
+def roster_template(file_format: str) -> bytes:
+    """The file coordinators fill in: CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX."""
+    header = [f"{key} ({label})" for key, _required, label in COLUMNS]
+    example = ["แซ่ตั้ง", "สมชาย", "陈明", "2013", "m", "th", "beginner", "แซ่ตั้ง (父亲)", "+66 81 234 5678", ""]
+    if file_format == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "roster"
+        sheet.append(header)
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = 22
+        help_sheet = workbook.create_sheet("help")
+        help_sheet.append(["column", "required", "values"])
+        for row in TEMPLATE_HELP:
+            help_sheet.append([row[0], "yes" if row[0] in REQUIRED else "", str(row[1])])
+        help_sheet.append([])
+        help_sheet.append(["example"] + example)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(header)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+TEMPLATE_HELP = [
+    ("family_name", gettext_lazy("Family name, as the youth writes it")),
+    ("given_name", gettext_lazy("Given name")),
+    ("chinese_name", gettext_lazy("Chinese name, if the family uses one")),
+    ("birth_year", gettext_lazy("Year of birth, four digits, e.g. 2013")),
+    ("gender", gettext_lazy("f, m, x or empty")),
+    ("preferred_language", gettext_lazy("zh-hans, en, th, lo or my (empty: the group's first language)")),
+    ("chinese_level", gettext_lazy("none, beginner, intermediate or advanced (empty: the group's level)")),
+    ("guardian_name", gettext_lazy("Parent or guardian")),
+    ("guardian_contact", gettext_lazy("Guardian's phone, WeChat, LINE or WhatsApp")),
+    ("notes", gettext_lazy("Anything the teachers should know (at most 1000 characters)")),
+]
