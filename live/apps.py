@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _starter_blocklist(sender, instance, created, raw=False, **kwargs):
+    # Every camp starts with the zh/en/th starter lists; organizers edit them in the admin.
+    if created and not raw:
+        from live.services.blocklist import blocklist_seed_starter
+
+        blocklist_seed_starter(camp=instance)
 
 
 class LiveConfig(AppConfig):
     name = "live"
     verbose_name = _("Live classroom")
+
+    def ready(self):
+        from camp.models import Camp
+
+        post_save.connect(_starter_blocklist, sender=Camp, dispatch_uid="live_starter_blocklist")

@@ -79,10 +79,180 @@ class AttendanceSpan(models.Model):
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
     channel_name = models.CharField(max_length=200, blank=True)
+    # Refreshed by the client's pings: a span whose process died without closing it is
+    # treated as ended at its last sign of life (see live.services.attendance).
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "joined_at"]
-        indexes = [models.Index(fields=["session", "user"])]
+        indexes = [
+            models.Index(fields=["session", "user"]),
+            models.Index(fields=["session", "left_at"], name="live_span_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.session}"
+
+
+class Mute(models.Model):
+    """A user the teacher has silenced in one room."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="mutes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    muted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="live_mute_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} muted in {self.session}"
+
+
+class Removal(models.Model):
+    """A user the teacher has sent out of one room; they cannot come back into it."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="removals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="live_removal_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} removed from {self.session}"
+
+
+class RaisedHand(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="hands")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="live_hand_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✋ {self.session}"
+
+
+class Question(models.Model):
+    """A question for the teacher (Q&A), upvoted by the room."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=500)
+    client_id = models.CharField(max_length=64)
+    asked_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "asked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "author", "client_id"], name="live_question_client_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class QuestionUpvote(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="upvotes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "user"], name="live_upvote_unique")]
+
+    def __str__(self) -> str:
+        return f"+1 {self.question_id}"
+
+
+class Poll(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(_("question"), max_length=300)
+    options = models.JSONField(_("options"))  # list of 2–6 strings
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.question[:40]
+
+
+class PollVote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    option = models.PositiveSmallIntegerField()
+    voted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="live_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id}: {self.option}"
+
+
+class Reaction(models.Model):
+    message = models.ForeignKey(ChatMessage, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    emoji = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "user", "emoji"], name="live_reaction_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} on {self.message_id}"
+
+
+class MessageReport(models.Model):
+    """A youth (or adult) flags a message for the teacher."""
+
+    message = models.ForeignKey(ChatMessage, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reported_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        constraints = [models.UniqueConstraint(fields=["message", "reporter"], name="live_report_once")]
+
+    def __str__(self) -> str:
+        return f"report on {self.message_id}"
+
+
+class RateBucket(models.Model):
+    """Token bucket per user per room, in the database so that every server process shares it."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    tokens = models.FloatField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="live_bucket_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.tokens:.1f} tokens"
+
+
+class BlockedTerm(models.Model):
+    """A word or phrase a camp does not allow in chat (starter lists in zh, en, th; organizers add more)."""
+
+    camp = models.ForeignKey("camp.Camp", on_delete=models.CASCADE, related_name="blocked_terms")
+    term = models.CharField(_("word or phrase"), max_length=100)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["camp", "language", "term"]
+        constraints = [models.UniqueConstraint(fields=["camp", "term"], name="live_blocked_term_unique")]
+
+    def __str__(self) -> str:
+        return self.term

@@ -1,7 +1,133 @@
+"""Reads for the live room: what a newcomer gets (welcome), what a resuming client missed
+(history), and the links on home pages."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from live import events
+from live.access import RoomMember
+from live.models import ChatMessage, LiveSession, MessageReport, Mute, Poll, PollVote, Question, RaisedHand
+from live.services.attendance import online_users
+from live.services.chat import reaction_counts
+from live.services.qa import poll_counts
+
+WELCOME_HISTORY = 50
+RESUME_LIMIT = 500
+WELCOME_QUESTIONS = 50
+WELCOME_POLLS = 10
+
 # Pages this app adds to the navigation, per role: {"coordinator": [("url-name", _("Label"))]}.
-NAVIGATION: dict = {}
+NAVIGATION: dict = {
+    "teacher": [("live:sessions", _("Live classes"))],
+    "organizer": [("live:sessions", _("Live classes"))],
+    "coordinator": [("live:sessions", _("Live classes"))],
+}
+
+
+def message_payloads(messages) -> list[dict]:
+    messages = list(messages)
+    counts = reaction_counts([m.pk for m in messages if m.deleted_at is None])
+    return [events.message_payload(m, counts.get(m.pk)) for m in messages]
+
+
+def _messages(session_id: int):
+    return ChatMessage.objects.filter(session_id=session_id).select_related("author__participant")
+
+
+def history_after(session_id: int, after: int) -> tuple[list[dict] | None, int]:
+    """Messages with seq > after, oldest first, and the room's last seq; None when more than
+    RESUME_LIMIT are missing (the client reloads instead)."""
+    last_seq = LiveSession.objects.filter(pk=session_id).values_list("last_seq", flat=True)[0]
+    if last_seq - after > RESUME_LIMIT:
+        return None, last_seq
+    messages = _messages(session_id).filter(seq__gt=after, seq__lte=last_seq).order_by("seq")
+    return message_payloads(messages), last_seq
+
+
+def last_seq_of(session_id: int) -> int:
+    return LiveSession.objects.filter(pk=session_id).values_list("last_seq", flat=True)[0]
+
+
+def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
+    session = LiveSession.objects.select_related("plan_item__lesson").get(pk=session.pk)
+    recent = list(_messages(session.pk).filter(seq__lte=session.last_seq).order_by("-seq")[:WELCOME_HISTORY])
+    recent.reverse()
+    hands = [events.user_payload(h.user) for h in
+             RaisedHand.objects.filter(session=session).select_related("user__participant")]
+    questions = (Question.objects.filter(session=session, deleted_at__isnull=True)
+                 .select_related("author__participant")
+                 .annotate(n=Count("upvotes"), mine=Count("upvotes", filter=Q(upvotes__user_id=member.user_id)))
+                 .order_by("-asked_at")[:WELCOME_QUESTIONS])
+    polls = list(Poll.objects.filter(session=session).order_by("-opened_at")[:WELCOME_POLLS])
+    votes = dict(PollVote.objects.filter(poll__in=polls, user_id=member.user_id).values_list("poll_id", "option"))
+    reports = None
+    if member.is_moderator:
+        reports = [events.report_shape(r) for r in MessageReport.objects.filter(
+            message__session=session, resolved_at__isnull=True).select_related(
+            "message__author__participant", "reporter__participant")[:100]]
+    return events.welcome_payload(
+        session=session,
+        member=member,
+        muted=Mute.objects.filter(session=session, user_id=member.user_id).exists(),
+        last_seq=session.last_seq,
+        history=message_payloads(recent),
+        online=[events.user_payload(u) for u in online_users(session.pk, now)],
+        hands=hands,
+        questions=[events.question_shape(q, q.n, bool(q.mine)) for q in reversed(list(questions))],
+        polls=[events.poll_shape(p, poll_counts(p), votes.get(p.pk)) for p in reversed(polls)],
+        reports=reports,
+    )
+
+
+def rooms_today_for_group(group_id: int, now=None) -> list[LiveSession]:
+    """The group's sessions a youth can walk into today: open or live now, or starting later today
+    (in the group's own day)."""
+    now = now or timezone.now()
+    sessions = (LiveSession.objects.select_related("plan_item__lesson", "plan_item__plan__group")
+                .filter(plan_item__plan__group_id=group_id, plan_item__plan__status="published")
+                .exclude(state=LiveSession.State.ENDED)
+                .filter(plan_item__starts_at__lte=now + datetime.timedelta(hours=24),
+                        plan_item__starts_at__gte=now - datetime.timedelta(hours=12))
+                .order_by("plan_item__starts_at"))
+    result = []
+    for session in sessions:
+        zone = session.plan_item.plan.group.zone
+        if session.state in (LiveSession.State.OPEN, LiveSession.State.LIVE) or (
+            session.starts_at.astimezone(zone).date() == now.astimezone(zone).date() and session.ends_at > now
+        ):
+            result.append(session)
+    return result
+
+
+def rooms_for_adult(user, now=None) -> list[LiveSession]:
+    """Sessions an adult runs or watches, from yesterday on (the teacher's, the coordinator's
+    groups', the organizer's camps')."""
+    from camp.access import camps_for_user
+
+    now = now or timezone.now()
+    sessions = LiveSession.objects.select_related("plan_item__lesson", "plan_item__plan__group")
+    if user.is_teacher:
+        sessions = sessions.filter(plan_item__teacher=user)
+    elif user.is_coordinator:
+        sessions = sessions.filter(plan_item__plan__group__coordinators=user)
+    elif user.is_organizer:
+        sessions = sessions.filter(plan_item__plan__group__camp__in=camps_for_user(user))
+    else:
+        return []
+    return list(sessions.filter(plan_item__starts_at__gte=now - datetime.timedelta(days=1))
+                .order_by("plan_item__starts_at")[:20])
 
 
 def home_context(user) -> dict:
-    """What this app shows on the user's home page."""
-    return {}
+    """What this app shows on the user's home page: today's rooms."""
+    if not user.is_authenticated:
+        return {}
+    if user.is_youth:
+        participant = getattr(user, "participant", None)
+        if participant is None or not participant.consent_given:
+            return {"live_rooms": []}
+        return {"live_rooms": rooms_today_for_group(participant.group_id)}
+    return {"live_rooms": rooms_for_adult(user)}

@@ -1,0 +1,118 @@
+"""Who may enter a live room, and as what. The room page, the attendance page and the WebSocket
+consumer all call these helpers.
+
+Roles in a room:
+- ``teacher``: the session's own teacher. Moderates.
+- ``organizer``: an organizer of the group's camp. Moderates.
+- ``coordinator``: a coordinator of the session's group. Observer: reads everything, sees the
+  group's attendance, but does not post, raise hands, ask, vote, react or report (adults do not
+  chat with other people's children; the teacher runs the room).
+- ``youth``: a participant of the session's group whose guardian has consented.
+Anyone else (other teachers, other groups' youth and coordinators, youth without consent, users
+the teacher removed from the room) is refused.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from camp.access import camps_for_user
+from camp.models import Participant
+from live.models import LiveSession, Removal
+
+TEACHER, ORGANIZER, COORDINATOR, YOUTH = "teacher", "organizer", "coordinator", "youth"
+MODERATORS = frozenset({TEACHER, ORGANIZER})
+POSTERS = frozenset({TEACHER, ORGANIZER, YOUTH})
+
+
+@dataclass(frozen=True)
+class RoomMember:
+    """A user as a room sees them: what they are called there and what they may do."""
+
+    user_id: int
+    name: str
+    role: str
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in MODERATORS
+
+    @property
+    def can_post(self) -> bool:
+        return self.role in POSTERS
+
+    @property
+    def is_youth(self) -> bool:
+        return self.role == YOUTH
+
+
+def public_name(user) -> str:
+    """The name a room shows: a youth's display name (given name + initial), an adult's name."""
+    if user.is_youth:
+        try:
+            return user.participant.display_name
+        except Participant.DoesNotExist:
+            return user.name
+    return user.name
+
+
+def room_role(user, session: LiveSession) -> str | None:
+    """The user's role in this room, or None when they may not enter it."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    group = session.plan_item.plan.group
+    role = None
+    if user.is_teacher and session.plan_item.teacher_id == user.pk:
+        role = TEACHER
+    elif user.is_organizer and camps_for_user(user).filter(pk=group.camp_id).exists():
+        role = ORGANIZER
+    elif user.is_coordinator and user.is_confirmed and group.coordinators.filter(pk=user.pk).exists():
+        role = COORDINATOR
+    elif user.is_youth and Participant.objects.filter(user=user, group=group, consent_given=True).exists():
+        role = YOUTH
+    if role is None:
+        return None
+    if role not in MODERATORS and Removal.objects.filter(session=session, user=user).exists():
+        return None
+    return role
+
+
+def session_queryset():
+    return LiveSession.objects.select_related("plan_item", "plan_item__plan", "plan_item__plan__group",
+                                              "plan_item__lesson", "plan_item__teacher")
+
+
+def get_session(pk) -> LiveSession | None:
+    try:
+        return session_queryset().get(pk=pk)
+    except (LiveSession.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def member_for(user, session: LiveSession) -> RoomMember | None:
+    role = room_role(user, session)
+    if role is None:
+        return None
+    return RoomMember(user_id=user.pk, name=public_name(user), role=role)
+
+
+def get_session_for_user(user, pk) -> tuple[LiveSession, RoomMember]:
+    """The session and the user's place in it. 404 when there is no such session or its group is
+    unknown to the user; PermissionDenied when they know the group but may not enter
+    (another teacher, a youth without consent, someone removed)."""
+    from camp.access import visible_groups
+
+    session = get_session(pk)
+    if session is None or not visible_groups(user).filter(pk=session.plan_item.plan.group_id).exists():
+        raise Http404
+    member = member_for(user, session)
+    if member is None:
+        raise PermissionDenied
+    return session, member
+
+
+def can_see_attendance(member: RoomMember) -> bool:
+    """Teachers and organizers see the whole room's attendance; coordinators see their group's
+    (the room is one group's, so that is the same list)."""
+    return member.role in (TEACHER, ORGANIZER, COORDINATOR)

@@ -1,0 +1,215 @@
+"""The live room over WebSockets (protocol: docs/live-protocol.md).
+
+The consumer authenticates, checks access with live.access, then calls live.services for every
+write and live.selectors for every read; it never writes models itself. Room events arrive from
+the channel layer already serialized and are forwarded as they are.
+"""
+
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from live import events, selectors, services
+from live.access import get_session, member_for
+from live.services.errors import BAD_REQUEST, FORBIDDEN, UNKNOWN_TYPE, LiveError
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 64 * 1024
+CLOSE_NOT_LOGGED_IN = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_BIG = 1009  # RFC 6455: message too big
+
+
+class LiveRoomConsumer(AsyncWebsocketConsumer):
+    session = None
+    member = None
+    span_id = None
+
+    async def connect(self):
+        # Refusals accept first and then close, so that a browser sees our close code (a refused
+        # handshake only shows up as 1006).
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.accept()
+            await self.close(code=CLOSE_NOT_LOGGED_IN)
+            return
+        session_id = self.scope["url_route"]["kwargs"]["session_id"]
+        session = await database_sync_to_async(get_session)(session_id)
+        if session is None:
+            await self.accept()
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        member = await database_sync_to_async(member_for)(user, session)
+        if member is None:
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.session, self.member, self.user = session, member, user
+        # Join the groups before reading the welcome: anything committed after the read is then
+        # delivered to us (duplicates of the welcome are harmless, clients dedupe by seq).
+        await self.channel_layer.group_add(events.room_group(session.pk), self.channel_name)
+        if member.is_moderator:
+            await self.channel_layer.group_add(events.moderators_group(session.pk), self.channel_name)
+        await self.accept()
+        await database_sync_to_async(services.live_session_open_if_due)(session_id=session.pk)
+        span, _first = await database_sync_to_async(services.attendance_join)(
+            session_id=session.pk, user=user, channel_name=self.channel_name
+        )
+        self.span_id = span.pk
+        welcome = await database_sync_to_async(selectors.welcome_for)(session, member)
+        await self.send(text_data=events.dumps(welcome))
+
+    async def disconnect(self, code):
+        if self.session is None:
+            return
+        await self.channel_layer.group_discard(events.room_group(self.session.pk), self.channel_name)
+        if self.member.is_moderator:
+            await self.channel_layer.group_discard(events.moderators_group(self.session.pk), self.channel_name)
+        if self.span_id is not None:
+            await database_sync_to_async(services.attendance_leave)(span_id=self.span_id)
+            self.span_id = None
+
+    # --- from the channel layer -----------------------------------------------------------------
+
+    async def room_event(self, event):
+        await self.send(text_data=event["text"])
+
+    async def room_remove(self, event):
+        if self.member is not None and event["user_id"] == self.member.user_id:
+            await self.send(text_data=event["text"])
+            await self.close(code=CLOSE_FORBIDDEN)
+
+    # --- from the client --------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.session is None:
+            return
+        size = len(text_data.encode("utf-8")) if text_data is not None else len(bytes_data or b"")
+        if size > MAX_FRAME_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        frame = None
+        try:
+            if text_data is None:
+                raise LiveError(BAD_REQUEST, "Frames are JSON text.")
+            try:
+                frame = json.loads(text_data)
+            except ValueError:
+                raise LiveError(BAD_REQUEST, "Frames are JSON objects.") from None
+            if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+                raise LiveError(BAD_REQUEST, 'A frame is a JSON object with a "type".')
+            handler = self.HANDLERS.get(frame["type"])
+            if handler is None:
+                raise LiveError(UNKNOWN_TYPE, f"Unknown type {frame['type'][:40]!r}.")
+            await handler(self, frame)
+        except LiveError as error:
+            client_id = frame.get("client_id") if isinstance(frame, dict) else None
+            await self.send_payload(events.error_payload(error.code, error.detail, client_id=client_id,
+                                                         retry_after=error.retry_after))
+
+    async def send_payload(self, payload: dict):
+        await self.send(text_data=events.dumps(payload))
+
+    def _call(self, service, **kwargs):
+        return database_sync_to_async(service)(session_id=self.session.pk, member=self.member, **kwargs)
+
+    async def on_ping(self, frame):
+        await database_sync_to_async(services.attendance_touch)(span_id=self.span_id)
+        last_seq = await database_sync_to_async(selectors.last_seq_of)(self.session.pk)
+        await self.send_payload(events.pong_payload(last_seq))
+
+    async def on_resume(self, frame):
+        after = frame.get("after")
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            raise LiveError(BAD_REQUEST, "after must be an integer ≥ 0.")
+        messages, last_seq = await database_sync_to_async(selectors.history_after)(self.session.pk, after)
+        if messages is None:
+            await self.send_payload(events.reload_payload(last_seq))
+        else:
+            await self.send_payload(events.history_payload(messages, last_seq))
+
+    async def on_chat(self, frame):
+        message, _created = await self._call(services.chat_message_post, text=frame.get("text"),
+                                             client_id=frame.get("client_id"))
+        await self.send_payload(events.ack_payload(message.client_id, seq=message.seq))
+
+    async def on_hand(self, frame):
+        await self._call(services.hand_set, raised=frame.get("raised"), user_id=frame.get("user_id"))
+
+    async def on_react(self, frame):
+        await self._call(services.reaction_set, seq=frame.get("seq"), emoji=frame.get("emoji"),
+                         remove=frame.get("remove", False))
+
+    async def on_report(self, frame):
+        report, _created = await self._call(services.message_report, seq=frame.get("seq"),
+                                            reason=frame.get("reason", ""))
+        await self.send_payload({"type": "reported", "seq": frame["seq"]})
+
+    async def on_ask(self, frame):
+        question, _created = await self._call(services.question_ask, text=frame.get("text"),
+                                              client_id=frame.get("client_id"))
+        await self.send_payload(events.ack_payload(question.client_id, question_id=question.pk))
+
+    async def on_upvote(self, frame):
+        await self._call(services.question_upvote, question_id=frame.get("question_id"))
+
+    async def on_answer(self, frame):
+        await self._call(services.question_answer, question_id=frame.get("question_id"))
+
+    async def on_poll_open(self, frame):
+        await self._call(services.poll_open, question=frame.get("question"), options=frame.get("options"))
+
+    async def on_vote(self, frame):
+        await self._call(services.poll_vote, poll_id=frame.get("poll_id"), option=frame.get("option"))
+
+    async def on_poll_close(self, frame):
+        await self._call(services.poll_close, poll_id=frame.get("poll_id"))
+
+    async def on_moderate(self, frame):
+        if not self.member.is_moderator:
+            raise LiveError(FORBIDDEN, "Only the teacher and organizers moderate.")
+        action = frame.get("action")
+        if action == "delete":
+            await self._call(services.chat_message_delete, seq=frame.get("seq"))
+        elif action in ("mute", "unmute"):
+            await self._call(services.member_mute, user_id=frame.get("user_id"), muted=action == "mute")
+        elif action in ("lock", "unlock"):
+            await self._call(services.room_settings_update, locked=action == "lock")
+        elif action == "slow_mode":
+            seconds = frame.get("seconds")
+            if seconds is None:
+                raise LiveError(BAD_REQUEST, "slow_mode needs seconds.")
+            await self._call(services.room_settings_update, slow_mode=seconds)
+        elif action == "links":
+            allowed = frame.get("allowed")
+            if allowed is None:
+                raise LiveError(BAD_REQUEST, "links needs allowed.")
+            await self._call(services.room_settings_update, links_allowed=allowed)
+        elif action == "remove":
+            await self._call(services.member_remove, user_id=frame.get("user_id"))
+        elif action == "start":
+            await self._call(services.live_session_start)
+        elif action == "end":
+            await self._call(services.live_session_end)
+        else:
+            raise LiveError(BAD_REQUEST, "Unknown moderate action.")
+
+    HANDLERS = {
+        "ping": on_ping,
+        "resume": on_resume,
+        "chat": on_chat,
+        "hand": on_hand,
+        "react": on_react,
+        "report": on_report,
+        "ask": on_ask,
+        "upvote": on_upvote,
+        "answer": on_answer,
+        "poll_open": on_poll_open,
+        "vote": on_vote,
+        "poll_close": on_poll_close,
+        "moderate": on_moderate,
+    }

@@ -1,0 +1,208 @@
+"""Every payload of the live protocol (docs/live-protocol.md) is built here, and only here is the
+channel layer called.
+
+A room event is serialized to JSON text once, after the transaction that stored it commits, and
+that text goes to the room's channel-layer group; consumers forward it unchanged. The layer may
+drop events (Redis pub/sub does not retry), which is fine: the database is the record and
+clients detect gaps by seq and resume.
+"""
+
+import datetime
+import json
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from live.access import public_name
+
+logger = logging.getLogger(__name__)
+
+PROTOCOL_VERSION = 1
+# Channel-layer message types, handled by LiveRoomConsumer.room_event / room_remove.
+ROOM_EVENT = "room.event"
+ROOM_REMOVE = "room.remove"
+
+
+def dumps(payload: dict) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def iso(moment: datetime.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def room_group(session_id: int) -> str:
+    return f"live.{session_id}"
+
+
+def moderators_group(session_id: int) -> str:
+    return f"live.{session_id}.moderators"
+
+
+# --- shapes -----------------------------------------------------------------------------------
+
+def user_payload(user) -> dict:
+    return {"id": user.pk, "name": public_name(user), "role": user.role}
+
+
+def member_payload(member) -> dict:
+    return {"id": member.user_id, "name": member.name, "role": member.role}
+
+
+def message_payload(message, reactions: dict[str, int] | None = None) -> dict:
+    if message.deleted_at is not None:
+        return {"type": "message", "seq": message.seq, "deleted": True}
+    payload = {
+        "type": "message",
+        "seq": message.seq,
+        "author": user_payload(message.author),
+        "text": message.text,
+        "sent_at": iso(message.sent_at),
+        "client_id": message.client_id,
+    }
+    if reactions:
+        payload["reactions"] = reactions
+    return payload
+
+
+def session_payload(session) -> dict:
+    return {
+        "id": session.pk,
+        "title": session.plan_item.lesson.title,
+        "state": session.state,
+        "starts_at": iso(session.starts_at),
+        "ends_at": iso(session.ends_at),
+        "video_url": session.video_url,
+    }
+
+
+def room_settings(session) -> dict:
+    return {"locked": session.chat_locked, "slow_mode": session.slow_mode_seconds,
+            "links_allowed": session.links_allowed}
+
+
+def room_payload(session) -> dict:
+    return {"type": "room", "state": session.state, **room_settings(session)}
+
+
+def question_shape(question, upvotes: int, upvoted: bool | None = None) -> dict:
+    shape = {
+        "id": question.pk,
+        "author": user_payload(question.author),
+        "text": question.text,
+        "asked_at": iso(question.asked_at),
+        "upvotes": upvotes,
+        "answered": question.answered_at is not None,
+    }
+    if upvoted is not None:
+        shape["upvoted"] = upvoted
+    return shape
+
+
+def poll_shape(poll, counts: list[int], voted: int | None | bool = False) -> dict:
+    shape = {
+        "id": poll.pk,
+        "question": poll.question,
+        "options": list(poll.options),
+        "counts": counts,
+        "closed": poll.closed_at is not None,
+    }
+    if voted is not False:  # only in welcome, which is per user
+        shape["voted"] = voted
+    return shape
+
+
+def report_shape(report) -> dict:
+    message = report.message
+    return {
+        "id": report.pk,
+        "seq": message.seq,
+        "text": message.text,
+        "author": user_payload(message.author),
+        "reporter": user_payload(report.reporter),
+        "reason": report.reason,
+        "reported_at": iso(report.reported_at),
+        "deleted": message.deleted_at is not None,
+    }
+
+
+def welcome_payload(*, session, member, muted: bool, last_seq: int, history: list, online: list, hands: list,
+                    questions: list, polls: list, reports: list | None) -> dict:
+    payload = {
+        "type": "welcome",
+        "protocol": PROTOCOL_VERSION,
+        "session": session_payload(session),
+        "you": {**member_payload(member), "muted": muted},
+        "room": room_settings(session),
+        "last_seq": last_seq,
+        "history": history,
+        "online": online,
+        "hands": hands,
+        "questions": questions,
+        "polls": polls,
+    }
+    if reports is not None:
+        payload["reports"] = reports
+    return payload
+
+
+def ack_payload(client_id: str, **ids) -> dict:
+    return {"type": "ack", "client_id": client_id, **ids}
+
+
+def history_payload(messages: list, last_seq: int) -> dict:
+    return {"type": "history", "messages": messages, "last_seq": last_seq}
+
+
+def reload_payload(last_seq: int) -> dict:
+    return {"type": "reload", "last_seq": last_seq}
+
+
+def pong_payload(last_seq: int) -> dict:
+    return {"type": "pong", "last_seq": last_seq}
+
+
+def error_payload(code: str, detail: str, *, client_id=None, retry_after: int | None = None) -> dict:
+    payload = {"type": "error", "code": code, "detail": detail}
+    if isinstance(client_id, str):
+        payload["client_id"] = client_id
+    if retry_after is not None:
+        payload["retry_after"] = retry_after
+    return payload
+
+
+def removed_payload() -> dict:
+    return {"type": "removed"}
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+def _group_send(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:
+        # The record is already committed; clients that miss this find the gap by seq.
+        logger.exception("live: could not send %s to %s", event.get("type"), group)
+
+
+def broadcast(session_id: int, payload: dict, *, moderators_only: bool = False) -> None:
+    """Send `payload` to everybody in the room (or only its moderators) once the current
+    transaction commits."""
+    text = dumps(payload)
+    group = moderators_group(session_id) if moderators_only else room_group(session_id)
+    transaction.on_commit(lambda: _group_send(group, {"type": ROOM_EVENT, "text": text}))
+
+
+def broadcast_removal(session_id: int, user_id: int) -> None:
+    """Tell every process to close the removed user's sockets in this room."""
+    text = dumps(removed_payload())
+    transaction.on_commit(
+        lambda: _group_send(room_group(session_id), {"type": ROOM_REMOVE, "user_id": user_id, "text": text})
+    )

@@ -1,0 +1,194 @@
+"""Attendance: every connection to a room is an AttendanceSpan (join → leave). Presence (who is
+online now) is read from the open spans in the database, so every server process agrees.
+
+Per youth and session: minutes present (the union of their spans, so two tabs do not count
+twice, clipped to the lesson), the first join, and present / late / absent against the group's
+roster.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from camp.models import Participant
+from live import events
+from live.models import AttendanceSpan, LiveSession
+
+# A connection that has not pinged for this long is gone (its server process probably died).
+STALE_AFTER = datetime.timedelta(seconds=90)
+# Joining within this many minutes of the start still counts as on time.
+LATE_AFTER = datetime.timedelta(minutes=5)
+
+PRESENT, LATE, ABSENT = "present", "late", "absent"
+
+
+def _alive(now) -> Q:
+    return Q(left_at__isnull=True) & (Q(last_seen_at__gte=now - STALE_AFTER))
+
+
+def attendance_reap(*, session_id: int, now=None) -> int:
+    """Close spans whose connection stopped pinging, at their last sign of life."""
+    now = now or timezone.now()
+    stale = AttendanceSpan.objects.filter(session_id=session_id, left_at__isnull=True,
+                                          last_seen_at__lt=now - STALE_AFTER)
+    closed = 0
+    for span in stale:
+        span.left_at = span.last_seen_at
+        span.save(update_fields=["left_at"])
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def attendance_join(*, session_id: int, user, channel_name: str = "", now=None) -> tuple[AttendanceSpan, bool]:
+    """Record a connection. Returns (span, first): first is True when the user was not online in
+    this room before (then the room hears a presence join)."""
+    now = now or timezone.now()
+    attendance_reap(session_id=session_id, now=now)
+    already = AttendanceSpan.objects.filter(_alive(now), session_id=session_id, user=user).exists()
+    span = AttendanceSpan(session_id=session_id, user=user, joined_at=now, last_seen_at=now,
+                          channel_name=channel_name[:200])
+    span.full_clean()
+    span.save()
+    if not already:
+        events.broadcast(session_id, {"type": "presence", "action": "join", "user": events.user_payload(user)})
+    return span, not already
+
+
+@transaction.atomic
+def attendance_leave(*, span_id: int, now=None) -> bool:
+    """Close a connection's span. Returns True when that was the user's last connection (then the
+    room hears a presence leave)."""
+    now = now or timezone.now()
+    span = AttendanceSpan.objects.select_related("user__participant").filter(pk=span_id).first()
+    if span is None or span.left_at is not None:
+        return False
+    span.left_at = now
+    span.save(update_fields=["left_at"])
+    still_here = AttendanceSpan.objects.filter(_alive(now), session_id=span.session_id, user_id=span.user_id).exists()
+    if not still_here:
+        events.broadcast(span.session_id, {"type": "presence", "action": "leave",
+                                           "user": events.user_payload(span.user)})
+    return not still_here
+
+
+def attendance_touch(*, span_id: int, now=None) -> None:
+    """A ping: the connection is alive."""
+    AttendanceSpan.objects.filter(pk=span_id, left_at__isnull=True).update(last_seen_at=now or timezone.now())
+
+
+def online_users(session_id: int, now=None) -> list:
+    """The users with a live connection to the room, in the order they came."""
+    now = now or timezone.now()
+    spans = (AttendanceSpan.objects.filter(_alive(now), session_id=session_id)
+             .select_related("user__participant").order_by("joined_at", "pk"))
+    seen, users = set(), []
+    for span in spans:
+        if span.user_id not in seen:
+            seen.add(span.user_id)
+            users.append(span.user)
+    return users
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One roster youth in one session."""
+
+    participant: Participant
+    status: str  # "present" | "late" | "absent"
+    first_join: datetime.datetime | None
+    minutes_present: int
+    connections: int
+
+    @property
+    def user_id(self) -> int | None:
+        return self.participant.user_id
+
+
+def session_window(session: LiveSession, now=None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The stretch of time attendance is counted in: from the real start (or the scheduled one)
+    to the real end (or the scheduled one; a class still running counts up to now)."""
+    now = now or timezone.now()
+    start = session.started_at or session.starts_at
+    if session.ended_at is not None:
+        end = session.ended_at
+    elif session.state == LiveSession.State.LIVE:
+        end = max(now, start)
+    else:
+        end = session.ends_at
+    return start, max(start, end)
+
+
+def _span_end(span: AttendanceSpan, now) -> datetime.datetime:
+    if span.left_at is not None:
+        return span.left_at
+    if span.last_seen_at is not None and span.last_seen_at < now - STALE_AFTER:
+        return span.last_seen_at
+    return now
+
+
+def _row(participant, spans, start, end, now) -> AttendanceRow:
+    intervals = []
+    first_join = None
+    for span in spans:
+        left = _span_end(span, now)
+        lo, hi = max(span.joined_at, start), min(left, end)
+        if hi > lo:
+            intervals.append((lo, hi))
+            if first_join is None or span.joined_at < first_join:
+                first_join = span.joined_at
+    if not intervals:
+        return AttendanceRow(participant, ABSENT, None, 0, len(spans))
+    intervals.sort()
+    total = datetime.timedelta()
+    cur_lo, cur_hi = intervals[0]
+    for lo, hi in intervals[1:]:
+        if lo <= cur_hi:
+            cur_hi = max(cur_hi, hi)
+        else:
+            total += cur_hi - cur_lo
+            cur_lo, cur_hi = lo, hi
+    total += cur_hi - cur_lo
+    arrived = min(lo for lo, _hi in intervals)
+    status = PRESENT if arrived <= start + LATE_AFTER else LATE
+    return AttendanceRow(participant, status, first_join, round(total.total_seconds() / 60), len(spans))
+
+
+def attendance_for_session(session: LiveSession, *, now=None) -> list[AttendanceRow]:
+    """Per roster youth of the session's group: status, first join, minutes present. Every
+    participant of the group is listed (those without an account or consent are absent).
+    Two queries whatever the roster size."""
+    now = now or timezone.now()
+    start, end = session_window(session, now)
+    group_id = LiveSession.objects.filter(pk=session.pk).values_list("plan_item__plan__group_id", flat=True)[0]
+    participants = list(Participant.objects.filter(group_id=group_id).order_by("family_name", "given_name", "pk"))
+    user_ids = [p.user_id for p in participants if p.user_id]
+    spans_by_user: dict[int, list] = {}
+    for span in AttendanceSpan.objects.filter(session=session, user_id__in=user_ids).order_by("joined_at"):
+        spans_by_user.setdefault(span.user_id, []).append(span)
+    return [_row(p, spans_by_user.get(p.user_id, []), start, end, now) for p in participants]
+
+
+def attendance_summary(rows: list[AttendanceRow]) -> dict[str, int]:
+    summary = {PRESENT: 0, LATE: 0, ABSENT: 0, "roster": len(rows)}
+    for row in rows:
+        summary[row.status] += 1
+    return summary
+
+
+def attendance_for_participant(participant: Participant, *, now=None) -> list[tuple[LiveSession, AttendanceRow]]:
+    """One youth across the live sessions of their group that have started."""
+    now = now or timezone.now()
+    sessions = (LiveSession.objects.select_related("plan_item__lesson")
+                .filter(plan_item__plan__group_id=participant.group_id, plan_item__starts_at__lte=now)
+                .order_by("plan_item__starts_at"))
+    result = []
+    for session in sessions:
+        start, end = session_window(session, now)
+        spans = list(AttendanceSpan.objects.filter(session=session, user_id=participant.user_id)) if (
+            participant.user_id) else []
+        result.append((session, _row(participant, spans, start, end, now)))
+    return result

@@ -1,0 +1,167 @@
+"""The room's life (scheduled → open → live → ended), its settings, mutes, removals and hands."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from camp.models import User
+from live import events
+from live.access import room_role
+from live.models import LiveSession, Mute, RaisedHand, Removal
+from live.services.common import clean_int, lock_session, require_live, require_moderator
+from live.services.errors import BAD_REQUEST, FORBIDDEN, LiveError
+
+MAX_SLOW_MODE = 600
+
+
+def opens_at(session: LiveSession) -> datetime.datetime:
+    return session.starts_at - datetime.timedelta(minutes=session.opens_minutes_before)
+
+
+@transaction.atomic
+def live_session_open_if_due(*, session_id: int, now=None) -> LiveSession:
+    """A scheduled room opens by itself N minutes before the lesson (checked whenever someone
+    looks at it, so no scheduler is needed)."""
+    now = now or timezone.now()
+    session = LiveSession.objects.get(pk=session_id)
+    if session.state == LiveSession.State.SCHEDULED and now >= opens_at(session):
+        session = lock_session(session_id)
+        if session.state == LiveSession.State.SCHEDULED:
+            session.state = LiveSession.State.OPEN
+            session.save(update_fields=["state"])
+            events.broadcast(session.pk, events.room_payload(session))
+    return session
+
+
+@transaction.atomic
+def live_session_start(*, session_id: int, member, now=None) -> LiveSession:
+    """The teacher starts the class: chat and everything else opens for the youth."""
+    require_moderator(member)
+    session = lock_session(session_id)
+    if session.state == LiveSession.State.ENDED:
+        raise LiveError(BAD_REQUEST, "This session has ended.")
+    if session.state != LiveSession.State.LIVE:
+        session.state = LiveSession.State.LIVE
+        session.started_at = now or timezone.now()
+        session.full_clean()
+        session.save(update_fields=["state", "started_at"])
+        events.broadcast(session.pk, events.room_payload(session))
+    return session
+
+
+@transaction.atomic
+def live_session_end(*, session_id: int, member, now=None) -> LiveSession:
+    """End the class; the room stays readable but nobody posts any more."""
+    require_moderator(member)
+    session = lock_session(session_id)
+    if session.state != LiveSession.State.ENDED:
+        session.state = LiveSession.State.ENDED
+        session.ended_at = now or timezone.now()
+        session.full_clean()
+        session.save(update_fields=["state", "ended_at"])
+        hands = list(RaisedHand.objects.filter(session=session).select_related("user__participant"))
+        RaisedHand.objects.filter(session=session).delete()
+        events.broadcast(session.pk, events.room_payload(session))
+        for hand in hands:
+            events.broadcast(session.pk, {"type": "hand", "user": events.user_payload(hand.user), "raised": False})
+    return session
+
+
+@transaction.atomic
+def room_settings_update(*, session_id: int, member, locked=None, slow_mode=None, links_allowed=None) -> LiveSession:
+    """Lock/unlock the chat, set slow mode (seconds between a youth's messages), allow links."""
+    require_moderator(member)
+    session = lock_session(session_id)
+    fields = []
+    if locked is not None:
+        if not isinstance(locked, bool):
+            raise LiveError(BAD_REQUEST, "locked must be true or false.")
+        session.chat_locked = locked
+        fields.append("chat_locked")
+    if slow_mode is not None:
+        session.slow_mode_seconds = clean_int(slow_mode, "seconds", maximum=MAX_SLOW_MODE)
+        fields.append("slow_mode_seconds")
+    if links_allowed is not None:
+        if not isinstance(links_allowed, bool):
+            raise LiveError(BAD_REQUEST, "allowed must be true or false.")
+        session.links_allowed = links_allowed
+        fields.append("links_allowed")
+    if fields:
+        session.full_clean()
+        session.save(update_fields=fields)
+        events.broadcast(session.pk, events.room_payload(session))
+    return session
+
+
+def _target(session: LiveSession, user_id) -> User:
+    """Someone a moderator acts on: a non-moderator member of this room."""
+    user_id = clean_int(user_id, "user_id", minimum=1)
+    user = User.objects.select_related("participant").filter(pk=user_id).first()
+    role = room_role(user, session) if user is not None else None
+    if role is None:
+        raise LiveError(BAD_REQUEST, "No such person in this room.")
+    if role in ("teacher", "organizer"):
+        raise LiveError(FORBIDDEN, "Moderators cannot be muted or removed.")
+    return user
+
+
+@transaction.atomic
+def member_mute(*, session_id: int, member, user_id, muted: bool, now=None) -> bool:
+    """Mute or unmute someone in this room; broadcasts `muted` when it changes."""
+    require_moderator(member)
+    lock_session(session_id)
+    session = LiveSession.objects.select_related("plan_item__plan__group").get(pk=session_id)
+    user = _target(session, user_id)
+    if muted:
+        _mute, changed = Mute.objects.get_or_create(
+            session=session, user=user, defaults={"muted_by_id": member.user_id, "created_at": now or timezone.now()}
+        )
+    else:
+        changed = Mute.objects.filter(session=session, user=user).delete()[0] > 0
+    if changed:
+        events.broadcast(session.pk, {"type": "muted", "user": events.user_payload(user), "muted": muted})
+    return changed
+
+
+@transaction.atomic
+def member_remove(*, session_id: int, member, user_id, now=None) -> User:
+    """Send someone out of the room for good: their sockets close and they cannot come back."""
+    require_moderator(member)
+    lock_session(session_id)
+    session = LiveSession.objects.select_related("plan_item__plan__group").get(pk=session_id)
+    user = _target(session, user_id)
+    Removal.objects.get_or_create(session=session, user=user,
+                                  defaults={"removed_by_id": member.user_id, "created_at": now or timezone.now()})
+    if RaisedHand.objects.filter(session=session, user=user).delete()[0]:
+        events.broadcast(session.pk, {"type": "hand", "user": events.user_payload(user), "raised": False})
+    events.broadcast_removal(session.pk, user.pk)
+    return user
+
+
+@transaction.atomic
+def hand_set(*, session_id: int, member, raised, user_id=None, now=None) -> bool:
+    """Raise or lower one's own hand; a moderator lowers someone else's with user_id."""
+    if not isinstance(raised, bool):
+        raise LiveError(BAD_REQUEST, "raised must be true or false.")
+    session = lock_session(session_id)
+    if user_id is not None and user_id != member.user_id:
+        require_moderator(member)
+        if raised:
+            raise LiveError(FORBIDDEN, "Nobody raises another person's hand.")
+        target_id = clean_int(user_id, "user_id", minimum=1)
+    else:
+        if not member.is_youth:
+            raise LiveError(FORBIDDEN, "Only youth raise hands.")
+        if raised:
+            require_live(session, member)
+        target_id = member.user_id
+    if raised:
+        _hand, changed = RaisedHand.objects.get_or_create(session=session, user_id=target_id,
+                                                          defaults={"raised_at": now or timezone.now()})
+    else:
+        changed = RaisedHand.objects.filter(session=session, user_id=target_id).delete()[0] > 0
+    if changed:
+        user = User.objects.select_related("participant").get(pk=target_id)
+        events.broadcast(session.pk, {"type": "hand", "user": events.user_payload(user), "raised": raised})
+    return changed
