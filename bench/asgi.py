@@ -1,0 +1,35 @@
+"""Bench-only ASGI application: the product's routing plus the naive baseline's route.
+
+Serve with `DJANGO_SETTINGS_MODULE=bench.settings daphne bench.asgi:application`. The product's
+camp/asgi.py and live/routing.py are used as they are, not copied.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path, re_path  # noqa: E402
+
+from bench.naive import NaiveChatConsumer  # noqa: E402
+from camp.asgi import UnknownPathConsumer, django_asgi_app  # noqa: E402  (sets Django up first)
+from live.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(
+                URLRouter(
+                    [
+                        path("ws/naive/<str:room>/", NaiveChatConsumer.as_asgi()),
+                        *websocket_urlpatterns,
+                        re_path(r"", UnknownPathConsumer.as_asgi()),
+                    ]
+                )
+            )
+        ),
+    }
+)

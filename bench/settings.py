@@ -1,0 +1,22 @@
+"""Bench-only settings: the product's settings plus the naive baseline's channel layer and URLs.
+
+The naive baseline runs on the classic RedisChannelLayer, as the Channels tutorial sets it up,
+under its own alias so the product keeps its own layer untouched in the same process.
+"""
+
+from camp.settings import *  # noqa: F403
+from camp.settings import CHANNEL_LAYERS, REDIS_URL
+
+ROOT_URLCONF = "bench.urls"
+
+CHANNEL_LAYERS = {
+    **CHANNEL_LAYERS,
+    "naive": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "bench-naive"},
+        }
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    ),
+}
