@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from camp.models import ChineseLevel, Group, Phase
+from camp.models import CHINESE_LEVEL_ORDER, LANGUAGE_CODES, ChineseLevel, Group, Phase
 
 
 class Topic(models.Model):
@@ -60,6 +60,35 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def suits(self, group: Group) -> bool:
+        """Whether the group's whole age range and its Chinese level fit this lesson."""
+        return self.suits_age(group) and self.suits_level(group)
+
+    def suits_age(self, group: Group) -> bool:
+        return self.age_min <= group.age_min and group.age_max <= self.age_max
+
+    def suits_level(self, group: Group) -> bool:
+        return CHINESE_LEVEL_ORDER[self.chinese_level] <= CHINESE_LEVEL_ORDER[group.chinese_level]
+
+    @property
+    def complete_languages(self) -> list[str]:
+        """Languages in which every field written in Chinese (the source) is translated too."""
+        source = [name for name in TRANSLATED_LESSON_FIELDS if getattr(self, f"{name}_zh_hans", "")]
+        if not source:
+            return []
+        return [
+            code for code in LANGUAGE_CODES
+            if all((getattr(self, f"{name}_{code.replace('-', '_')}", "") or "").strip() for name in source)
+        ]
+
+    @property
+    def language_status(self) -> list[tuple[str, bool]]:
+        complete = set(self.complete_languages)
+        return [(code, code in complete) for code in LANGUAGE_CODES]
+
+
+TRANSLATED_LESSON_FIELDS = ("title", "summary", "goals", "body", "materials")
 
 
 class LessonAttachment(models.Model):
@@ -132,6 +161,10 @@ class Plan(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     override_reason = models.TextField(_("reason for overriding conflicts"), blank=True)
+    template = models.ForeignKey(
+        PlanTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans",
+        verbose_name=_("made from template"),
+    )
 
     class Meta:
         ordering = ["phase", "group"]
@@ -139,6 +172,10 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} · {self.phase}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 class PlanItem(models.Model):
@@ -192,6 +229,8 @@ class CalendarFeed(models.Model):
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     token = models.CharField(max_length=64, unique=True)
+    # Event titles are written in this language (the subscriber's, when the feed was made).
+    language = models.CharField(max_length=8, blank=True)
     group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds"
@@ -199,5 +238,22 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One live link per owner and kind: a new one is made only after revoking the old.
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(revoked_at__isnull=True, kind="group"), name="one_active_group_feed",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "user"], condition=Q(revoked_at__isnull=True, user__isnull=False),
+                name="one_active_personal_feed",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{self.kind} feed"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,111 @@
+"""Who may see and change lessons, plans and calendar feeds. Views call these helpers only.
+
+Coordinators and youth never learn that an unpublished plan exists (404); teachers and organizers
+build plans; only organizers of the plan's camp approve and publish.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from camp.access import camps_for_user, visible_groups
+from courses.models import CalendarFeed, Lesson, Plan, PlanItem, PlanTemplate
+
+
+def can_write_lessons(user) -> bool:
+    return user.is_authenticated and (user.is_teacher or user.is_organizer)
+
+
+def can_build_plans(user) -> bool:
+    return user.is_authenticated and (user.is_teacher or user.is_organizer)
+
+
+def visible_plans(user) -> QuerySet[Plan]:
+    """Plans a user may know about: all for teachers, their camps' for organizers, published ones of
+    their own groups for coordinators and youth."""
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    plans = Plan.objects.all()
+    if user.is_teacher:
+        return plans
+    if user.is_organizer:
+        return plans.filter(group__camp__in=camps_for_user(user))
+    if user.is_coordinator or user.is_youth:
+        return plans.filter(group__in=visible_groups(user), status=Plan.Status.PUBLISHED)
+    return Plan.objects.none()
+
+
+def get_plan_for_user(user, pk, *, build: bool = False, decide: bool = False) -> Plan:
+    """The plan, or 404; build=True needs a teacher or an organizer of its camp, decide=True an organizer."""
+    try:
+        plan = visible_plans(user).select_related("group", "group__camp", "phase", "phase__camp").get(pk=pk)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if build and not can_build_plans(user):
+        raise PermissionDenied
+    if decide and not user.is_organizer:
+        raise PermissionDenied
+    return plan
+
+
+def get_item_for_user(user, plan: Plan, item_pk) -> PlanItem:
+    try:
+        return plan.items.select_related("lesson", "teacher").get(pk=item_pk)
+    except (PlanItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def visible_lessons(user) -> QuerySet[Lesson]:
+    """Adults browse the whole catalog; a youth sees the lessons of their group's published plan."""
+    if not user.is_authenticated:
+        return Lesson.objects.none()
+    if user.is_youth:
+        return Lesson.objects.filter(
+            plan_items__plan__in=visible_plans(user)
+        ).distinct()
+    return Lesson.objects.all()
+
+
+def get_lesson_for_user(user, pk, *, write: bool = False) -> Lesson:
+    try:
+        lesson = visible_lessons(user).get(pk=pk)
+    except (Lesson.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_write_lessons(user):
+        raise PermissionDenied
+    return lesson
+
+
+def get_template_for_user(user, pk) -> PlanTemplate:
+    if not can_build_plans(user):
+        raise PermissionDenied
+    try:
+        return PlanTemplate.objects.get(pk=pk)
+    except (PlanTemplate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_feed_for_user(user, pk) -> CalendarFeed:
+    """A feed the user may revoke: their own personal feed, or a group feed of a group they manage."""
+    try:
+        feed = CalendarFeed.objects.select_related("group", "user").get(pk=pk)
+    except (CalendarFeed.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if feed.user_id == user.pk:
+        return feed
+    if feed.kind == CalendarFeed.Kind.GROUP and feed.group_id:
+        if user.is_organizer and camps_for_user(user).filter(pk=feed.group.camp_id).exists():
+            return feed
+        if user.is_coordinator and feed.group.coordinators.filter(pk=user.pk).exists():
+            return feed
+        if user.is_teacher:
+            raise PermissionDenied
+    raise Http404
+
+
+def feed_by_token(token: str) -> CalendarFeed:
+    """The token is the key: a revoked or unknown one is a 404 like any other."""
+    feed = CalendarFeed.objects.select_related("group", "user").filter(token=token, revoked_at__isnull=True).first()
+    if feed is None:
+        raise Http404
+    return feed

@@ -1,0 +1,189 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from camp.models import LANGUAGE_CHOICES, ChineseLevel, Enrollment, User
+from courses.models import TRANSLATED_LESSON_FIELDS, Lesson, PlanTemplate, TeacherProfile, Topic
+
+
+def teachers():
+    return User.objects.filter(role=User.Role.TEACHER, is_active=True).order_by("display_name", "username")
+
+
+class TeacherChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def _field(code: str, name: str) -> str:
+    return f"{name}_{code.replace('-', '_')}"
+
+
+class LessonForm(forms.ModelForm):
+    """All languages on one form: a teacher writes Chinese first, translators fill the others."""
+
+    class Meta:
+        model = Lesson
+        fields = [
+            *[_field(code, name) for code, _label in LANGUAGE_CHOICES for name in TRANSLATED_LESSON_FIELDS],
+            "duration_minutes", "format", "age_min", "age_max", "chinese_level", "topics", "video_url",
+        ]
+        widgets = {"topics": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in LANGUAGE_CHOICES:
+            for name in TRANSLATED_LESSON_FIELDS:
+                field = self.fields[_field(code, name)]
+                field.required = code == "zh-hans" and name == "title"
+                field.label = f"{Lesson._meta.get_field(name).verbose_name} ({label})"
+                if name in ("summary", "goals", "materials"):
+                    field.widget = forms.Textarea(attrs={"rows": 3})
+                elif name == "body":
+                    field.widget = forms.Textarea(attrs={"rows": 8})
+                    field.help_text = _("HTML is allowed; scripts and styles are removed when saved.")
+        self.fields["duration_minutes"].min_value = 5
+        self.fields["duration_minutes"].max_value = 480
+
+    def language_sections(self):
+        return [
+            {"code": code, "label": label,
+             "fields": [self[_field(code, name)] for name in TRANSLATED_LESSON_FIELDS]}
+            for code, label in LANGUAGE_CHOICES
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("age_min") is not None and data.get("age_max") is not None and data["age_max"] < data["age_min"]:
+            self.add_error("age_max", _("The oldest age is below the youngest age."))
+        duration = data.get("duration_minutes")
+        if duration is not None and not 5 <= duration <= 480:
+            self.add_error("duration_minutes", _("Between 5 and 480 minutes."))
+        return data
+
+
+class CatalogFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    format = forms.ChoiceField(label=_("Format"), choices=[("", _("Any format"))] + list(Lesson.Format.choices),
+                               required=False)
+    level = forms.ChoiceField(label=_("Chinese level"), choices=[("", _("Any level"))] + list(ChineseLevel.choices),
+                              required=False)
+    fits = forms.BooleanField(label=_("Only lessons that suit the group"), required=False)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime-local input read in a given zone (the group's), stored in UTC."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class _ZoneForm(forms.Form):
+    def __init__(self, *args, zone=None, **kwargs):
+        self.zone = zone
+        super().__init__(*args, **kwargs)
+
+    def _aware(self, value: datetime.datetime | None) -> datetime.datetime | None:
+        if value is None:
+            return None
+        naive = value.replace(tzinfo=None) if timezone.is_aware(value) else value
+        return naive.replace(tzinfo=self.zone).astimezone(datetime.UTC)
+
+
+class ItemAddForm(_ZoneForm):
+    lesson = forms.ModelChoiceField(queryset=Lesson.objects.all(), widget=forms.HiddenInput)
+    on_date = forms.DateField(label=_("On or after (local date)"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    starts_local = LocalDateTimeField(label=_("At (group's local time)"), required=False)
+    teacher = TeacherChoiceField(label=_("Teacher"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = teachers()
+
+    def clean(self):
+        data = super().clean()
+        data["starts_at"] = self._aware(data.get("starts_local"))
+        return data
+
+
+class ItemUpdateForm(_ZoneForm):
+    SHIFTS = [("-1440", _("One day earlier")), ("-30", _("30 minutes earlier")), ("30", _("30 minutes later")),
+              ("1440", _("One day later"))]
+
+    starts_local = LocalDateTimeField(label=_("Starts (group's local time)"), required=False)
+    teacher = TeacherChoiceField(label=_("Teacher"), queryset=User.objects.none(), required=False)
+    duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=480, required=False)
+    shift = forms.TypedChoiceField(choices=SHIFTS, coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = teachers()
+
+    def clean(self):
+        data = super().clean()
+        data["starts_at"] = self._aware(data.get("starts_local"))
+        return data
+
+
+class PlanCreateForm(forms.Form):
+    enrollment = forms.ModelChoiceField(label=_("Group and phase"), queryset=Enrollment.objects.none())
+    template = forms.ModelChoiceField(label=_("Start from template"), queryset=PlanTemplate.objects.all(),
+                                      required=False, empty_label=_("— an empty plan —"))
+    teacher = TeacherChoiceField(label=_("Teacher for the lessons"), queryset=User.objects.none(), required=False)
+    start_on = forms.DateField(label=_("Schedule from (date)"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("Empty: from the phase's first day."))
+    adapt = forms.BooleanField(label=_("Swap lessons that do not suit the group for suitable ones of the same topic"),
+                               required=False, initial=True)
+
+    def __init__(self, *args, enrollments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments if enrollments is not None else Enrollment.objects.none()
+        self.fields["enrollment"].label_from_instance = lambda e: f"{e.group.name} · {e.phase} ({e.group.time_zone})"
+        self.fields["teacher"].queryset = teachers()
+
+
+class PlanCopyForm(forms.Form):
+    enrollment = forms.ModelChoiceField(label=_("Copy to group and phase"), queryset=Enrollment.objects.none())
+    teacher = TeacherChoiceField(label=_("Teacher (empty: keep each lesson's teacher)"),
+                                 queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, enrollments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments if enrollments is not None else Enrollment.objects.none()
+        self.fields["enrollment"].label_from_instance = lambda e: f"{e.group.name} · {e.phase} ({e.group.time_zone})"
+        self.fields["teacher"].queryset = teachers()
+
+
+class ProposeForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Reason for keeping the conflicts"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(label=_("What should change"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TemplateFromPlanForm(forms.Form):
+    name = forms.CharField(label=_("Template name"), max_length=200)
+
+
+class TeacherHoursForm(forms.ModelForm):
+    class Meta:
+        model = TeacherProfile
+        fields = ["work_start", "work_end"]
+        widgets = {"work_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                   "work_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("work_start") and data.get("work_end") and data["work_start"] == data["work_end"]:
+            self.add_error("work_end", _("The working day needs some length."))
+        return data

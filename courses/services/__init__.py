@@ -1,0 +1,1 @@
+"""Writes of the courses app: lessons, plans and their workflow, scheduling, calendar feeds."""

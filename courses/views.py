@@ -1,0 +1,483 @@
+"""Catalog, plan builder, plan pages and calendar feeds. Thin: access helper, form, one service call."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from camp.access import participant_for_youth
+from courses import access, selectors
+from courses.forms import (
+    CatalogFilterForm,
+    ItemAddForm,
+    ItemUpdateForm,
+    LessonForm,
+    PlanCopyForm,
+    PlanCreateForm,
+    ProposeForm,
+    ReturnForm,
+    TeacherHoursForm,
+    TemplateFromPlanForm,
+    teachers,
+)
+from courses.models import CalendarFeed, Lesson, Plan, PlanTemplate, TeacherProfile
+from courses.services import feeds, plans
+from courses.services.conflicts import conflict_count, plan_conflicts
+from courses.services.lessons import lesson_save
+from courses.services.scheduling import describe_hours
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _pinyin(request) -> bool:
+    return request.GET.get("pinyin") == "1"
+
+
+def _require_builder(user) -> None:
+    if not access.can_build_plans(user):
+        raise PermissionDenied
+
+
+# --- Catalog -----------------------------------------------------------------------------------------------
+
+
+def _filtered_lessons(queryset, form: CatalogFilterForm, group=None):
+    if not form.is_valid():
+        return queryset
+    data = form.cleaned_data
+    if data.get("q"):
+        q = data["q"]
+        queryset = queryset.filter(
+            Q(title_zh_hans__icontains=q) | Q(title_en__icontains=q) | Q(title_th__icontains=q)
+            | Q(summary_zh_hans__icontains=q) | Q(summary_en__icontains=q) | Q(topics__name_zh_hans__icontains=q)
+            | Q(topics__name_en__icontains=q)
+        ).distinct()
+    if data.get("topic"):
+        queryset = queryset.filter(topics=data["topic"])
+    if data.get("format"):
+        queryset = queryset.filter(format=data["format"])
+    if data.get("level"):
+        queryset = queryset.filter(chinese_level=data["level"])
+    if data.get("fits") and group is not None:
+        from camp.models import CHINESE_LEVEL_ORDER
+
+        levels = [level for level, order in CHINESE_LEVEL_ORDER.items()
+                  if order <= CHINESE_LEVEL_ORDER[group.chinese_level]]
+        queryset = queryset.filter(age_min__lte=group.age_min, age_max__gte=group.age_max, chinese_level__in=levels)
+    return queryset
+
+
+@login_required
+@require_GET
+def lesson_list(request):
+    if request.user.is_youth:
+        raise PermissionDenied
+    form = CatalogFilterForm(request.GET or None)
+    lessons = _filtered_lessons(Lesson.objects.prefetch_related("topics"), form)
+    return render(request, "courses/lesson_list.html", {
+        "form": form, "lessons": lessons, "can_write": access.can_write_lessons(request.user),
+    })
+
+
+@login_required
+@require_GET
+def lesson_detail(request, pk):
+    lesson = access.get_lesson_for_user(request.user, pk)
+    return render(request, "courses/lesson_detail.html", {
+        "lesson": lesson, "pinyin": _pinyin(request), "attachments": list(lesson.attachments.all()),
+        "topics": list(lesson.topics.all()), "can_write": access.can_write_lessons(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_create(request):
+    if not access.can_write_lessons(request.user):
+        raise PermissionDenied
+    return _lesson_form(request, Lesson())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_edit(request, pk):
+    lesson = access.get_lesson_for_user(request.user, pk, write=True)
+    return _lesson_form(request, lesson)
+
+
+def _lesson_form(request, lesson: Lesson):
+    form = LessonForm(request.POST or None, instance=lesson)
+    if request.method == "POST" and form.is_valid():
+        lesson = form.save(commit=False)
+        try:
+            lesson = lesson_save(lesson=lesson, topics=list(form.cleaned_data["topics"]), author=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Lesson saved."))
+            return redirect("courses:lesson_detail", pk=lesson.pk)
+    return render(request, "courses/lesson_form.html", {"form": form, "lesson": lesson})
+
+
+# --- Plans: lists, creation, copies ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_list(request):
+    user = request.user
+    context = {"plans": list(selectors.plans_for_list(user)), "can_build": access.can_build_plans(user)}
+    if access.can_build_plans(user):
+        context["missing"] = list(selectors.enrollments_without_plan(user))
+    if user.is_youth:
+        participant = participant_for_youth(user)
+        context["group"] = participant.group if participant else None
+    return render(request, "courses/plan_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    _require_builder(request.user)
+    enrollments = selectors.enrollments_without_plan(request.user)
+    initial = {"teacher": request.user.pk if request.user.is_teacher else None, "adapt": True}
+    if request.GET.get("enrollment"):
+        initial["enrollment"] = request.GET["enrollment"]
+    form = PlanCreateForm(request.POST or None, enrollments=enrollments, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        enrollment = data["enrollment"]
+        try:
+            if data["template"]:
+                plan = plans.plan_create_from_template(
+                    template=data["template"], group=enrollment.group, phase=enrollment.phase,
+                    teacher=data["teacher"], created_by=request.user, start_on=data["start_on"], adapt=data["adapt"],
+                )
+            else:
+                plan = plans.plan_create(group=enrollment.group, phase=enrollment.phase, created_by=request.user)
+        except (plans.PlanError, ValidationError) as error:
+            form.add_error(None, str(error.message if hasattr(error, "message") else error))
+        else:
+            messages.success(request, _("Plan created. Check it, adjust it, and propose it."))
+            return redirect("courses:plan_builder", pk=plan.pk)
+    return render(request, "courses/plan_create.html", {"form": form, "templates": PlanTemplate.objects.all()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_copy(request, pk):
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    form = PlanCopyForm(request.POST or None, enrollments=selectors.enrollments_without_plan(request.user))
+    if request.method == "POST" and form.is_valid():
+        enrollment = form.cleaned_data["enrollment"]
+        try:
+            copy = plans.plan_copy(source=plan, group=enrollment.group, phase=enrollment.phase,
+                                   created_by=request.user, teacher=form.cleaned_data["teacher"])
+        except plans.PlanError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Plan copied and rescheduled for %(group)s.") % {"group": copy.group.name})
+            return redirect("courses:plan_builder", pk=copy.pk)
+    return render(request, "courses/plan_copy.html", {"plan": plan, "form": form})
+
+
+@login_required
+@require_POST
+def plan_save_template(request, pk):
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    form = TemplateFromPlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the template a name."))
+        return redirect("courses:plan_builder", pk=plan.pk)
+    try:
+        template = plans.plan_template_from_plan(plan=plan, name=form.cleaned_data["name"], owner=request.user)
+    except plans.PlanError as error:
+        messages.error(request, error.message)
+        return redirect("courses:plan_builder", pk=plan.pk)
+    messages.success(request, _("Template saved."))
+    return redirect("courses:template_detail", pk=template.pk)
+
+
+# --- Plan pages --------------------------------------------------------------------------------------------
+
+
+def _feed_for_viewer(user, plan: Plan) -> CalendarFeed | None:
+    """The calendar link this viewer gets on a plan page: their own for youth, the group's for adults."""
+    language = user.preferred_language
+    if user.is_youth:
+        return feeds.calendar_feed_get_or_create(kind=CalendarFeed.Kind.YOUTH, user=user, language=language)
+    if plan.is_published or access.can_build_plans(user):
+        return feeds.calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=plan.group, language=language)
+    return None
+
+
+@login_required
+@require_GET
+def plan_detail(request, pk):
+    plan = access.get_plan_for_user(request.user, pk)
+    items = selectors.plan_items(plan)
+    return render(request, "courses/plan_detail.html", {
+        "plan": plan, "days": selectors.plan_days(plan, items), "item_count": len(items),
+        "pinyin": _pinyin(request), "feed": _feed_for_viewer(request.user, plan),
+        "can_build": access.can_build_plans(request.user), "changes": list(plan.changes.select_related("changed_by")[:20]),
+        "materials": [item for item in items if item.lesson.materials],
+    })
+
+
+@login_required
+@require_GET
+def plan_print(request, pk):
+    plan = access.get_plan_for_user(request.user, pk)
+    items = selectors.plan_items(plan)
+    return render(request, "courses/plan_print.html", {
+        "plan": plan, "days": selectors.plan_days(plan, items), "pinyin": _pinyin(request),
+        "materials": [item for item in items if item.lesson.materials],
+    })
+
+
+def _builder_context(request, plan: Plan, *, error: str = "", propose_form=None) -> dict:
+    items = list(plan.items.select_related("lesson", "teacher", "live_session").order_by("starts_at", "pk"))
+    conflicts = plan_conflicts(plan, items)
+    for item in items:
+        item.conflicts = conflicts.get(item.pk, [])
+        item.local_start = timezone.localtime(item.starts_at, plan.group.zone)
+    return {
+        "plan": plan, "days": selectors.plan_days(plan, items), "conflicts": conflicts,
+        "conflict_total": conflict_count(conflicts), "teachers": list(teachers()), "error": error,
+        "propose_form": propose_form or ProposeForm(), "is_organizer": request.user.is_organizer,
+    }
+
+
+@login_required
+@require_GET
+def plan_builder(request, pk):
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    context = _builder_context(request, plan)
+    context.update({
+        "catalog_form": CatalogFilterForm(), "suggestions": plans.lesson_suggestions(group=plan.group, limit=8),
+        "interests": list(plan.group.interests.all()), "template_form": TemplateFromPlanForm(),
+        "feed": _feed_for_viewer(request.user, plan), "hours_text": describe_hours(plan.group),
+    })
+    return render(request, "courses/plan_builder.html", context)
+
+
+@login_required
+@require_GET
+def plan_catalog(request, pk):
+    """The builder's catalog search: a partial for htmx, a plain page without it."""
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    form = CatalogFilterForm(request.GET or None)
+    lessons = _filtered_lessons(Lesson.objects.prefetch_related("topics"), form, group=plan.group)[:30]
+    template = "courses/_catalog_results.html" if _is_htmx(request) else "courses/plan_catalog.html"
+    return render(request, template, {"plan": plan, "lessons": lessons, "catalog_form": form})
+
+
+def _builder_response(request, plan: Plan, *, error: str = "", propose_form=None):
+    if error and not _is_htmx(request):
+        messages.error(request, error)
+    if _is_htmx(request):
+        plan.refresh_from_db()
+        return render(request, "courses/_builder.html",
+                      _builder_context(request, plan, error=error, propose_form=propose_form))
+    return redirect("courses:plan_builder", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_item_add(request, pk):
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    form = ItemAddForm(request.POST, zone=plan.group.zone)
+    if not form.is_valid():
+        return _builder_response(request, plan, error=_("Choose a lesson and a valid date or time."))
+    data = form.cleaned_data
+    try:
+        plans.plan_item_add(plan=plan, lesson=data["lesson"], by=request.user,
+                            teacher=data["teacher"] or (request.user if request.user.is_teacher else None),
+                            starts_at=data["starts_at"], on_date=data["on_date"])
+    except plans.PlanError as error:
+        return _builder_response(request, plan, error=error.message)
+    except ValidationError as error:
+        return _builder_response(request, plan, error=" ".join(error.messages))
+    return _builder_response(request, plan)
+
+
+@login_required
+@require_POST
+def plan_item_update(request, pk, item_pk):
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    item = access.get_item_for_user(request.user, plan, item_pk)
+    form = ItemUpdateForm(request.POST, zone=plan.group.zone)
+    if not form.is_valid():
+        return _builder_response(request, plan, error=_("That time is not valid."))
+    data = form.cleaned_data
+    starts_at = data["starts_at"]
+    if data.get("shift"):
+        starts_at = item.starts_at + datetime.timedelta(minutes=data["shift"])
+    teacher = data["teacher"] if "teacher" in request.POST else False
+    try:
+        plans.plan_item_update(item=item, by=request.user, starts_at=starts_at, teacher=teacher,
+                               duration_minutes=data["duration_minutes"])
+    except ValidationError as error:
+        return _builder_response(request, plan, error=" ".join(error.messages))
+    return _builder_response(request, plan)
+
+
+@login_required
+@require_POST
+def plan_item_remove(request, pk, item_pk):
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    item = access.get_item_for_user(request.user, plan, item_pk)
+    plans.plan_item_remove(item=item, by=request.user)
+    return _builder_response(request, plan)
+
+
+@login_required
+@require_POST
+def plan_propose(request, pk):
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        return _builder_response(request, plan, error=_("The reason is too long."), propose_form=form)
+    try:
+        plans.plan_propose(plan=plan, by=request.user, override_reason=form.cleaned_data["override_reason"])
+    except plans.PlanError as error:
+        return _builder_response(request, plan, error=error.message, propose_form=form)
+    messages.success(request, _("Plan proposed to the organizers."))
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("courses:plan_detail", args=[plan.pk])
+        return response
+    return redirect("courses:plan_detail", pk=plan.pk)
+
+
+def _decision(request, pk, service, success: str, **extra):
+    plan = access.get_plan_for_user(request.user, pk, decide=True)
+    try:
+        service(plan=plan, by=request.user, **extra)
+    except plans.PlanError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("courses:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk):
+    return _decision(request, pk, plans.plan_approve, _("Plan approved."))
+
+
+@login_required
+@require_POST
+def plan_publish(request, pk):
+    return _decision(request, pk, plans.plan_publish, _("Plan published: the coordinators and youth see it now."))
+
+
+@login_required
+@require_POST
+def plan_return(request, pk):
+    form = ReturnForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _decision(request, pk, plans.plan_return, _("Plan sent back to the teachers."), note=note)
+
+
+# --- Templates ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def template_list(request):
+    _require_builder(request.user)
+    templates = PlanTemplate.objects.select_related("owner").prefetch_related("items__lesson")
+    return render(request, "courses/template_list.html", {"templates": templates})
+
+
+@login_required
+@require_GET
+def template_detail(request, pk):
+    template = access.get_template_for_user(request.user, pk)
+    items = list(template.items.select_related("lesson"))
+    days: dict[int, list] = {}
+    for item in items:
+        days.setdefault(item.day, []).append(item)
+    return render(request, "courses/template_detail.html", {"template": template, "days": sorted(days.items())})
+
+
+# --- Teachers ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def teacher_schedule(request):
+    if not request.user.is_teacher:
+        raise PermissionDenied
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(0)))
+    items = list(
+        request.user.plan_items.filter(starts_at__gte=start).select_related("lesson", "plan__group", "live_session")
+        .order_by("starts_at")[:200]
+    )
+    feed = feeds.calendar_feed_get_or_create(kind=CalendarFeed.Kind.TEACHER, user=request.user,
+                                             language=request.user.preferred_language)
+    return render(request, "courses/teacher_schedule.html", {"items": items, "feed": feed})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teacher_hours(request):
+    if not request.user.is_teacher:
+        raise PermissionDenied
+    profile = TeacherProfile.objects.filter(user=request.user).first() or TeacherProfile(user=request.user)
+    form = TeacherHoursForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        plans.teacher_hours_set(teacher=request.user, work_start=form.cleaned_data["work_start"],
+                                work_end=form.cleaned_data["work_end"])
+        messages.success(request, _("Working hours saved."))
+        return redirect("courses:teacher_schedule")
+    return render(request, "courses/teacher_hours.html", {"form": form})
+
+
+# --- Calendars ---------------------------------------------------------------------------------------------
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The feed itself: no login (calendar apps cannot sign in); the secret token is the key."""
+    feed = access.feed_by_token(token)
+    response = HttpResponse(feeds.calendar_render(feed), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="qiaocamp.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+@require_GET
+def feed_list(request):
+    user = request.user
+    own = list(CalendarFeed.objects.filter(user=user, revoked_at__isnull=True))
+    group_feeds = []
+    if user.is_coordinator:
+        group_feeds = list(CalendarFeed.objects.filter(kind=CalendarFeed.Kind.GROUP, revoked_at__isnull=True,
+                                                       group__coordinators=user).select_related("group"))
+    return render(request, "courses/feed_list.html", {"feeds": own + group_feeds})
+
+
+@login_required
+@require_POST
+def feed_revoke(request, pk):
+    feed = access.get_feed_for_user(request.user, pk)
+    feeds.calendar_feed_revoke(feed=feed)
+    messages.success(request, _("The old calendar link no longer works. Subscribe again with the new one."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return HttpResponseRedirect(next_url)
+    return redirect("courses:feed_list")
