@@ -1,8 +1,84 @@
-from tests.access.rules import Rule, everyone, table  # noqa: F401
+"""Access rules for the camp app's group, roster, enrollment and join pages."""
+
+import datetime
+
+from tests.access.rules import LOGIN, Rule, everyone, table
 
 
 def build(world) -> None:
-    """Add the objects this app's URLs need to the world."""
+    """A second phase with a draft application, a roster row with an account, a pending roster file."""
+    from django.utils import timezone
+
+    from camp.models import Enrollment, Phase
+    from camp.services.join import youth_accounts_issue
+    from camp.services.roster import participant_create, roster_import_preview
+
+    today = timezone.localdate()
+    world.phase2 = Phase.objects.create(
+        camp=world.camp, number=2, starts_on=today + datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=44), enrollment_opens=today - datetime.timedelta(days=10),
+        enrollment_closes=today + datetime.timedelta(days=20), capacity=100,
+    )
+    world.draft_enrollment = Enrollment.objects.create(group=world.group, phase=world.phase2, created_by=world.coordinator)
+    world.roster_participant = participant_create(
+        by=world.coordinator, group=world.group, family_name="Lim", given_name="Mali", birth_year=today.year - 11,
+        guardian_name="Lim Somchai", guardian_contact="+66 81 000 0000",
+    )
+    world.roster_participant.consent_given = True
+    world.roster_participant.consent_at = timezone.now()
+    world.roster_participant.save()
+    youth_accounts_issue(group=world.group)
+    world.roster_import = roster_import_preview(
+        by=world.coordinator, group=world.group, file_name="roster.csv",
+        data=b"family_name,given_name,birth_year,guardian_name,guardian_contact\nTan,Ann,20x3,Mum,+66 1\n",
+    )
 
 
-RULES: dict[str, Rule] = {}
+def _group(w):
+    return {"pk": w.group.pk}
+
+
+def _participant(w):
+    return {"pk": w.group.pk, "participant_pk": w.roster_participant.pk}
+
+
+# The group's own coordinator and the camp's organizers manage it; its youth and teachers may know
+# the group exists but not manage it (403); the other group's people must not learn it exists (404).
+MANAGE = table(403, coordinator=200, organizer=200, other_coordinator=404, other_youth=404)
+MANAGE_POST = table(403, coordinator=302, organizer=302, other_coordinator=404, other_youth=404)
+
+RULES = {
+    "group_list": Rule(table(403, coordinator=200, other_coordinator=200, organizer=200)),
+    "group_create": Rule(table(403, coordinator=200, other_coordinator=200)),
+    "group_detail": Rule(MANAGE, kwargs=_group),
+    "group_edit": Rule(MANAGE, kwargs=_group),
+    "enrollment_apply": Rule(MANAGE_POST, kwargs=_group, method="post",
+                             data=lambda w: {"phase": w.phase2.pk, "action": "draft"}),
+    "enrollment_submit": Rule(MANAGE_POST, kwargs=lambda w: {"pk": w.draft_enrollment.pk}, method="post", data=lambda w: {}),
+    "enrollment_withdraw": Rule(MANAGE_POST, kwargs=lambda w: {"pk": w.draft_enrollment.pk}, method="post",
+                                data=lambda w: {}),
+    "enrollment_review": Rule(table(403, organizer=200)),
+    "enrollment_decide": Rule(
+        table(403, organizer=302, other_coordinator=404, other_youth=404),
+        kwargs=lambda w: {"pk": w.draft_enrollment.pk}, method="post",
+        data=lambda w: {"decision": "rejected", "reason": "full"},
+    ),
+    "roster": Rule(MANAGE, kwargs=_group),
+    "participant_create": Rule(MANAGE, kwargs=_group),
+    "participant_edit": Rule(MANAGE, kwargs=_participant),
+    "participant_delete": Rule(MANAGE, kwargs=_participant),
+    "participant_consent": Rule(MANAGE, kwargs=_participant),
+    "join_code_reissue": Rule(MANAGE_POST, kwargs=_participant, method="post", data=lambda w: {}),
+    "join_code_revoke": Rule(MANAGE_POST, kwargs=_participant, method="post", data=lambda w: {}),
+    "roster_consent_bulk": Rule(MANAGE, kwargs=_group),
+    "roster_template": Rule(MANAGE, kwargs=_group),
+    "roster_import": Rule(MANAGE, kwargs=_group),
+    "roster_import_preview": Rule(MANAGE, kwargs=lambda w: {"pk": w.group.pk, "import_pk": w.roster_import.pk}),
+    "roster_import_confirm": Rule(MANAGE_POST, kwargs=lambda w: {"pk": w.group.pk, "import_pk": w.roster_import.pk},
+                                  method="post", data=lambda w: {}),
+    "login_cards": Rule(MANAGE, kwargs=_group),
+    # Youth log in here: open to everybody; GET never logs anybody in.
+    "join": Rule(everyone(200)),
+    "join_code": Rule(everyone(200), kwargs=lambda w: {"code": "ABCD-EFGH-JK"}),
+    "my_camp": Rule(table(403, anonymous=LOGIN, youth=200, other_youth=200)),
+}

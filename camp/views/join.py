@@ -1,0 +1,69 @@
+"""Youth log in with their join code (no e-mail, no password) and land on "My camp"."""
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from camp.forms import JoinForm
+from camp.selectors import my_camp_context
+from camp.services.join import JoinRefused, join_login_check
+
+REFUSAL_STATUS = {"rate_limited": 429, "invalid": 200, "no_consent": 403, "not_enrolled": 403}
+
+
+def _client_ip(request) -> str:
+    # Behind the reverse proxy, daphne --proxy-headers puts the real client in REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _attempt(request, code: str, form: JoinForm, confirm_code: str | None = None):
+    try:
+        user = join_login_check(code=code, ip=_client_ip(request))
+    except JoinRefused as refused:
+        return _refused(request, refused, form, confirm_code)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("my_camp")
+
+
+def _refused(request, refused: JoinRefused, form: JoinForm, confirm_code: str | None):
+    status = REFUSAL_STATUS[refused.reason]
+    if refused.reason in ("no_consent", "not_enrolled"):
+        # The youth reads why in their own language, whatever the browser says.
+        with translation.override(refused.participant.preferred_language):
+            return render(request, "camp/join_refused.html",
+                          {"reason": refused.reason, "participant": refused.participant}, status=status)
+    if refused.reason == "rate_limited":
+        message = _("Too many tries. Wait a few minutes, then try again.")
+    else:
+        message = _("This code does not work. Check it on your card, or ask your coordinator.")
+    form.add_error("code" if confirm_code is None else None, message)
+    return render(request, "camp/join.html", {"form": form, "confirm_code": confirm_code}, status=status)
+
+
+def join(request):
+    """Type the code from the card."""
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _attempt(request, form.cleaned_data["code"], form)
+    return render(request, "camp/join.html", {"form": form, "confirm_code": None},
+                  status=400 if request.method == "POST" else 200)
+
+
+def join_code(request, code):
+    """The QR code's address: GET only asks for a click (links get prefetched and scanned by
+    chat apps, which must not log anybody in); POST logs in."""
+    code = code[:40]
+    form = JoinForm(request.POST or None, initial={"code": code})
+    if request.method == "POST":
+        return _attempt(request, code, form, confirm_code=code)
+    return render(request, "camp/join.html", {"form": form, "confirm_code": code})
+
+
+@login_required
+def my_camp(request):
+    if not request.user.is_youth:
+        raise PermissionDenied
+    return render(request, "camp/my_camp.html", my_camp_context(request.user))
