@@ -10,7 +10,7 @@ import random
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from camp.models import Camp, Enrollment, Group, Participant, Phase, User
+from camp.models import Camp, Enrollment, Group, JoinCode, Participant, Phase, User
 
 DEMO_PASSWORD = "camp-demo-2026"
 PHASE_LENGTH_DAYS = 15
@@ -61,7 +61,10 @@ GROUPS = [
     ("合艾国光中学", "Hat Yai Kuang Kwang School", "TH", "Asia/Bangkok", ["th", "zh-hans"],
      "beginner", (12, 15), WEEKDAY_EVENINGS, "coordinator-hy@example.org", 3, 12, Enrollment.Status.WAITLISTED, "th"),
 ]
-PHASE_CAPACITY = {1: 60, 2: 60, 3: 70, 4: 60}
+# Phase 4 keeps room (54 of 100 taken) for a group registered during the demo.
+PHASE_CAPACITY = {1: 60, 2: 60, 3: 70, 4: 100}
+# Fixed join codes for one youth of these groups, documented in the README.
+DEMO_YOUTH_CODES = {"中老友谊侨校": "DEMO-YOUTH-01", "寮龚侨校": "DEMO-YOUTH-02"}
 
 # Names as the youth write them, with the Chinese name their family uses.
 NAMES = {
@@ -166,7 +169,21 @@ def seed(stdout) -> None:
             _roster(rng, group, phase, youth_count, script, adults[coordinator_email], decided_at)
         if status == Enrollment.Status.APPROVED:
             youth_total += youth_count
+            _youth_accounts(group, organizer)
     stdout.write(f"camp: {camp.title}, {len(phases)} phases, {len(GROUPS)} groups, {youth_total} youth approved")
+
+
+def _youth_accounts(group, organizer) -> None:
+    """Accounts and join codes for the consented youth, the way an approval makes them."""
+    from camp.services.join import youth_accounts_issue
+
+    codes = {}
+    fixed = DEMO_YOUTH_CODES.get(group.name)
+    if fixed and not JoinCode.objects.filter(code=fixed).exists():
+        first = group.participants.filter(consent_given=True, user__isnull=True).order_by("pk").first()
+        if first is not None:
+            codes[first.pk] = fixed
+    youth_accounts_issue(group=group, issued_by=organizer, codes=codes)
 
 
 def _adult(email, role, display_name, zone, language) -> User:
