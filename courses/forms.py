@@ -24,6 +24,8 @@ def _field(code: str, name: str) -> str:
 class LessonForm(forms.ModelForm):
     """All languages on one form: a teacher writes Chinese first, translators fill the others."""
 
+    video_url = forms.URLField(label=_("video URL"), required=False, assume_scheme="https")
+
     class Meta:
         model = Lesson
         fields = [

@@ -1,8 +1,100 @@
-from tests.access.rules import Rule, everyone, table  # noqa: F401
+import datetime
+
+from tests.access.rules import LOGIN, Rule, everyone, table
 
 
 def build(world) -> None:
-    """Add the objects this app's URLs need to the world."""
+    """A published plan for `group` (coordinator, youth), a draft for `other_group`, a template, feeds."""
+    from camp.models import User
+    from courses.models import CalendarFeed, Lesson, Plan, PlanItem, PlanTemplate, TemplateItem
+    from courses.services.feeds import calendar_feed_get_or_create
+
+    lesson = Lesson.objects.create(title="剪纸直播课", title_en="Live paper-cutting", duration_minutes=60,
+                                   age_min=8, age_max=18, chinese_level="none")
+    world.lesson = lesson
+    first_day = world.phase.starts_on + datetime.timedelta(days=1)
+    # 16:00 local in Bangkok (UTC+7) and in Yangon (UTC+6:30): inside both groups' hours.
+    bangkok = datetime.datetime.combine(first_day, datetime.time(9, 0), tzinfo=datetime.UTC)
+    yangon = datetime.datetime.combine(first_day, datetime.time(9, 30), tzinfo=datetime.UTC)
+    world.plan = Plan.objects.create(group=world.group, phase=world.phase, status=Plan.Status.PUBLISHED)
+    world.plan_item = PlanItem.objects.create(plan=world.plan, lesson=lesson, starts_at=bangkok,
+                                              duration_minutes=60, teacher=world.teacher)
+    world.removable_item = PlanItem.objects.create(plan=world.plan, lesson=lesson, duration_minutes=45,
+                                                   starts_at=bangkok + datetime.timedelta(days=1))
+    world.other_plan = Plan.objects.create(group=world.other_group, phase=world.phase)
+    world.other_item = PlanItem.objects.create(plan=world.other_plan, lesson=lesson, starts_at=yangon,
+                                               duration_minutes=60)
+    world.template = PlanTemplate.objects.create(name="7天：茶与中华文化", owner=world.organizer)
+    TemplateItem.objects.create(template=world.template, day=1, lesson=lesson)
+    world.group_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=world.group, language="th")
+    world.youth_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.YOUTH, user=world.youth, language="th")
+    assert User.objects.filter(pk=world.teacher.pk).exists()
 
 
-RULES: dict[str, Rule] = {}
+def _removable(world) -> dict:
+    """Put the item back before each persona tries to remove it (the URL names its pk)."""
+    from courses.models import PlanItem
+
+    if not PlanItem.objects.filter(pk=world.removable_item.pk).exists():
+        world.removable_item.save(force_insert=True)
+    return {}
+
+
+BUILDERS_ONLY = table(403, teacher=200, organizer=200)
+TEACHER_ONLY = table(403, teacher=200)
+# A published plan of `group`: its youth and coordinator see it; the other group's do not know it exists.
+PUBLISHED_PLAN_VIEW = table(200, other_youth=404, other_coordinator=404)
+PUBLISHED_PLAN_BUILD = table(403, other_youth=404, other_coordinator=404, teacher=200, organizer=200)
+PUBLISHED_PLAN_BUILD_POST = table(403, other_youth=404, other_coordinator=404, teacher=302, organizer=302)
+PUBLISHED_PLAN_DECIDE = table(403, other_youth=404, other_coordinator=404, organizer=302)
+# A draft of `other_group`: nobody outside the builders knows it exists, its own coordinator included.
+DRAFT_BUILD_POST = table(404, teacher=302, organizer=302)
+
+
+def _plan(world):
+    return {"pk": world.plan.pk}
+
+
+RULES = {
+    "courses:lesson_list": Rule(table(200, youth=403, other_youth=403)),
+    "courses:lesson_create": Rule(BUILDERS_ONLY),
+    "courses:lesson_detail": Rule(table(200, other_youth=404), kwargs=lambda w: {"pk": w.lesson.pk}),
+    "courses:lesson_edit": Rule(table(403, other_youth=404, teacher=200, organizer=200),
+                                kwargs=lambda w: {"pk": w.lesson.pk}),
+    "courses:plan_list": Rule(table(200)),
+    "courses:plan_create": Rule(BUILDERS_ONLY),
+    "courses:plan_detail": Rule(PUBLISHED_PLAN_VIEW, kwargs=_plan),
+    "courses:plan_print": Rule(PUBLISHED_PLAN_VIEW, kwargs=_plan),
+    "courses:plan_builder": Rule(PUBLISHED_PLAN_BUILD, kwargs=_plan),
+    "courses:plan_catalog": Rule(PUBLISHED_PLAN_BUILD, kwargs=_plan, query="?q=剪纸"),
+    "courses:plan_copy": Rule(PUBLISHED_PLAN_BUILD, kwargs=_plan),
+    "courses:plan_save_template": Rule(PUBLISHED_PLAN_BUILD_POST, kwargs=_plan, method="post",
+                                       data=lambda w: {"name": "模板"}),
+    "courses:plan_item_add": Rule(
+        DRAFT_BUILD_POST, method="post", kwargs=lambda w: {"pk": w.other_plan.pk},
+        data=lambda w: {"lesson": w.lesson.pk, "on_date": w.phase.starts_on.isoformat()},
+    ),
+    "courses:plan_item_update": Rule(
+        DRAFT_BUILD_POST, method="post", kwargs=lambda w: {"pk": w.other_plan.pk, "item_pk": w.other_item.pk},
+        data=lambda w: {"shift": "30"},
+    ),
+    "courses:plan_item_remove": Rule(
+        PUBLISHED_PLAN_BUILD_POST, method="post",
+        kwargs=lambda w: {"pk": w.plan.pk, "item_pk": w.removable_item.pk}, data=_removable,
+    ),
+    "courses:plan_propose": Rule(DRAFT_BUILD_POST, method="post", kwargs=lambda w: {"pk": w.other_plan.pk},
+                                 data=lambda w: {"override_reason": ""}),
+    "courses:plan_approve": Rule(PUBLISHED_PLAN_DECIDE, method="post", kwargs=_plan, data=lambda w: {}),
+    "courses:plan_publish": Rule(PUBLISHED_PLAN_DECIDE, method="post", kwargs=_plan, data=lambda w: {}),
+    "courses:plan_return": Rule(PUBLISHED_PLAN_DECIDE, method="post", kwargs=_plan, data=lambda w: {"note": ""}),
+    "courses:template_list": Rule(BUILDERS_ONLY),
+    "courses:template_detail": Rule(BUILDERS_ONLY, kwargs=lambda w: {"pk": w.template.pk}),
+    "courses:teacher_schedule": Rule(TEACHER_ONLY),
+    "courses:teacher_hours": Rule(TEACHER_ONLY),
+    "courses:feed_list": Rule(table(200)),
+    # The token is the key: calendar apps cannot sign in.
+    "courses:calendar_feed": Rule(everyone(200), kwargs=lambda w: {"token": w.group_feed.token}),
+    # Only the owner revokes a personal feed; for everybody else it does not exist.
+    "courses:feed_revoke": Rule(table(404, anonymous=LOGIN, youth=302), method="post",
+                                kwargs=lambda w: {"pk": w.youth_feed.pk}, data=lambda w: {}),
+}
