@@ -1,8 +1,59 @@
-from tests.access.rules import Rule, everyone, table  # noqa: F401
+from tests.access.rules import LOGIN, Rule, everyone, table
 
 
 def build(world) -> None:
-    """Add the objects this app's URLs need to the world."""
+    """A finished phase for `group`: one held session taught by `teacher`, attended by `youth`,
+    and the youth's completion and outstanding certificates."""
+    from camp.reports import services
+    from tests.reports.factories import finished_phase, held_session, span
+
+    world.past_phase = finished_phase(world.camp, world.group, number=9)
+    world.report_session = held_session(world.group, world.past_phase, teacher=world.teacher, day=1)
+    span(world.report_session, world.youth, 0, 45)
+    services.nomination_set(participant=world.youth_participant, phase=world.past_phase, citation="书法进步很快",
+                            nominated_by=world.teacher)
+    issued = services.certificates_issue(group=world.group, phase=world.past_phase, issued_by=world.organizer)
+    world.certificate = next(c for c in issued if c.kind == "completion")
+    world.outstanding_certificate = next(c for c in issued if c.kind == "outstanding")
 
 
-RULES: dict[str, Rule] = {}
+group_readers = table(404, coordinator=200, teacher=200, organizer=200)
+organizer_only = table(404, organizer=200)
+
+RULES = {
+    "reports:index": Rule(table(200, youth=403, other_youth=403)),
+    "reports:camp": Rule(organizer_only, kwargs=lambda w: {"pk": w.camp.pk}),
+    "reports:camp_export": Rule(organizer_only, kwargs=lambda w: {"pk": w.camp.pk, "fmt": "xlsx"}),
+    "reports:year": Rule(organizer_only, kwargs=lambda w: {"year": w.camp.year}),
+    "reports:year_export": Rule(organizer_only, kwargs=lambda w: {"year": w.camp.year, "fmt": "csv"}),
+    "reports:group": Rule(group_readers, kwargs=lambda w: {"pk": w.group.pk}),
+    "reports:group_export": Rule(group_readers, kwargs=lambda w: {"pk": w.group.pk, "fmt": "xlsx"}),
+    "reports:session_attendance": Rule(group_readers, kwargs=lambda w: {"pk": w.report_session.pk}),
+    "reports:group_certificates": Rule(group_readers, kwargs=lambda w: {"pk": w.group.pk}),
+    "reports:group_certificates_zip": Rule(
+        table(404, coordinator=200, teacher=403, organizer=200), kwargs=lambda w: {"pk": w.group.pk}
+    ),
+    "reports:certificates_issue": Rule(
+        table(404, anonymous=LOGIN, coordinator=403, teacher=403, organizer=302), method="post",
+        kwargs=lambda w: {"pk": w.group.pk, "phase_pk": w.past_phase.pk}, data=lambda w: {},
+    ),
+    "reports:nominate": Rule(
+        table(404, anonymous=LOGIN, coordinator=403, teacher=302, organizer=302), method="post",
+        kwargs=lambda w: {"pk": w.group.pk, "phase_pk": w.past_phase.pk},
+        data=lambda w: {"participant": w.youth_participant.pk, "citation": "剪纸作品优秀"},
+    ),
+    # The youth's own certificate: the youth, their coordinator, the camp's organizer.
+    "reports:certificate_pdf": Rule(
+        table(404, youth=200, coordinator=200, organizer=200), kwargs=lambda w: {"code": w.certificate.code}
+    ),
+    "reports:certificate_revoke": Rule(
+        table(404, anonymous=LOGIN, youth=403, coordinator=403, organizer=302), method="post",
+        kwargs=lambda w: {"code": w.outstanding_certificate.code}, data=lambda w: {"reason": "wrong name"},
+    ),
+    "reports:certificate_reissue": Rule(
+        table(404, anonymous=LOGIN, youth=403, coordinator=403, organizer=302), method="post",
+        kwargs=lambda w: {"code": w.outstanding_certificate.code}, data=lambda w: {"reason": "name corrected"},
+    ),
+    # Public by design: it shows only what confirms the certificate.
+    "reports:verify": Rule(everyone(200), kwargs=lambda w: {"code": w.certificate.code}),
+}
