@@ -148,7 +148,7 @@ class LoadRun:
                 proc.kill()
 
 
-def analyze(target: str, reports: list[dict], duration: float, rate: float, senders: int) -> dict:
+def analyze(target: str, reports: list[dict], duration: float, rate: float, senders: int, t0: float = 0.0) -> dict:
     clients = [c for r in reports for c in r["clients"]]
     sender_rows = [s for r in reports for s in r["senders"]]
     latencies = [v for r in reports for values in r["latencies_ms"].values() for v in values]
@@ -175,6 +175,11 @@ def analyze(target: str, reports: list[dict], duration: float, rate: float, send
         for k, v in r["errors"].items():
             errors[k] = errors.get(k, 0) + v
     stats = summarize_ms(latencies)
+    worst: dict[int, float] = {}
+    for r in reports:
+        for second, value in r["worst_by_second"].items():
+            worst[second] = max(worst.get(second, 0.0), value)
+    timeline = [round(worst[s]) for s in sorted(worst) if s >= int(t0)]
     return {
         "clients": len(clients),
         "rooms": len({c["room"] for c in clients}),
@@ -198,6 +203,8 @@ def analyze(target: str, reports: list[dict], duration: float, rate: float, send
         "reloads": sum(c["reloads"] for c in clients),
         "send_lag_p99_ms": None if not lags else round(percentile(lags, 99), 1),
         "client_errors": errors,
+        # Worst latency of the messages sent in each second of the phase: shows a backlog growing.
+        "worst_ms_by_second": timeline,
     }
 
 
@@ -320,7 +327,7 @@ def run_target(target: str, args, world: World, *, youth: int, phases: list[dict
             else:
                 reports = load.phase(t0, phase["duration"], phase["rate"], senders, phase["drain"],
                                      timeout=phase["duration"] + phase["drain"] + 120)
-            figures = analyze(target, reports, phase["duration"], phase["rate"], senders)
+            figures = analyze(target, reports, phase["duration"], phase["rate"], senders, t0)
             figures["server_cpu_pct"] = round(
                 100 * (servers.cpu_seconds() - cpu_before) / (phase["duration"] + phase["drain"] + 1), 1
             ) if storm_at is None else None

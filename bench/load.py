@@ -81,6 +81,7 @@ class ClientLog:
         self.reloads = 0
         self.foreign = 0
         self.latencies_ms: list[float] = []
+        self.worst_by_second: dict[int, float] = {}  # send second → worst latency: the timeline
         self.gap_since: float | None = None
         self.resume_pending = False
         # Reconnects: [dropped_ns, ready_ns, caught_up_ns, target_seq]
@@ -136,7 +137,11 @@ class ClientLog:
             self.foreign += 1
             return
         if live:
-            self.latencies_ms.append((recv_ns - parsed[2]) / 1e6)
+            latency = (recv_ns - parsed[2]) / 1e6
+            self.latencies_ms.append(latency)
+            second = parsed[2] // 1_000_000_000
+            if latency > self.worst_by_second.get(second, 0.0):
+                self.worst_by_second[second] = latency
         else:
             self.recovered += 1
         self._check_caught_up(recv_ns)
@@ -439,6 +444,7 @@ class Worker:
                 _, t0, duration, rate, senders_per_room, drain = command
                 for c in self.clients:
                     c.log.latencies_ms.clear()
+                    c.log.worst_by_second.clear()
                     if c.sender:
                         c.sender.reset_phase()
                 loops = []
@@ -474,8 +480,11 @@ class Worker:
 
     def phase_report(self) -> dict:
         latencies: dict[str, list[float]] = {}
+        worst: dict[int, float] = {}
         for c in self.clients:
             latencies.setdefault(str(c.spec["room"]), []).extend(c.log.latencies_ms)
+            for second, value in c.log.worst_by_second.items():
+                worst[second] = max(worst.get(second, 0.0), value)
         senders = [
             {
                 "room": c.spec["room"], "index": c.sender.index, "sent": c.sender.sent,
@@ -495,6 +504,7 @@ class Worker:
             "latencies_ms": latencies,
             "senders": senders,
             "errors": dict(self.errors),
+            "worst_by_second": worst,
         }
 
 
