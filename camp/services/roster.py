@@ -462,7 +462,7 @@ def roster_import_preview(*, by: User, group: Group, file_name: str, data: bytes
     # Only the latest unconfirmed file of a group is kept.
     RosterImport.objects.filter(group=group, confirmed_at__isnull=True).delete()
     roster_import = RosterImport(group=group, created_by=by, file_name=file_name[:255], rows=rows, problems=problems)
-    roster_import.full_clean()
+    roster_import.full_clean(exclude=["rows", "problems"])  # empty lists are valid here
     roster_import.save()
     return roster_import
 
