@@ -68,8 +68,8 @@ def _check_new_plan(group: Group, phase: Phase) -> None:
 
 def _place(*, plan: Plan, group: Group, phase: Phase, requests: list[Request], start_on=None) -> list[PlanItem]:
     start, end = _window(phase)
-    busy = busy_load(group=group, teachers=[r.teacher for r in requests], start=start, end=end,
-                     exclude_plan_id=plan.pk if plan.pk else None)
+    # The plan's own items count as busy too: adding a lesson must not land on another one.
+    busy = busy_load(group=group, teachers=[r.teacher for r in requests], start=start, end=end)
     placements = schedule(group=group, phase=phase, requests=requests, busy=busy, start_on=start_on)
     return [
         PlanItem(plan=plan, lesson=p.lesson, starts_at=p.starts_at, duration_minutes=p.duration_minutes, teacher=p.teacher)
@@ -180,6 +180,8 @@ def _time_in(zone, moment: datetime.datetime) -> str:
 def _edited(plan: Plan, by: User, summary: str) -> None:
     """Bookkeeping after any edit: a published plan stays published, records the change and tells the
     coordinators; a proposed or approved plan goes back to draft, since what was approved changed."""
+    # The caller's instance may be stale (a decision taken meanwhile): read the status under a lock.
+    plan = _lock(plan)
     if plan.status == Plan.Status.PUBLISHED:
         change = PlanChange(plan=plan, changed_by=by, summary=summary)
         change.full_clean()
