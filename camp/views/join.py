@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from camp.forms import JoinForm
 from camp.selectors import my_camp_context
@@ -43,6 +44,7 @@ def _refused(request, refused: JoinRefused, form: JoinForm, confirm_code: str | 
     return render(request, "camp/join.html", {"form": form, "confirm_code": confirm_code}, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def join(request):
     """Type the code from the card."""
     form = JoinForm(request.POST or None)
@@ -52,6 +54,7 @@ def join(request):
                   status=400 if request.method == "POST" else 200)
 
 
+@require_http_methods(["GET", "POST"])
 def join_code(request, code):
     """The QR code's address: GET only asks for a click (links get prefetched and scanned by
     chat apps, which must not log anybody in); POST logs in."""
