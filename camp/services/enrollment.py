@@ -219,15 +219,18 @@ def enrollment_decide(*, by: User, enrollment: Enrollment, decision: str, reason
     enrollment.save(update_fields=["status", "decided_by", "decided_at", "reason", "offered_place_at"])
     if decision == Status.APPROVED:
         youth_accounts_issue(group=enrollment.group, issued_by=by)
-    waitlist_offers_refresh(phase=enrollment.phase)
+    waitlist_offers_refresh(phase=enrollment.phase, offer_new=False)
     transaction.on_commit(lambda: _mail_coordinators_decision(enrollment))
     return enrollment
 
 
 @transaction.atomic
-def waitlist_offers_refresh(*, phase: Phase) -> list[Enrollment]:
+def waitlist_offers_refresh(*, phase: Phase, offer_new: bool = True) -> list[Enrollment]:
     """Flag, in order of submission, each waitlisted group that fits in the free places; unflag the
-    ones that no longer fit. Returns the newly flagged ones (their organizers are told)."""
+    ones that no longer fit. Returns the newly flagged ones (their organizers are told).
+
+    offer_new=False only unflags: after a decision nothing was freed, and a group an organizer
+    has just waitlisted for another reason than room must not be offered a place at once."""
     phase = lock_phase(phase)
     free = phase.capacity - phase_places_taken(phase)
     waitlist = (
@@ -239,13 +242,13 @@ def waitlist_offers_refresh(*, phase: Phase) -> list[Enrollment]:
     now, offered, changed = timezone.now(), [], []
     for enrollment in waitlist:
         fits = 0 < enrollment.roster_size <= free
-        if fits:
+        if fits and (offer_new or enrollment.offered_place_at is not None):
             free -= enrollment.roster_size
             if enrollment.offered_place_at is None:
                 enrollment.offered_place_at = now
                 offered.append(enrollment)
                 changed.append(enrollment)
-        elif enrollment.offered_place_at is not None:
+        elif enrollment.offered_place_at is not None and not fits:
             enrollment.offered_place_at = None
             changed.append(enrollment)
     if changed:
