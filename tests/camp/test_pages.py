@@ -1,0 +1,96 @@
+"""My camp, the youth home, login cards, and the admin working offline."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from camp.models import Camp, JoinCode
+from camp.services.join import youth_accounts_issue
+from tests.camp.conftest import speak_english
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_camp_shows_group_and_phase_in_the_youths_language(client, youth, group, phase):
+    client.force_login(youth)  # a Thai reader
+    response = client.get(reverse("my_camp"))
+    assert response.status_code == 200
+    assert {key: response.context[key] for key in ("participant", "group", "phase")} == {
+        "participant": youth.participant, "group": group, "phase": phase}
+    assert response.context["enrollment"].phase == phase
+    page = response.content.decode()
+    assert '<html lang="th">' in page and "ค่ายของฉัน" in page and group.name in page
+    assert "วันนี้เป็นวันที่ 3 จาก 15 วัน" in page  # the phase started two days ago
+    for partial in ("courses/_my_camp.html", "live/_my_camp.html", "reports/_my_camp.html"):
+        assert partial in [template.name for template in response.templates]
+
+
+def test_the_youth_home_is_my_camp(client, youth, group):
+    client.force_login(youth)
+    response = client.get("/")
+    assert "camp/_my_camp.html" in [template.name for template in response.templates]
+    assert response.context["group"] == group and "ค่ายของฉัน" in response.content.decode()
+
+
+def test_my_camp_is_for_youth(client, coordinator, organizer):
+    for person in (coordinator, organizer):
+        client.force_login(person)
+        assert client.get(reverse("my_camp")).status_code == 403
+
+
+def test_coordinator_and_organizer_homes_show_groups_and_the_queue(client, coordinator, organizer, group):
+    speak_english(coordinator, organizer)
+    client.force_login(coordinator)
+    assert group.name in client.get("/").content.decode()
+    client.force_login(organizer)
+    assert "0 applications wait for a decision." in client.get("/").content.decode()
+
+
+def test_login_cards_for_the_whole_group(client, group, coordinator, other_coordinator, make_participant):
+    speak_english(coordinator)
+    youth = [make_participant(group, with_account=False, given_name=f"Kid{n}", chinese_name=f"小{n}") for n in range(4)]
+    missing = make_participant(group, with_account=False, consent=False, given_name="NoConsent")
+    youth_accounts_issue(group=group)
+    client.force_login(coordinator)
+    response = client.get(reverse("login_cards", args=[group.pk]))
+    page = response.content.decode()
+    codes = list(JoinCode.objects.filter(user__participant__in=youth).values_list("code", flat=True))
+    assert len(codes) == 4 and all(code in page for code in codes)
+    assert page.count('class="login-card"') == 4
+    assert page.count("<svg") == 4
+    assert "http://127.0.0.1:8000/join/" in page
+    assert "用手机或电脑打开" in page  # Chinese instructions, always
+    assert "ใช้รหัส" in page or "พิมพ์รหัสของคุณ" in page  # and the group's language (Thai)
+    assert "小0" in page and missing.full_name in page  # listed as without a card
+    client.force_login(other_coordinator)
+    assert client.get(reverse("login_cards", args=[group.pk])).status_code == 404
+
+
+def test_qr_code_opens_the_join_page(group, make_participant):
+    import segno  # noqa: F401  (the QR library the cards use)
+
+    from camp.services.cards import login_cards
+
+    make_participant(group, with_account=False)
+    youth_accounts_issue(group=group)
+    card = login_cards(group)[0]
+    assert card.url == f"http://127.0.0.1:8000/join/{card.code}/"
+    assert card.qr_svg.startswith("<svg")
+
+
+def test_the_camp_admin_loads_no_external_script(client, organizer, camp):
+    organizer.is_staff = organizer.is_superuser = True
+    organizer.save()
+    client.force_login(organizer)
+    response = client.get(reverse("admin:camp_camp_change", args=[camp.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    sources = re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page)
+    assert sources and not [s for s in sources if s.startswith(("http:", "https:", "//"))]
+    assert "/static/vendor/jquery-3.7.1.min.js" in sources
+    assert any("tabbed_translation_fields" in source for source in sources)
+    assert 'id="id_title_th"' in page and 'id="id_title_zh_hans"' in page
+    for name in ("group", "participant", "enrollment", "joincode", "rosterimport", "phase"):
+        assert client.get(reverse(f"admin:camp_{name}_changelist")).status_code == 200
+    assert Camp.objects.count() == 1
