@@ -88,7 +88,7 @@ def test_the_camp_admin_loads_no_external_script(client, organizer, camp):
     page = response.content.decode()
     sources = re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page)
     assert sources and not [s for s in sources if s.startswith(("http:", "https:", "//"))]
-    assert "/static/vendor/jquery-3.7.1.min.js" in sources
+    assert "/static/vendor/jquery-ui-1.14.1.min.js" in sources  # the tabs need jQuery UI: vendored
     assert any("tabbed_translation_fields" in source for source in sources)
     assert 'id="id_title_th"' in page and 'id="id_title_zh_hans"' in page
     for name in ("group", "participant", "enrollment", "joincode", "rosterimport", "phase"):
