@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from camp.models import Group, Participant, Phase, User
+from camp.models import LANGUAGE_CODES, Group, Participant, Phase, User
 from camp.reports.models import AttendanceCorrection, Certificate, Nomination
 from camp.reports.selectors import phase_standings
 from live.models import LiveSession
@@ -74,7 +74,8 @@ def _snapshot(participant: Participant, phase: Phase, kind: str, attendance: flo
               issued_by: User | None) -> Certificate:
     camp = phase.camp
     language = participant.preferred_language or "zh-hans"
-    chinese_title = getattr(camp, "title_zh_hans", None) or camp.title
+    titles = [getattr(camp, f"title_{code.replace('-', '_')}", "") or "" for code in LANGUAGE_CODES]
+    chinese_title = titles[0] or camp.title or next((t for t in titles if t), "")
     with translation.override(language):
         local_title = camp.title  # modeltranslation: the camp's title in the youth's language, or a fallback
     return Certificate(

@@ -1,0 +1,172 @@
+"""Certificate PDFs: names in their own scripts are extracted back, embedded, shaped, and not boxes."""
+
+import datetime
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+import uharfbuzz
+from django.utils import timezone
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageChops
+
+from camp.reports import pdf
+from camp.reports.models import Certificate
+
+NAMES = {
+    "lo": ("ສຸກສະຫວັນ", "ແກ້ວມະນີ", "QC-Lao"),
+    "th": ("พิมพ์ชนก", "แซ่ตั้ง", "QC-Thai"),
+    "my": ("မြတ်နိုး", "ခင်ခင်", "QC-Myanmar"),
+    "zh-hans": ("欣怡", "陈", "QC-Han"),
+}
+DPI = 100
+
+
+def certificate(language: str, **extra) -> Certificate:
+    given, family, _font = NAMES[language]
+    return Certificate(
+        kind=extra.pop("kind", "completion"), code="7K4M-9XWP-3HTR-Q2ZD", given_name=given, family_name=family,
+        chinese_name=extra.pop("chinese_name", "陈欣怡"), language=language, camp_title="亲情中华·为你讲故事 2023",
+        issuer="普洱市侨联", phase_number=1, starts_on=datetime.date(2023, 7, 1), ends_on=datetime.date(2023, 7, 15),
+        attendance_percent=93, issued_at=timezone.now(), **extra,
+    )
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def write(tmp_path: Path, data: bytes, name="c.pdf") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def name_band(pdf_path: Path) -> Image.Image:
+    """The rendered band where the name is drawn (baseline 230 pt below the top, 32 pt type)."""
+    prefix = pdf_path.with_suffix("")
+    run("pdftoppm", "-r", str(DPI), "-gray", "-png", "-singlefile", str(pdf_path), str(prefix))
+    image = Image.open(f"{prefix}.png").convert("L")
+    scale = DPI / 72
+    top, bottom = (230 - 34) * scale, (230 + 12) * scale
+    margin = int(60 * scale)  # leave out the page's border lines
+    return image.crop((margin, int(top), image.width - margin, int(bottom)))
+
+
+def ink(image: Image.Image) -> int:
+    """Number of dark pixels."""
+    return sum(count for value, count in enumerate(image.histogram()) if value < 128)
+
+
+def differing(a: Image.Image, b: Image.Image) -> int:
+    diff = ImageChops.difference(a, b)
+    return sum(count for value, count in enumerate(diff.histogram()) if value > 64)
+
+
+@pytest.mark.parametrize("language", ["lo", "th", "my", "zh-hans"])
+def test_text_reads_back_with_name_and_code(tmp_path, language):
+    path = write(tmp_path, pdf.certificate_pdf(certificate(language)))
+    text = run("pdftotext", str(path), "-")
+    given, family, _font = NAMES[language]
+    assert f"{given} {family}" in text
+    assert "7K4M-9XWP-3HTR-Q2ZD" in text
+    assert "结营证书" in text and "普洱市侨联" in text
+    assert "/verify/7K4M-9XWP-3HTR-Q2ZD/" in text
+    if language != "zh-hans":
+        assert pdf.WORDING[language]["completion"] in text
+
+
+@pytest.mark.parametrize("language", ["lo", "th", "my", "zh-hans"])
+def test_every_font_is_embedded(tmp_path, language):
+    path = write(tmp_path, pdf.certificate_pdf(certificate(language)))
+    lines = run("pdffonts", str(path)).splitlines()[2:]
+    assert lines, "the certificate uses fonts"
+    for line in lines:
+        columns = line.split()
+        name, embedded = columns[0], columns[-5]
+        assert embedded == "yes", f"{name} is not embedded"
+    script_font = {"lo": "NotoSansLao", "th": "NotoSansThai", "my": "NotoSansMyanmar", "zh-hans": "NotoSansCJKsc"}
+    assert any(script_font[language] in line for line in lines)
+
+
+@pytest.mark.parametrize("language", ["lo", "th", "my", "zh-hans"])
+def test_vendored_font_has_every_glyph_of_the_name(language):
+    given, family, font_name = NAMES[language]
+    path = pdf.FONT_DIR / pdf.FONTS[font_name]
+    blob = uharfbuzz.Blob.from_file_path(str(path))
+    font = uharfbuzz.Font(uharfbuzz.Face(blob))
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(given + family)
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(font, buffer, {})
+    assert all(info.codepoint != 0 for info in buffer.glyph_infos), "no .notdef glyph"
+    cmap = TTFont(path).getBestCmap()
+    assert all(ord(ch) in cmap for ch in given + family)
+
+
+def test_burmese_is_reordered_by_the_shaper():
+    """မြ: the medial ra (written after မ) wraps it and is drawn first."""
+    runs = pdf.shape_line("မြတ်နိုး", 32)
+    assert len(runs) == 1 and runs[0].font == "QC-Myanmar"
+    shaped = runs[0].text
+    assert isinstance(shaped, pdf.ShapedStr)
+    clusters = [d.cluster for d in shaped.__shapeData__]
+    assert clusters != sorted(range(len(clusters))) or len(shaped) != len("မြတ်နိုး")
+
+
+@pytest.mark.parametrize("language", ["lo", "th", "my"])
+def test_rendered_name_is_not_boxes(tmp_path, monkeypatch, language):
+    """Render the certificate with poppler; the name band has ink and differs clearly from the
+    same page drawn with a font that lacks the script (which shows .notdef boxes)."""
+    ours = name_band(write(tmp_path, pdf.certificate_pdf(certificate(language, chinese_name="")), "ours.pdf"))
+    assert ink(ours) > 500
+    monkeypatch.setattr(pdf, "SCRIPT_RANGES", [])  # every character falls to the CJK font: tofu
+    tofu = name_band(write(tmp_path, pdf.certificate_pdf(certificate(language, chinese_name="")), "tofu.pdf"))
+    assert ink(tofu) > 0
+    assert differing(ours, tofu) > 0.25 * max(ink(ours), ink(tofu))
+
+
+@pytest.mark.parametrize("language", ["th", "my"])
+def test_shaping_changes_what_is_drawn(tmp_path, monkeypatch, language):
+    """Without shaping, Thai tone marks collide with the vowels above and Burmese medials sit in
+    the wrong place: the shaped rendering must differ from the unshaped one."""
+    shaped = name_band(write(tmp_path, pdf.certificate_pdf(certificate(language, chinese_name="")), "s.pdf"))
+    monkeypatch.setattr(pdf, "shapeStr", lambda text, font, size: text)
+    plain = name_band(write(tmp_path, pdf.certificate_pdf(certificate(language, chinese_name="")), "p.pdf"))
+    assert differing(shaped, plain) > 20
+
+
+def test_outstanding_certificate_has_citation_and_both_titles(tmp_path):
+    path = write(tmp_path, pdf.certificate_pdf(certificate("th", kind="outstanding", citation="书法作品优秀")))
+    text = run("pdftotext", str(path), "-")
+    assert "优秀营员证书" in text and "ผู้เข้าค่ายดีเด่น" in text and "书法作品优秀" in text
+
+
+def test_rare_hanzi_falls_back_without_crashing(tmp_path):
+    # 㛃 is outside GB 2312: drawn with the reader's standard Chinese font.
+    assert pdf.script_runs("陈㛃")[-1][0] == pdf.FALLBACK_HAN
+    path = write(tmp_path, pdf.certificate_pdf(certificate("zh-hans", chinese_name="陈㛃")))
+    assert "陈㛃" in run("pdftotext", str(path), "-")
+
+
+def test_fonts_are_vendored_with_their_licence():
+    for filename in pdf.FONTS.values():
+        path = pdf.FONT_DIR / filename
+        assert path.exists() and path.stat().st_size < 5 * 1024 * 1024
+    assert "SIL Open Font License" in (pdf.FONT_DIR / "OFL.txt").read_text()
+    assert not str(pdf.FONT_DIR).startswith("/usr/share")
+
+
+def test_zip_holds_one_pdf_per_certificate():
+    import io
+    import zipfile
+
+    first, second = certificate("lo"), certificate("my")
+    second.code = "AAAA-BBBB-CCCC-DDDD"
+    archive = zipfile.ZipFile(io.BytesIO(pdf.certificates_zip([first, second])))
+    assert sorted(archive.namelist()) == sorted([first.filename, second.filename])
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "x.pdf"
+        path.write_bytes(archive.read(second.filename))
+        assert "AAAA-BBBB-CCCC-DDDD" in run("pdftotext", str(path), "-")
