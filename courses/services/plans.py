@@ -225,7 +225,9 @@ def plan_item_add(*, plan: Plan, lesson: Lesson, by: User, teacher: User | None 
 def plan_item_update(*, item: PlanItem, by: User, starts_at: datetime.datetime | None = None,
                      teacher: User | None | bool = False, duration_minutes: int | None = None) -> PlanItem:
     """Move an item and/or change its teacher or length; a move raises its calendar SEQUENCE."""
-    item = PlanItem.objects.select_for_update().select_related("plan__group", "lesson", "teacher").get(pk=item.pk)
+    item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan__group", "lesson", "teacher").get(
+        pk=item.pk
+    )
     plan, zone = item.plan, item.plan.group.zone
     changes = []
     if starts_at is not None and starts_at != item.starts_at:
