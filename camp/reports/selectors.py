@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -176,7 +175,8 @@ class Dashboard:
 
 
 def _dates(first: datetime.date, last: datetime.date) -> str:
-    return f"{formats.date_format(first, 'SHORT_DATE_FORMAT')} – {formats.date_format(last, 'SHORT_DATE_FORMAT')}"
+    # ISO dates: short, unambiguous in every language of the camp, and sortable in a spreadsheet.
+    return f"{first.isoformat()} – {last.isoformat()}"
 
 
 def dashboard(camps: list[Camp], title: str) -> Dashboard:
