@@ -81,6 +81,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     async def room_remove(self, event):
         if self.member is not None and event["user_id"] == self.member.user_id:
             await self.send(text_data=event["text"])
+            # Leave now rather than when the client acknowledges the close: the room should see
+            # them go even if their phone never answers.
+            if self.span_id is not None:
+                await database_sync_to_async(services.attendance_leave)(span_id=self.span_id)
+                self.span_id = None
             await self.close(code=CLOSE_FORBIDDEN)
 
     # --- from the client --------------------------------------------------------------------------

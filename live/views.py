@@ -1,0 +1,124 @@
+"""The live room's pages. The room itself talks over the WebSocket (live/consumers.py)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from live import selectors, services
+from live.access import get_session_for_user
+from live.services.attendance import attendance_summary
+from live.services.errors import LiveError
+from live.services.room import opens_at
+
+
+# What the JS client says, translated here so that quotes in a translation cannot break it.
+def room_strings() -> dict[str, str]:
+    return {
+        "connected": _("connected"),
+        "reconnecting": _("reconnecting…"),
+        "connecting": _("connecting…"),
+        "sending": _("sending…"),
+        "delete": _("Delete"),
+        "report": _("Report"),
+        "reported": _("Reported — thank you."),
+        "mute": _("Mute"),
+        "unmute": _("Unmute"),
+        "remove": _("Remove from class"),
+        "lower": _("Lower hand"),
+        "raise": _("Raise hand"),
+        "upvote": _("Me too"),
+        "answer": _("Mark answered"),
+        "answered": _("answered"),
+        "close_poll": _("Close the poll"),
+        "closed": _("closed"),
+        "votes": _("votes"),
+        "react": _("React"),
+        "you_muted": _("The teacher has muted you. You can still read the chat."),
+        "removed": _("The teacher has removed you from this class."),
+        "not_logged_in": _("Please sign in again."),
+        "forbidden": _("You are not in this class."),
+        "not_found": _("This class does not exist."),
+        "state_scheduled": _("Scheduled"),
+        "state_open": _("Open"),
+        "state_live": _("Live"),
+        "state_ended": _("Ended"),
+        "err_bad_request": _("That did not work."),
+        "err_unknown_type": _("That did not work."),
+        "err_too_long": _("Your message is too long (500 characters at most)."),
+        "err_rate_limited": _("Slow down a little — try again in a moment."),
+        "err_muted": _("The teacher has muted you."),
+        "err_locked": _("The teacher has locked the chat."),
+        "err_forbidden": _("You cannot do that here."),
+        "err_blocked_content": _("This message is not allowed here."),
+        "err_not_live": _("The class has not started (or is over)."),
+        "deleted_note": _("message removed"),
+    }
+
+
+@login_required
+@require_GET
+def session_list(request):
+    """The rooms the user runs, watches or attends."""
+    if request.user.is_youth:
+        context = selectors.home_context(request.user)
+    else:
+        context = {"live_rooms": selectors.rooms_for_adult(request.user)}
+    return render(request, "live/session_list.html", context)
+
+
+@login_required
+@require_GET
+def room(request, pk: int):
+    """The room page: chat, online list, hands, questions, polls. The JS client does the rest."""
+    session, member = get_session_for_user(request.user, pk)
+    services.live_session_open_if_due(session_id=session.pk)
+    session.refresh_from_db()
+    return render(request, "live/room.html", {
+        "session": session,
+        "member": member,
+        "lesson": session.plan_item.lesson,
+        "group": session.plan_item.plan.group,
+        "opens_at": opens_at(session),
+        "ws_path": f"/ws/live/{session.pk}/",
+        "reactions": services.REACTIONS,
+        "strings": room_strings(),
+    })
+
+
+@login_required
+@require_GET
+def attendance(request, pk: int):
+    """Who came, when, for how long: the teacher and organizers, and the group's coordinators."""
+    session, member = get_session_for_user(request.user, pk)
+    if member.is_youth:
+        raise PermissionDenied
+    rows = services.attendance_for_session(session)
+    return render(request, "live/attendance.html", {
+        "session": session,
+        "member": member,
+        "group": session.plan_item.plan.group,
+        "rows": rows,
+        "summary": attendance_summary(rows),
+        "window": services.session_window(session),
+    })
+
+
+@login_required
+@require_POST
+def session_state(request, pk: int):
+    """Start or end the class (the form behind the teacher's buttons)."""
+    session, member = get_session_for_user(request.user, pk)
+    if not member.is_moderator:
+        raise PermissionDenied
+    action = request.POST.get("action")
+    service = {"start": services.live_session_start, "end": services.live_session_end}.get(action)
+    if service is None:
+        return HttpResponseBadRequest("action must be start or end")
+    try:
+        service(session_id=session.pk, member=member)
+    except LiveError as error:
+        return HttpResponseBadRequest(error.detail)
+    return redirect("live:room", pk=session.pk)

@@ -1,0 +1,592 @@
+/* QiaoCamp live room: a small client for protocol version 1 (docs/live-protocol.md).
+ *
+ * Reliability rules it follows:
+ * - messages are shown strictly in seq order, each seq once; a message that arrives ahead of
+ *   a gap waits in `early` until the gap is filled by a `resume`;
+ * - after any drop it reconnects with exponential backoff and asks for everything after the last
+ *   seq it has shown (`resume`), so the missed messages appear once, in order;
+ * - unsent chat lines keep their client_id and are sent again after a reconnect (the server
+ *   recognises the retry and only acks it).
+ * Every text from the network goes into the page through textContent: nothing is parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("live-room");
+  if (!root) return;
+
+  var T = JSON.parse(document.getElementById("live-strings").textContent);
+  var REACTIONS = JSON.parse(document.getElementById("live-reactions").textContent);
+  var ROLE = root.dataset.role;
+  var ME = Number(root.dataset.userId);
+  var MODERATOR = ROLE === "teacher" || ROLE === "organizer";
+  var FATAL = { 4401: "not_logged_in", 4403: "forbidden", 4404: "not_found" };
+  var PING_EVERY = 25000;
+
+  var el = function (id) { return document.getElementById(id); };
+  var chatLog = el("chat-log"), outbox = el("chat-outbox");
+
+  var ws = null;
+  var attempt = 0;
+  var stopped = false;
+  var welcomed = false;
+  var lastSeq = 0;          // highest seq shown, with nothing missing below it
+  var everWelcomed = false;
+  var early = {};           // seq -> message that arrived ahead of a gap
+  var resumeAsked = false;
+  var pending = [];         // chat lines not yet acked: {client_id, text, node}
+  var online = {}, hands = [], questions = {}, polls = {};
+  var you = null, room = {}, sessionState = document.getElementById("live-state").dataset.state;
+  var pingTimer = null, retryTimer = null;
+
+  function make(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function localTime(iso, withDate) {
+    var d = new Date(iso);
+    if (isNaN(d)) return "";
+    var opts = withDate ? { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }
+      : { hour: "2-digit", minute: "2-digit" };
+    return d.toLocaleString(undefined, opts);
+  }
+
+  // Session times in the viewer's own clock.
+  Array.prototype.forEach.call(document.querySelectorAll("time[data-local]"), function (t) {
+    var text = localTime(t.getAttribute("datetime"), t.dataset.local === "datetime");
+    if (text) t.textContent = text;
+  });
+
+  function setConnection(state) {
+    var node = el("live-connection");
+    node.dataset.connection = state;
+    node.textContent = T[state] || state;
+  }
+
+  function notice(text) {
+    var node = el("live-notice");
+    node.textContent = text || "";
+    node.hidden = !text;
+  }
+
+  function send(payload) {
+    if (ws && ws.readyState === WebSocket.OPEN && welcomed) {
+      ws.send(JSON.stringify(payload));
+      return true;
+    }
+    return false;
+  }
+
+  function newClientId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  /* ---------- connection ---------- */
+
+  function wsUrl() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    return scheme + location.host + root.dataset.wsPath;
+  }
+
+  function connect() {
+    if (stopped) return;
+    welcomed = false;
+    resumeAsked = false;
+    setConnection(everWelcomed ? "reconnecting" : "connecting");
+    var socket = new WebSocket(wsUrl());
+    ws = socket;
+    socket.onmessage = function (event) {
+      if (socket !== ws) return;
+      var data;
+      try { data = JSON.parse(event.data); } catch (e) { return; }
+      handle(data);
+    };
+    socket.onclose = function (event) {
+      if (socket !== ws) return;
+      ws = null;
+      welcomed = false;
+      clearInterval(pingTimer);
+      if (FATAL[event.code]) {
+        stopped = true;
+        setConnection("reconnecting");
+        el("live-connection").textContent = T[FATAL[event.code]];
+        if (event.code === 4403 && el("live-notice").hidden) notice(T.forbidden);
+        return;
+      }
+      scheduleReconnect();
+    };
+    socket.onerror = function () { /* onclose follows */ };
+  }
+
+  function scheduleReconnect() {
+    if (stopped) return;
+    setConnection("reconnecting");
+    // 0.5 s, 1 s, 2 s … up to 30 s, with jitter so 250 phones do not come back in one burst.
+    var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
+    attempt += 1;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  // The browser knows first when the network is back: do not wait for the backoff.
+  window.addEventListener("online", function () {
+    if (!ws && !stopped) { clearTimeout(retryTimer); attempt = 0; connect(); }
+  });
+  // Tests and the "offline" event: close the socket now rather than wait for a timeout.
+  window.addEventListener("offline", function () { if (ws) ws.close(); });
+  window.liveRoomDrop = function () { if (ws) ws.close(); };
+
+  /* ---------- frames ---------- */
+
+  function handle(data) {
+    switch (data.type) {
+      case "welcome": return onWelcome(data);
+      case "message": return applyMessage(data);
+      case "history": return onHistory(data);
+      case "reload": stopped = true; return location.reload();
+      case "ack": return onAck(data);
+      case "deleted": return onDeleted(data.seq);
+      case "presence": return onPresence(data);
+      case "hand": return onHand(data);
+      case "room": return onRoom(data);
+      case "muted": return onMuted(data);
+      case "question": return upsertQuestion(data.question);
+      case "poll": return upsertPoll(data.poll);
+      case "reaction": return setReactions(data.seq, data.counts);
+      case "report": return addReport(data.report);
+      case "reported": return notice(T.reported);
+      case "removed": stopped = true; return notice(T.removed);
+      case "pong": if (data.last_seq > lastSeq) askResume(); return;
+      case "error": return onError(data);
+    }
+  }
+
+  function onWelcome(data) {
+    welcomed = true;
+    attempt = 0;
+    setConnection("connected");
+    you = data.you;
+    room = data.room;
+    sessionState = data.session.state;
+    online = {};
+    data.online.forEach(function (u) { online[u.id] = u; });
+    hands = data.hands.slice();
+    questions = {};
+    data.questions.forEach(function (q) { questions[q.id] = q; });
+    polls = {};
+    data.polls.forEach(function (p) { polls[p.id] = p; });
+    renderOnline(); renderHands(); renderQuestions(); renderPolls(); renderRoom();
+    if (data.reports) { el("report-list").textContent = ""; data.reports.forEach(addReport); }
+    if (you.muted) notice(T.you_muted);
+    if (!everWelcomed) {
+      // First visit: the recent history is enough; older messages are not shown.
+      everWelcomed = true;
+      if (data.history.length) lastSeq = data.history[0].seq - 1;
+      else lastSeq = data.last_seq;
+      data.history.forEach(applyMessage);
+    } else if (data.last_seq > lastSeq) {
+      // Back after a drop: ask for exactly what we missed.
+      askResume();
+    }
+    flushPending();
+    clearInterval(pingTimer);
+    pingTimer = setInterval(function () { send({ type: "ping" }); }, PING_EVERY);
+  }
+
+  function askResume() {
+    if (resumeAsked) return;
+    if (send({ type: "resume", after: lastSeq })) resumeAsked = true;
+  }
+
+  function onHistory(data) {
+    resumeAsked = false;
+    data.messages.forEach(applyMessage);
+  }
+
+  function applyMessage(m) {
+    if (typeof m.seq !== "number") return;
+    if (m.seq <= lastSeq) {
+      if (m.deleted) onDeleted(m.seq);
+      return;
+    }
+    if (m.seq > lastSeq + 1) {
+      early[m.seq] = m;
+      askResume();
+      return;
+    }
+    renderMessage(m);
+    lastSeq = m.seq;
+    while (early[lastSeq + 1]) {
+      var next = early[lastSeq + 1];
+      delete early[lastSeq + 1];
+      renderMessage(next);
+      lastSeq = next.seq;
+    }
+    Object.keys(early).forEach(function (k) { if (Number(k) <= lastSeq) delete early[k]; });
+  }
+
+  function renderMessage(m) {
+    var li = make("li", "msg");
+    li.dataset.seq = m.seq;
+    if (m.deleted) {
+      li.classList.add("deleted");
+      li.hidden = true;
+      chatLog.appendChild(li);
+      return;
+    }
+    li.dataset.author = m.author.id;
+    if (m.author.role !== "youth") li.classList.add("adult");
+    if (m.author.id === ME) li.classList.add("mine");
+    var head = make("div", "msg-head");
+    head.appendChild(make("span", "msg-author", m.author.name));
+    var time = make("time", "msg-time", localTime(m.sent_at));
+    time.setAttribute("datetime", m.sent_at);
+    head.appendChild(time);
+    li.appendChild(head);
+    li.appendChild(make("p", "msg-text", m.text));
+    var tools = make("div", "msg-tools");
+    tools.appendChild(make("span", "msg-reactions"));
+    if (ROLE !== "coordinator") {
+      var picker = make("details", "react-picker");
+      picker.appendChild(make("summary", null, T.react));
+      REACTIONS.forEach(function (emoji) {
+        var b = make("button", "link", emoji);
+        b.type = "button";
+        b.addEventListener("click", function () { send({ type: "react", seq: m.seq, emoji: emoji }); picker.open = false; });
+        picker.appendChild(b);
+      });
+      tools.appendChild(picker);
+    }
+    if (MODERATOR) {
+      var del = make("button", "link", T["delete"]);
+      del.type = "button";
+      del.dataset.action = "delete";
+      del.addEventListener("click", function () { send({ type: "moderate", action: "delete", seq: m.seq }); });
+      tools.appendChild(del);
+    } else if (ROLE === "youth" && m.author.id !== ME) {
+      var rep = make("button", "link", T.report);
+      rep.type = "button";
+      rep.addEventListener("click", function () { send({ type: "report", seq: m.seq }); });
+      tools.appendChild(rep);
+    }
+    li.appendChild(tools);
+    chatLog.appendChild(li);
+    if (m.reactions) setReactions(m.seq, m.reactions);
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function onDeleted(seq) {
+    var li = chatLog.querySelector('li[data-seq="' + Number(seq) + '"]');
+    if (!li) return;  // not shown yet: it will come as a tombstone
+    li.textContent = "";
+    li.className = "msg deleted";
+    li.hidden = true;
+  }
+
+  function setReactions(seq, counts) {
+    var li = chatLog.querySelector('li[data-seq="' + Number(seq) + '"] .msg-reactions');
+    if (!li) return;
+    li.textContent = Object.keys(counts || {}).map(function (e) { return e + " " + counts[e]; }).join("  ");
+  }
+
+  /* ---------- sending chat ---------- */
+
+  function flushPending() {
+    pending.forEach(function (p) { send({ type: "chat", text: p.text, client_id: p.client_id }); });
+  }
+
+  function onAck(data) {
+    pending = pending.filter(function (p) {
+      if (p.client_id !== data.client_id) return true;
+      p.node.remove();
+      return false;
+    });
+  }
+
+  function onError(data) {
+    var text = T["err_" + data.code] || data.detail;
+    var item = null;
+    pending.forEach(function (p) { if (p.client_id === data.client_id) item = p; });
+    if (item && data.code === "rate_limited") {
+      // Keep it and try again when the server says we may.
+      setTimeout(function () { send({ type: "chat", text: item.text, client_id: item.client_id }); },
+        (data.retry_after || 1) * 1000);
+    } else if (item) {
+      pending = pending.filter(function (p) { return p !== item; });
+      item.node.classList.add("failed");
+      item.node.querySelector(".msg-state").textContent = text;
+      setTimeout(function () { item.node.remove(); }, 8000);
+    }
+    var box = el("chat-error");
+    if (box) { box.textContent = text; box.hidden = false; setTimeout(function () { box.hidden = true; }, 6000); }
+  }
+
+  var chatForm = el("chat-form");
+  if (chatForm) {
+    var input = el("chat-text");
+    chatForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value.trim();
+      if (!text) return;
+      var item = { client_id: newClientId(), text: text, node: make("li", "msg pending") };
+      item.node.appendChild(make("p", "msg-text", text));
+      item.node.appendChild(make("span", "msg-state muted", T.sending));
+      outbox.appendChild(item.node);
+      pending.push(item);
+      send({ type: "chat", text: text, client_id: item.client_id });
+      input.value = "";
+      input.focus();
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        chatForm.requestSubmit();
+      }
+    });
+  }
+
+  /* ---------- people ---------- */
+
+  function personItem(user) {
+    var li = make("li");
+    li.dataset.userId = user.id;
+    li.appendChild(make("span", "person-name", user.name));
+    if (user.role !== "youth") li.appendChild(make("span", "person-role muted", " · " + user.role));
+    return li;
+  }
+
+  function renderOnline() {
+    var list = el("online-list");
+    list.textContent = "";
+    var users = Object.keys(online).map(function (k) { return online[k]; });
+    users.sort(function (a, b) { return a.name.localeCompare(b.name); });
+    users.forEach(function (u) {
+      var li = personItem(u);
+      if (MODERATOR && u.role !== "teacher" && u.role !== "organizer") {
+        [["mute", "mute"], ["unmute", "unmute"], ["remove", "remove"]].forEach(function (a) {
+          var b = make("button", "link", T[a[1]]);
+          b.type = "button";
+          b.dataset.action = a[0];
+          b.addEventListener("click", function () { send({ type: "moderate", action: a[0], user_id: u.id }); });
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(b);
+        });
+      }
+      list.appendChild(li);
+    });
+    el("online-count").textContent = users.length;
+  }
+
+  function onPresence(data) {
+    if (data.action === "join") online[data.user.id] = data.user;
+    else if (data.action === "leave") delete online[data.user.id];
+    renderOnline();
+  }
+
+  function renderHands() {
+    var list = el("hand-list");
+    list.textContent = "";
+    hands.forEach(function (u) {
+      var li = personItem(u);
+      if (MODERATOR) {
+        var b = make("button", "link", T.lower);
+        b.type = "button";
+        b.addEventListener("click", function () { send({ type: "hand", raised: false, user_id: u.id }); });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(b);
+      }
+      list.appendChild(li);
+    });
+    var toggle = el("hand-toggle");
+    if (toggle && you) {
+      var up = hands.some(function (u) { return u.id === you.id; });
+      toggle.setAttribute("aria-pressed", up ? "true" : "false");
+      toggle.textContent = "✋ " + (up ? T.lower : T.raise);
+    }
+  }
+
+  function onHand(data) {
+    hands = hands.filter(function (u) { return u.id !== data.user.id; });
+    if (data.raised) hands.push(data.user);
+    renderHands();
+  }
+
+  var handToggle = el("hand-toggle");
+  if (handToggle) {
+    handToggle.addEventListener("click", function () {
+      send({ type: "hand", raised: handToggle.getAttribute("aria-pressed") !== "true" });
+    });
+  }
+
+  function onMuted(data) {
+    if (you && data.user.id === you.id) {
+      you.muted = data.muted;
+      notice(data.muted ? T.you_muted : "");
+    }
+  }
+
+  /* ---------- room state ---------- */
+
+  function renderRoom() {
+    var badge = el("live-state");
+    badge.dataset.state = sessionState;
+    badge.className = "status " + sessionState;
+    badge.textContent = T["state_" + sessionState] || sessionState;
+    var start = root.querySelector('[data-live-control="start"]');
+    var end = root.querySelector('[data-live-control="end"]');
+    if (start) start.hidden = sessionState === "live" || sessionState === "ended";
+    if (end) end.hidden = sessionState === "ended";
+    var lock = el("ctl-lock"), links = el("ctl-links"), slow = el("ctl-slow");
+    if (lock) lock.checked = !!room.locked;
+    if (links) links.checked = !!room.links_allowed;
+    if (slow) {
+      var value = String(room.slow_mode || 0);
+      if (!slow.querySelector('option[value="' + value + '"]')) slow.appendChild(make("option", null, value)).value = value;
+      slow.value = value;
+    }
+    root.dataset.locked = room.locked ? "true" : "false";
+  }
+
+  function onRoom(data) {
+    sessionState = data.state;
+    room = { locked: data.locked, slow_mode: data.slow_mode, links_allowed: data.links_allowed };
+    renderRoom();
+  }
+
+  if (MODERATOR) {
+    el("ctl-lock").addEventListener("change", function (e) {
+      send({ type: "moderate", action: e.target.checked ? "lock" : "unlock" });
+    });
+    el("ctl-links").addEventListener("change", function (e) {
+      send({ type: "moderate", action: "links", allowed: e.target.checked });
+    });
+    el("ctl-slow").addEventListener("change", function (e) {
+      send({ type: "moderate", action: "slow_mode", seconds: Number(e.target.value) });
+    });
+    // Start/end over the socket when it is up; the forms still work without JavaScript.
+    Array.prototype.forEach.call(root.querySelectorAll("[data-live-control]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        if (send({ type: "moderate", action: form.dataset.liveControl })) event.preventDefault();
+      });
+    });
+  }
+
+  /* ---------- questions ---------- */
+
+  function upsertQuestion(q) {
+    questions[q.id] = Object.assign({}, questions[q.id] || {}, q);
+    renderQuestions();
+  }
+
+  function renderQuestions() {
+    var list = el("question-list");
+    list.textContent = "";
+    var all = Object.keys(questions).map(function (k) { return questions[k]; });
+    all.sort(function (a, b) {
+      if (a.answered !== b.answered) return a.answered ? 1 : -1;
+      return (b.upvotes - a.upvotes) || (a.asked_at < b.asked_at ? -1 : 1);
+    });
+    all.forEach(function (q) {
+      var li = make("li", q.answered ? "answered" : "");
+      li.appendChild(make("p", "q-text", q.text));
+      li.appendChild(make("span", "muted", q.author.name + " · +" + q.upvotes + (q.answered ? " · " + T.answered : "")));
+      if (!q.answered && ROLE !== "coordinator" && q.author.id !== ME) {
+        var up = make("button", "link", T.upvote);
+        up.type = "button";
+        up.addEventListener("click", function () { send({ type: "upvote", question_id: q.id }); });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(up);
+      }
+      if (!q.answered && MODERATOR) {
+        var ans = make("button", "link", T.answer);
+        ans.type = "button";
+        ans.addEventListener("click", function () { send({ type: "answer", question_id: q.id }); });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(ans);
+      }
+      list.appendChild(li);
+    });
+  }
+
+  var askForm = el("ask-form");
+  if (askForm) {
+    askForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = el("ask-text");
+      var text = input.value.trim();
+      if (text && send({ type: "ask", text: text, client_id: newClientId() })) input.value = "";
+    });
+  }
+
+  /* ---------- polls ---------- */
+
+  function upsertPoll(p) {
+    var voted = polls[p.id] ? polls[p.id].voted : null;
+    polls[p.id] = Object.assign({ voted: voted }, p);
+    if (p.voted === undefined) polls[p.id].voted = voted;
+    renderPolls();
+  }
+
+  function renderPolls() {
+    var box = el("poll-list");
+    box.textContent = "";
+    Object.keys(polls).map(function (k) { return polls[k]; }).reverse().forEach(function (p) {
+      var card = make("fieldset", "poll" + (p.closed ? " closed" : ""));
+      card.appendChild(make("legend", null, p.question + (p.closed ? " (" + T.closed + ")" : "")));
+      var total = p.counts.reduce(function (a, b) { return a + b; }, 0);
+      p.options.forEach(function (option, i) {
+        var row = make("div", "poll-option");
+        var canVote = !p.closed && ROLE !== "coordinator" && (p.voted === null || p.voted === undefined);
+        var label = option + " — " + p.counts[i] + " " + T.votes;
+        if (canVote) {
+          var b = make("button", "secondary", label);
+          b.type = "button";
+          b.addEventListener("click", function () {
+            if (send({ type: "vote", poll_id: p.id, option: i })) { p.voted = i; renderPolls(); }
+          });
+          row.appendChild(b);
+        } else {
+          row.appendChild(make("span", p.voted === i ? "voted" : "", label));
+        }
+        var bar = make("meter");
+        bar.max = total || 1;
+        bar.value = p.counts[i];
+        row.appendChild(bar);
+        card.appendChild(row);
+      });
+      if (MODERATOR && !p.closed) {
+        var close = make("button", "link", T.close_poll);
+        close.type = "button";
+        close.addEventListener("click", function () { send({ type: "poll_close", poll_id: p.id }); });
+        card.appendChild(close);
+      }
+      box.appendChild(card);
+    });
+  }
+
+  var pollForm = el("poll-form");
+  if (pollForm) {
+    pollForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var options = el("poll-options").value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
+      if (send({ type: "poll_open", question: el("poll-question").value.trim(), options: options })) pollForm.reset();
+    });
+  }
+
+  /* ---------- reports (moderators) ---------- */
+
+  function addReport(r) {
+    var list = el("report-list");
+    if (!list) return;
+    var li = make("li");
+    li.appendChild(make("p", "q-text", "#" + r.seq + " " + r.author.name + ": " + r.text));
+    li.appendChild(make("span", "muted", r.reporter.name + (r.reason ? " — " + r.reason : "")));
+    list.insertBefore(li, list.firstChild);
+  }
+
+  connect();
+})();

@@ -1,0 +1,92 @@
+"""Real daphne processes for tests that need real WebSockets (several processes, a browser).
+
+They serve the test database: the SQLite file pytest-django created, or the PostgreSQL test
+database when DATABASE_URL is set. Data must be committed (django_db(transaction=True)).
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+DAPHNE = Path(sys.executable).with_name("daphne")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def database_env() -> dict[str, str]:
+    """Environment that points a new process at the database this test uses."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return {"SQLITE_PATH": str(db["NAME"])}
+    user = quote(db.get("USER") or "")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or "5432"
+    return {"DATABASE_URL": f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"}
+
+
+def server_env(*, redis: str | None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(database_env())
+    env["DJANGO_SETTINGS_MODULE"] = "camp.settings"
+    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    if redis:
+        env["REDIS_URL"] = redis
+    return env
+
+
+@contextlib.contextmanager
+def daphne(*, redis: str | None):
+    """Start `daphne camp.asgi:application` on a free port; yields its base URL."""
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)
+    process = subprocess.Popen(
+        [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), "camp.asgi:application"],
+        cwd=ROOT, env=server_env(redis=redis), stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"daphne exited with {process.returncode}:\n{Path(log.name).read_text()}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"daphne did not listen on {port}:\n{Path(log.name).read_text()}")
+            time.sleep(0.1)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        os.unlink(log.name)
+
+
+def session_cookie_value(user) -> str:
+    """A real Django session for `user`, stored in the shared database."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value

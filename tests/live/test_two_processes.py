@@ -1,0 +1,136 @@
+"""Two real daphne processes sharing Redis (RedisPubSubChannelLayer) and one database behave as one
+room: messages cross processes, seq stays gap-free under concurrent posts on both, presence and
+attendance are right. Runs on SQLite and on PostgreSQL; Redis is always there (REDIS_URL, or the
+local default) — it is never skipped."""
+
+import asyncio
+import datetime
+import json
+import random
+
+import pytest
+import redis as redis_client
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from websockets.asyncio.client import connect
+
+from live import services
+from live.models import AttendanceSpan, ChatMessage
+from tests.live.servers import daphne, redis_url, session_cookie_value
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+class Peer:
+    """One socket; frames skipped while waiting for another type are kept for later, in order."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.kept: list[dict] = []
+
+    async def recv(self, kind: str | None = None, timeout: float = 15, **match) -> dict:
+        """The next frame of that type (and with those `user` fields, for presence)."""
+        def wanted(frame):
+            return (kind is None or frame["type"] == kind) and all(
+                frame.get("user", {}).get("id") == value if key == "user_id" else frame.get(key) == value
+                for key, value in match.items())
+
+        for index, frame in enumerate(self.kept):
+            if wanted(frame):
+                return self.kept.pop(index)
+        while True:
+            frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            if wanted(frame):
+                return frame
+            self.kept.append(frame)
+
+    async def presence(self, action: str, user_id: int) -> dict:
+        return await self.recv("presence", action=action, user_id=user_id)
+
+    async def send(self, payload: dict) -> None:
+        await self.ws.send(json.dumps(payload))
+
+
+async def open_peer(host: str, session_id: int, cookie: str):
+    ws = await connect(f"ws://{host}/ws/live/{session_id}/", origin=f"http://{host}",
+                       additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"})
+    peer = Peer(ws)
+    welcome = await peer.recv()
+    assert welcome["type"] == "welcome", welcome
+    return peer, welcome
+
+
+def test_two_daphne_processes_are_one_room(make_session, teacher, youth, youth2):
+    url = redis_url()
+    redis_client.Redis.from_url(url).ping()  # no Redis is a failure, not a skip
+    # A random id: other test runs may share this Redis, and pub/sub channels are server-wide.
+    session = make_session(pk=random.randint(10**8, 10**9), starts_in=datetime.timedelta(minutes=-1))
+    cookies = {user.pk: session_cookie_value(user) for user in (teacher, youth, youth2)}
+
+    async def scenario(host_a: str, host_b: str):
+        youth_a, welcome = await open_peer(host_a, session.pk, cookies[youth.pk])
+        assert [u["id"] for u in welcome["online"]] == [youth.pk]
+        teacher_b, welcome = await open_peer(host_b, session.pk, cookies[teacher.pk])
+        # Presence lives in the database: process B knows who is on process A.
+        assert {u["id"] for u in welcome["online"]} == {youth.pk, teacher.pk}
+        joined = await youth_a.presence("join", teacher.pk)
+        assert joined["user"] == {"id": teacher.pk, "name": teacher.name, "role": "teacher"}
+        youth2_b, _ = await open_peer(host_b, session.pk, cookies[youth2.pk])
+        assert (await youth_a.presence("join", youth2.pk))["user"]["name"] == "มาลี แ."
+
+        # A → B
+        await youth_a.send({"type": "chat", "text": "你好，老师！", "client_id": "a-1"})
+        assert await youth_a.recv("ack") == {"type": "ack", "client_id": "a-1", "seq": 1}
+        for peer in (teacher_b, youth2_b):
+            message = await peer.recv("message")
+            assert (message["seq"], message["text"], message["author"]["id"]) == (1, "你好，老师！", youth.pk)
+        assert (await youth_a.recv("message"))["seq"] == 1  # the sender gets the broadcast too
+        # B → A, and a moderation event across processes
+        await teacher_b.send({"type": "chat", "text": "欢迎", "client_id": "t-1"})
+        for peer in (youth_a, teacher_b, youth2_b):
+            assert (await peer.recv("message"))["seq"] == 2
+        await teacher_b.send({"type": "moderate", "action": "delete", "seq": 1})
+        assert await youth_a.recv("deleted") == {"type": "deleted", "seq": 1}
+
+        # Concurrent posts on both processes: one gap-free sequence, the same order everywhere.
+        async def burst(peer, prefix):
+            for n in range(4):
+                await peer.send({"type": "chat", "text": f"{prefix}{n}", "client_id": f"{prefix}{n}"})
+
+        await asyncio.gather(burst(youth_a, "a"), burst(youth2_b, "b"))
+        for peer in (youth_a, teacher_b, youth2_b):
+            assert [(await peer.recv("message"))["seq"] for _ in range(8)] == list(range(3, 11))
+
+        # Leaving on A is seen on B, and recorded.
+        await youth_a.ws.close()
+        await teacher_b.presence("leave", youth.pk)
+
+        # Back on the other process: resume gives exactly what was missed.
+        await teacher_b.send({"type": "chat", "text": "missed", "client_id": "t-2"})
+        assert (await youth2_b.recv("message"))["seq"] == 11
+        youth_b, welcome = await open_peer(host_b, session.pk, cookies[youth.pk])
+        await youth_b.send({"type": "resume", "after": 10})
+        history = await youth_b.recv("history")
+        assert [m["text"] for m in history["messages"]] == ["missed"] and history["last_seq"] == 11
+        await youth_b.ws.close()
+        await youth2_b.ws.close()
+        await teacher_b.presence("leave", youth2.pk)
+        await teacher_b.presence("leave", youth.pk)
+        await teacher_b.ws.close()
+        # The teacher's own leave has nobody left to hear it: wait for the database instead.
+        for _ in range(100):
+            if not await sync_to_async(AttendanceSpan.objects.filter(session=session, left_at__isnull=True).exists)():
+                break
+            await asyncio.sleep(0.1)
+
+    with daphne(redis=url) as host_a, daphne(redis=url) as host_b:
+        asyncio.run(scenario(host_a, host_b))
+
+    assert list(ChatMessage.objects.filter(session=session).order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, 12))
+    spans = AttendanceSpan.objects.filter(session=session)
+    assert spans.filter(user=youth).count() == 2
+    assert not spans.filter(left_at__isnull=True).exists()  # every close was recorded
+    rows = {row.user_id: row for row in services.attendance_for_session(session)}
+    assert rows[youth.pk].status == "present" and rows[youth2.pk].status == "present"
+    assert rows[youth.pk].first_join == spans.filter(user=youth).earliest("joined_at").joined_at
