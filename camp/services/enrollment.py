@@ -124,7 +124,7 @@ def enrollment_create(*, by: User, group: Group, phase: Phase, submit: bool = Fa
 @transaction.atomic
 def enrollment_submit(*, by: User, enrollment: Enrollment) -> Enrollment:
     """Send a draft to the organizers."""
-    enrollment = Enrollment.objects.select_for_update().select_related("group", "phase", "phase__camp").get(
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("group", "phase", "phase__camp").get(
         pk=enrollment.pk
     )
     _require_manager(by, enrollment.group)
@@ -152,7 +152,7 @@ def enrollment_submit(*, by: User, enrollment: Enrollment) -> Enrollment:
 @transaction.atomic
 def enrollment_withdraw(*, by: User, enrollment: Enrollment) -> Enrollment:
     """The coordinator withdraws, whatever the status; an approved group's places go to the waitlist."""
-    enrollment = Enrollment.objects.select_for_update().select_related("group", "phase").get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("group", "phase").get(pk=enrollment.pk)
     _require_manager(by, enrollment.group)
     if not enrollment.is_open:
         raise ValidationError(_("This application is already closed."))
@@ -189,7 +189,7 @@ def enrollment_decide(*, by: User, enrollment: Enrollment, decision: str, reason
     """Approve, waitlist or reject; approving respects the phase's capacity and makes youth accounts."""
     from camp.services.join import youth_accounts_issue
 
-    enrollment = Enrollment.objects.select_for_update().select_related("group", "phase", "phase__camp").get(
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("group", "phase", "phase__camp").get(
         pk=enrollment.pk
     )
     if not camps_for_user(by).filter(pk=enrollment.phase.camp_id).exists():

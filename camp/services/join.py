@@ -99,7 +99,7 @@ def youth_accounts_issue(*, group: Group, issued_by: User | None = None,
 def _managed_participant(by: User, participant: Participant) -> Participant:
     if not can_manage_group(by, participant.group):
         raise PermissionDenied
-    participant = Participant.objects.select_for_update().select_related("user", "group").get(pk=participant.pk)
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("user", "group").get(pk=participant.pk)
     if participant.user is None:
         raise ValidationError(_("This youth has no account yet: accounts are made when the group is approved "
                                 "and the guardian's consent is on file."))

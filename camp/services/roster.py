@@ -139,7 +139,7 @@ def participant_create(*, by: User, group: Group, **fields) -> Participant:
 @transaction.atomic
 def participant_update(*, by: User, participant: Participant, **fields) -> Participant:
     """Correct one youth's details."""
-    participant = Participant.objects.select_for_update().select_related("group", "user").get(pk=participant.pk)
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=participant.pk)
     _require_manager(by, participant.group)
     _check_fields(fields)
     for name, value in fields.items():
@@ -166,7 +166,7 @@ def participant_update(*, by: User, participant: Participant, **fields) -> Parti
 @transaction.atomic
 def participant_delete(*, by: User, participant: Participant) -> None:
     """Remove a youth from the roster; their account stops working, freed places go to the waitlist."""
-    participant = Participant.objects.select_for_update().select_related("group", "user").get(pk=participant.pk)
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=participant.pk)
     group = participant.group
     _require_manager(by, group)
     user = participant.user
@@ -192,7 +192,7 @@ def _issue_accounts_if_approved(group: Group, by: User) -> None:
 @transaction.atomic
 def consent_record(*, by: User, participant: Participant, given: bool, method: str = "") -> Participant:
     """Record (or withdraw) one guardian's consent, with who recorded it, when and how."""
-    participant = Participant.objects.select_for_update().select_related("group", "user").get(pk=participant.pk)
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=participant.pk)
     _require_manager(by, participant.group)
     if given and method not in Participant.ConsentMethod.values:
         raise ValidationError({"method": _("Say how the guardian gave consent.")})
@@ -475,7 +475,7 @@ def roster_import_confirm(*, by: User, roster_import: RosterImport) -> int:
     """
     _require_manager(by, roster_import.group)
     with transaction.atomic():
-        roster_import = RosterImport.objects.select_for_update().select_related("group").get(pk=roster_import.pk)
+        roster_import = RosterImport.objects.select_for_update(of=("self",)).select_related("group").get(pk=roster_import.pk)
         group = roster_import.group
         if roster_import.confirmed_at is not None:
             raise ValidationError(_("This file was already imported."))
