@@ -26,9 +26,19 @@ def qr_svg(url: str) -> SafeString:
     return mark_safe(segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False))
 
 
+def _has_card_translation(language: str) -> bool:
+    # A missing translation falls back to the Chinese catalog: printing that twice helps nobody.
+    with translation.override(language):
+        local = _("Your QiaoCamp login card")
+    with translation.override("zh-hans"):
+        return local != _("Your QiaoCamp login card")
+
+
 def card_language(group: Group) -> str:
-    """The group's language printed beside Chinese on the cards."""
-    return next((code for code in group.languages if code != "zh-hans"), "en")
+    """The group's language printed beside Chinese on the cards: the first of the group's
+    languages the cards are translated into (a Lao group also reads Thai), else its first."""
+    languages = [code for code in group.languages if code != "zh-hans"]
+    return next((code for code in languages if _has_card_translation(code)), languages[0] if languages else "en")
 
 
 def card_instructions(language: str) -> list[str]:
