@@ -266,7 +266,8 @@ def certificate_reissue_view(request, code):
 @require_GET
 def verify(request, code):
     """Public: confirms a certificate with the least a stranger needs (no family name, no group)."""
-    if access.verify_rate_limited(request.META.get("REMOTE_ADDR", "")):
+    # Behind the reverse proxy, daphne --proxy-headers puts the real client in REMOTE_ADDR (as for join codes).
+    if access.verify_rate_limited(request.META.get("REMOTE_ADDR", "") or "unknown"):
         response = render(request, "reports/verify.html", {"limited": True}, status=429)
         response["Retry-After"] = str(access.VERIFY_RATE_LIMIT[1])
         return response
