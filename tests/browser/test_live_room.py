@@ -1,0 +1,78 @@
+"""The live room in two real browsers against a real daphne (pytest-django's live_server is WSGI
+and cannot serve WebSockets): the youth posts, the teacher deletes, the youth's network drops
+and comes back to exactly the missed messages, and markup in a message stays text."""
+
+import os
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from tests.live.conftest import lesson, live_session, make_session, plan  # noqa: F401  (fixtures)
+from tests.live.servers import daphne, session_cookie_value
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _open_room(new_page, host, user, session, **page_options):
+    page = new_page(**page_options)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(user),
+                               "url": f"http://{host}"}])
+    page.goto(f"http://{host}/live/{session.pk}/")
+    expect(page.locator("#live-connection")).to_have_attribute("data-connection", "connected")
+    return page
+
+
+def _visible_texts(page):
+    return page.locator("#chat-log li.msg:not([hidden]) .msg-text").all_inner_texts()
+
+
+def test_teacher_and_youth_in_the_live_room(new_page, live_session, teacher, youth):  # noqa: F811
+    with daphne(redis=os.environ.get("REDIS_URL") or None) as host:
+        teacher_page = _open_room(new_page, host, teacher, live_session)
+        youth_page = _open_room(new_page, host, youth, live_session, viewport={"width": 390, "height": 844},
+                                time_zone="Asia/Vientiane")
+        # Each sees the other online.
+        expect(teacher_page.locator("#online-list")).to_contain_text(youth.participant.display_name)
+        expect(youth_page.locator("#online-list")).to_contain_text(teacher.name)
+
+        # The youth posts; the teacher sees it.
+        youth_page.locator("#chat-text").fill("老师，我写好了！")
+        youth_page.keyboard.press("Enter")
+        message = teacher_page.locator("#chat-log li.msg", has_text="老师，我写好了！")
+        expect(message).to_be_visible()
+        expect(youth_page.locator("#chat-outbox li")).to_have_count(0)  # acked
+
+        # The teacher deletes it: it disappears for the youth.
+        message.locator("[data-action=delete]").click()
+        expect(youth_page.locator("#chat-log li.msg", has_text="老师，我写好了！")).to_have_count(0)
+        expect(teacher_page.locator("#chat-log li.msg", has_text="老师，我写好了！")).to_have_count(0)
+
+        # Markup is text.
+        youth_page.locator("#chat-text").fill("<script>window.pwned = 1</script><b>bold</b>")
+        youth_page.locator("#chat-send").click()
+        for page in (teacher_page, youth_page):
+            expect(page.locator("#chat-log .msg-text").last).to_have_text("<script>window.pwned = 1</script><b>bold</b>")
+            assert page.evaluate("window.pwned") is None
+            assert page.locator("#chat-log b").count() == 0
+
+        # The youth's network drops; three messages are posted meanwhile.
+        youth_page.context.set_offline(True)
+        youth_page.evaluate("window.liveRoomDrop()")
+        expect(youth_page.locator("#live-connection")).to_have_attribute("data-connection", "reconnecting")
+        for n in range(1, 4):
+            teacher_page.locator("#chat-text").fill(f"错过的第{n}条")
+            teacher_page.locator("#chat-send").click()
+            expect(teacher_page.locator("#chat-log li.msg", has_text=f"错过的第{n}条")).to_be_visible()
+        youth_page.wait_for_timeout(1500)  # the reconnect attempts fail while offline
+        expect(youth_page.locator("#live-connection")).to_have_attribute("data-connection", "reconnecting")
+        youth_page.context.set_offline(False)
+        expect(youth_page.locator("#live-connection")).to_have_attribute("data-connection", "connected")
+        expect(youth_page.locator("#chat-log li.msg", has_text="错过的第3条")).to_be_visible()
+        texts = _visible_texts(youth_page)
+        assert texts[-3:] == ["错过的第1条", "错过的第2条", "错过的第3条"]
+        assert len(texts) == len(set(texts)), texts  # each once
+        seqs = [int(s) for s in youth_page.locator("#chat-log li.msg").evaluate_all("els => els.map(e => e.dataset.seq)")]
+        assert seqs == list(range(1, len(seqs) + 1))  # in order, no gap, no duplicate
+        # And the teacher's view agrees.
+        assert _visible_texts(teacher_page) == texts
