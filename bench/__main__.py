@@ -27,7 +27,8 @@ def parser() -> argparse.ArgumentParser:
 
     live = sub.add_parser("live", help="WebSocket load: ours vs naive vs bare")
     live.add_argument("--scenario", default="class", choices=["class", "camp-hour", "max", "storm", "idle", "growth"])
-    live.add_argument("--targets", type=lambda s: s.split(","), default=["ours", "naive", "bare"])
+    live.add_argument("--targets", type=lambda s: s.split(","), default=["ours", "ours-fix", "naive", "bare"],
+                      help="ours-fix: the product consumer with the change proposed in docs/performance.md")
     live.add_argument("--processes", type=int, default=1, choices=[1, 2], help="daphne processes")
     live.add_argument("--workers", type=int, default=2, help="load-generator processes")
     live.add_argument("--rooms", type=int, default=0, help="override the scenario's rooms")
@@ -46,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
     live.add_argument("--resume-within", type=float, default=15.0, help="storm: the resume target in s")
     live.add_argument("--sizes", type=_ints, default=[50, 100, 250, 500, 1000], help="growth: clients per run")
     live.add_argument("--plot", default=None, help="growth: PNG path (default docs/performance-growth.png)")
+    live.add_argument("--connect-concurrency", type=int, default=8,
+                      help="handshakes in flight per load process while the room fills (daphne drops a "
+                           "handshake its app has not accepted within 5 s)")
     live.add_argument("--profile", action="store_true", help="py-spy the product's server during each phase")
 
     http = sub.add_parser("http", help="key pages on the scale dataset vs a trivial view")

@@ -20,7 +20,7 @@ from bench.common import log, percentile, ratio, summarize_ms
 from bench.load import lost_count, worker_main
 from bench.server import Servers, prepare_database, server_env
 
-TARGETS = ("ours", "naive", "bare")
+TARGETS = ("ours", "ours-fix", "naive", "bare")
 SCENARIOS = ("class", "camp-hour", "max", "storm", "idle", "growth")
 PROFILE_DIR = Path("/tmp/qc-bench-profiles")
 
@@ -64,13 +64,15 @@ def client_specs(target: str, world: World, servers: Servers, youth: int, sender
             n += 1
             if target == "ours":
                 path = f"/ws/live/{room['session_id']}/"
+            elif target == "ours-fix":
+                path = f"/ws/live-fix/{room['session_id']}/"
             elif target == "naive":
                 path = f"/ws/naive/r{room['index']}/"
             else:
                 path = f"/ws/bare/r{room['index']}/"
             specs.append(
                 {
-                    "protocol": target,
+                    "protocol": "ours" if target.startswith("ours") else target,
                     "url": f"ws://127.0.0.1:{port}{path}",
                     "origin": f"http://127.0.0.1:{port}",
                     "cookie": f"{settings.SESSION_COOKIE_NAME}={world.cookies[user_id]}" if target != "bare" else None,
@@ -89,7 +91,7 @@ def senders_for(rate: float, per_sender: float, room_size: int) -> int:
 class LoadRun:
     """Load processes holding one target's clients open across one or more phases."""
 
-    def __init__(self, specs: list[dict], workers: int, nonce: str):
+    def __init__(self, specs: list[dict], workers: int, nonce: str, handshake_concurrency: int = 8):
         ctx = mp.get_context("spawn")
         self.conns, self.procs = [], []
         for w in range(workers):
@@ -97,7 +99,8 @@ class LoadRun:
             if not mine:
                 continue
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=worker_main, args=({"nonce": nonce, "clients": mine}, child), daemon=True)
+            config = {"nonce": nonce, "clients": mine, "handshake_concurrency": handshake_concurrency}
+            proc = ctx.Process(target=worker_main, args=(config, child), daemon=True)
             proc.start()
             self.conns.append(parent)
             self.procs.append(proc)
@@ -155,7 +158,7 @@ def analyze(target: str, reports: list[dict], duration: float, rate: float, send
     accepted_by_room: dict[int, list[tuple[str, int]]] = {}
     for s in sender_rows:
         items = accepted_by_room.setdefault(s["room"], [])
-        if target == "ours":
+        if target.startswith("ours"):
             items.extend(("seq", seq) for seq in s["accepted"])
         else:
             items.extend((str(s["index"]), counter) for counter in s["accepted"])
@@ -293,7 +296,7 @@ def run_target(target: str, args, world: World, *, youth: int, phases: list[dict
     load = None
     try:
         rss_before = servers.rss_bytes()
-        load = LoadRun(specs, args.workers, secrets.token_hex(3))
+        load = LoadRun(specs, args.workers, secrets.token_hex(3), args.connect_concurrency)
         result["connect"] = load.connect()
         time.sleep(args.settle)
         rss_after = servers.rss_bytes()
@@ -308,7 +311,7 @@ def run_target(target: str, args, world: World, *, youth: int, phases: list[dict
             t0 = time.time() + 1.0
             cpu_before = servers.cpu_seconds()
             profiler = None
-            if args.profile and target == "ours":
+            if args.profile and target.startswith("ours"):
                 profiler = Profiler(servers.pids, phase["duration"] + 1, f"{args.scenario}-{target}-{phase['rate']}")
             kill_ns = None
             if storm_at is not None:
@@ -380,8 +383,12 @@ def _compose(runs: dict) -> dict:
         "ours": ours,
         "naive": runs.get("naive"),
         "bare": runs.get("bare"),
+        # The product consumer with the one change proposed in docs/performance.md (bench/patched.py).
+        "ours_fix": runs.get("ours-fix"),
     }
     out["ratios"] = _with_ratios(ours, runs.get("naive"), runs.get("bare"))
+    if runs.get("ours-fix"):
+        out["ratios_ours_fix"] = _with_ratios(runs["ours-fix"], runs.get("naive"), runs.get("bare"))
     return out
 
 
@@ -411,8 +418,11 @@ def max_throughput(args, world: World, *, youth: int) -> dict:
     out = {
         "clients": youth + 1, "rooms": 1, "p99_bound_ms": bound,
         "deliveries_per_s": ours.get("best_deliveries_per_s"),
-        "ours": ours, "naive": runs.get("naive"), "bare": runs.get("bare"),
+        "ours": ours, "naive": runs.get("naive"), "bare": runs.get("bare"), "ours_fix": runs.get("ours-fix"),
     }
+    if runs.get("ours-fix") and runs.get("naive"):
+        out["ours_fix_vs_naive"] = ratio(runs["ours-fix"]["best_deliveries_per_s"],
+                                         runs["naive"]["best_deliveries_per_s"])
     if runs.get("naive"):
         out["vs_naive"] = ratio(ours.get("best_deliveries_per_s"), runs["naive"]["best_deliveries_per_s"])
     if runs.get("bare"):
@@ -436,7 +446,7 @@ def idle(args, world: World, *, youth: int) -> dict:
     return {
         "clients": ours.get("connect", {}).get("ready"), "rooms": len(world.rooms),
         "rss_per_conn_kib": ours.get("rss_per_conn_kib"),
-        "ours": ours, "naive": runs.get("naive"), "bare": runs.get("bare"),
+        "ours": ours, "naive": runs.get("naive"), "bare": runs.get("bare"), "ours_fix": runs.get("ours-fix"),
     }
 
 
@@ -453,7 +463,8 @@ def growth(args, world: World) -> dict:
     from bench.plot import growth_plot
 
     png = growth_plot(rows, args.plot)
-    return {"sizes": args.sizes, "rate": args.rate, "rooms": 1, "plot": png, **rows,
+    return {"sizes": args.sizes, "rate": args.rate, "rooms": 1, "plot": png,
+            **{t.replace("-", "_"): v for t, v in rows.items()},
             "clients": args.sizes[-1],
             "p99_ms": rows.get("ours", [{}])[-1].get("p99_ms") if rows.get("ours") else None}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bench.common import ROOT
 
-STYLE = {"ours": ("tab:blue", "o", "QiaoCamp"), "naive": ("tab:red", "s", "naive Channels"),
+STYLE = {"ours": ("tab:blue", "o", "QiaoCamp"), "ours-fix": ("tab:green", "D", "QiaoCamp + proposed dispatch fix"), "naive": ("tab:red", "s", "naive Channels"),
          "bare": ("tab:gray", "^", "bare websockets")}
 
 
