@@ -7,6 +7,7 @@ the channel layer already serialized and are forwarded as they are.
 
 import json
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -22,12 +23,14 @@ CLOSE_NOT_LOGGED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_BIG = 1009  # RFC 6455: message too big
+TOUCH_EVERY = 30  # seconds; attendance's STALE_AFTER (90 s) leaves room for two missed touches
 
 
 class LiveRoomConsumer(AsyncWebsocketConsumer):
     session = None
     member = None
     span_id = None
+    touched_at = 0.0
 
     async def connect(self):
         # Refusals accept first and then close, so that a browser sees our close code (a refused
@@ -60,6 +63,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             session_id=session.pk, user=user, channel_name=self.channel_name
         )
         self.span_id = span.pk
+        self.touched_at = time.monotonic()
         welcome = await database_sync_to_async(selectors.welcome_for)(session, member)
         await self.send(text_data=events.dumps(welcome))
 
@@ -98,6 +102,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_TOO_BIG)
             return
         frame = None
+        # Any frame is a sign of life (pings always are, see on_ping); at most one write per 30 s.
+        if time.monotonic() - self.touched_at > TOUCH_EVERY:
+            await self.touch()
         try:
             if text_data is None:
                 raise LiveError(BAD_REQUEST, "Frames are JSON text.")
@@ -122,8 +129,13 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     def _call(self, service, **kwargs):
         return database_sync_to_async(service)(session_id=self.session.pk, member=self.member, **kwargs)
 
-    async def on_ping(self, frame):
+    async def touch(self):
+        self.touched_at = time.monotonic()
         await database_sync_to_async(services.attendance_touch)(span_id=self.span_id)
+
+    async def on_ping(self, frame):
+        if time.monotonic() - self.touched_at > 1:
+            await self.touch()
         last_seq = await database_sync_to_async(selectors.last_seq_of)(self.session.pk)
         await self.send_payload(events.pong_payload(last_seq))
 
