@@ -162,9 +162,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                          remove=frame.get("remove", False))
 
     async def on_report(self, frame):
-        report, _created = await self._call(services.message_report, seq=frame.get("seq"),
-                                            reason=frame.get("reason", ""))
-        await self.send_payload({"type": "reported", "seq": frame["seq"]})
+        await self._call(services.message_report, seq=frame.get("seq"),
+                         reason=frame.get("reason", ""))
+        await self.send_payload(events.reported_payload(frame["seq"]))
 
     async def on_ask(self, frame):
         question, _created = await self._call(services.question_ask, text=frame.get("text"),

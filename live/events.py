@@ -179,6 +179,42 @@ def removed_payload() -> dict:
     return {"type": "removed"}
 
 
+def reported_payload(seq: int) -> dict:
+    return {"type": "reported", "seq": seq}
+
+
+def deleted_payload(seq: int) -> dict:
+    return {"type": "deleted", "seq": seq}
+
+
+def presence_payload(action: str, user) -> dict:
+    return {"type": "presence", "action": action, "user": user_payload(user)}
+
+
+def hand_payload(user, raised: bool) -> dict:
+    return {"type": "hand", "user": user_payload(user), "raised": raised}
+
+
+def muted_payload(user, muted: bool) -> dict:
+    return {"type": "muted", "user": user_payload(user), "muted": muted}
+
+
+def reaction_payload(seq: int, counts: dict[str, int]) -> dict:
+    return {"type": "reaction", "seq": seq, "counts": counts}
+
+
+def report_payload(report) -> dict:
+    return {"type": "report", "report": report_shape(report)}
+
+
+def question_payload(question, upvotes: int) -> dict:
+    return {"type": "question", "question": question_shape(question, upvotes)}
+
+
+def poll_payload(poll, counts: list[int]) -> dict:
+    return {"type": "poll", "poll": poll_shape(poll, counts)}
+
+
 # --- sending ------------------------------------------------------------------------------------
 
 def _group_send(group: str, event: dict) -> None:

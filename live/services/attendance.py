@@ -54,7 +54,7 @@ def attendance_join(*, session_id: int, user, channel_name: str = "", now=None) 
     span.full_clean()
     span.save()
     if not already:
-        events.broadcast(session_id, {"type": "presence", "action": "join", "user": events.user_payload(user)})
+        events.broadcast(session_id, events.presence_payload("join", user))
     return span, not already
 
 
@@ -70,8 +70,7 @@ def attendance_leave(*, span_id: int, now=None) -> bool:
     span.save(update_fields=["left_at"])
     still_here = AttendanceSpan.objects.filter(_alive(now), session_id=span.session_id, user_id=span.user_id).exists()
     if not still_here:
-        events.broadcast(span.session_id, {"type": "presence", "action": "leave",
-                                           "user": events.user_payload(span.user)})
+        events.broadcast(span.session_id, events.presence_payload("leave", span.user))
     return not still_here
 
 

@@ -94,7 +94,7 @@ def chat_message_delete(*, session_id: int, member: RoomMember, seq, now=None) -
         message.deleted_at = now or timezone.now()
         message.deleted_by_id = member.user_id
         message.save(update_fields=["deleted_at", "deleted_by"])
-        events.broadcast(session.pk, {"type": "deleted", "seq": message.seq})
+        events.broadcast(session.pk, events.deleted_payload(message.seq))
     return message
 
 
@@ -130,7 +130,7 @@ def reaction_set(*, session_id: int, member: RoomMember, seq, emoji, remove=Fals
         _reaction, changed = Reaction.objects.get_or_create(message=message, user_id=member.user_id, emoji=emoji)
     counts = reaction_counts([message.pk]).get(message.pk, {})
     if changed:
-        events.broadcast(session.pk, {"type": "reaction", "seq": message.seq, "counts": counts})
+        events.broadcast(session.pk, events.reaction_payload(message.seq, counts))
     return counts
 
 
@@ -150,5 +150,5 @@ def message_report(*, session_id: int, member: RoomMember, seq, reason="", now=N
     )
     if created:
         report = MessageReport.objects.select_related("message__author", "reporter").get(pk=report.pk)
-        events.broadcast(session.pk, {"type": "report", "report": events.report_shape(report)}, moderators_only=True)
+        events.broadcast(session.pk, events.report_payload(report), moderators_only=True)
     return report, created

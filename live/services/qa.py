@@ -25,7 +25,7 @@ MAX_OPTIONS = 6
 
 def question_event(question: Question) -> dict:
     upvotes = QuestionUpvote.objects.filter(question=question).count()
-    return {"type": "question", "question": events.question_shape(question, upvotes)}
+    return events.question_payload(question, upvotes)
 
 
 @transaction.atomic
@@ -97,7 +97,7 @@ def poll_counts(poll: Poll) -> list[int]:
 
 
 def poll_event(poll: Poll) -> dict:
-    return {"type": "poll", "poll": events.poll_shape(poll, poll_counts(poll))}
+    return events.poll_payload(poll, poll_counts(poll))
 
 
 @transaction.atomic

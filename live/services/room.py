@@ -64,7 +64,7 @@ def live_session_end(*, session_id: int, member, now=None) -> LiveSession:
         RaisedHand.objects.filter(session=session).delete()
         events.broadcast(session.pk, events.room_payload(session))
         for hand in hands:
-            events.broadcast(session.pk, {"type": "hand", "user": events.user_payload(hand.user), "raised": False})
+            events.broadcast(session.pk, events.hand_payload(hand.user, False))
     return session
 
 
@@ -120,7 +120,7 @@ def member_mute(*, session_id: int, member, user_id, muted: bool, now=None) -> b
     else:
         changed = Mute.objects.filter(session=session, user=user).delete()[0] > 0
     if changed:
-        events.broadcast(session.pk, {"type": "muted", "user": events.user_payload(user), "muted": muted})
+        events.broadcast(session.pk, events.muted_payload(user, muted))
     return changed
 
 
@@ -134,7 +134,7 @@ def member_remove(*, session_id: int, member, user_id, now=None) -> User:
     Removal.objects.get_or_create(session=session, user=user,
                                   defaults={"removed_by_id": member.user_id, "created_at": now or timezone.now()})
     if RaisedHand.objects.filter(session=session, user=user).delete()[0]:
-        events.broadcast(session.pk, {"type": "hand", "user": events.user_payload(user), "raised": False})
+        events.broadcast(session.pk, events.hand_payload(user, False))
     events.broadcast_removal(session.pk, user.pk)
     return user
 
@@ -163,5 +163,5 @@ def hand_set(*, session_id: int, member, raised, user_id=None, now=None) -> bool
         changed = RaisedHand.objects.filter(session=session, user_id=target_id).delete()[0] > 0
     if changed:
         user = User.objects.select_related("participant").get(pk=target_id)
-        events.broadcast(session.pk, {"type": "hand", "user": events.user_payload(user), "raised": raised})
+        events.broadcast(session.pk, events.hand_payload(user, raised))
     return changed
