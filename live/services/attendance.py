@@ -3,7 +3,13 @@ online now) is read from the open spans in the database, so every server process
 
 Per youth and session: minutes present (the union of their spans, so two tabs do not count
 twice, clipped to the lesson), the first join, and present / late / absent against the group's
-roster.
+roster. The thresholds are the ones the reports use (docs/reports.md), so the teacher's page and
+the certificates agree:
+- the class runs from its real start (or the planned one) to its real end (or the planned one; a
+  class still running counts up to now);
+- late: first arrived more than LATE_AFTER after the class began (the later of the planned and
+  the real start, so nobody is late because the teacher started late);
+- absent: never there, or — once the class has ended — present for less than half of it.
 """
 
 import datetime
@@ -20,7 +26,9 @@ from live.models import AttendanceSpan, LiveSession
 # A connection that has not pinged for this long is gone (its server process probably died).
 STALE_AFTER = datetime.timedelta(seconds=90)
 # Joining within this many minutes of the start still counts as on time.
-LATE_AFTER = datetime.timedelta(minutes=5)
+LATE_AFTER = datetime.timedelta(minutes=10)
+# Once the class is over, less than this share of it counts as absent.
+PRESENT_SHARE = 0.5
 
 PRESENT, LATE, ABSENT = "present", "late", "absent"
 
@@ -129,7 +137,11 @@ def _span_end(span: AttendanceSpan, now) -> datetime.datetime:
     return now
 
 
-def _row(participant, spans, start, end, now) -> AttendanceRow:
+def _late_from(session: LiveSession) -> datetime.datetime:
+    return max(session.starts_at, session.started_at or session.starts_at)
+
+
+def _row(participant, spans, start, end, now, *, late_from, ended: bool) -> AttendanceRow:
     intervals = []
     first_join = None
     for span in spans:
@@ -152,8 +164,16 @@ def _row(participant, spans, start, end, now) -> AttendanceRow:
             cur_lo, cur_hi = lo, hi
     total += cur_hi - cur_lo
     arrived = min(lo for lo, _hi in intervals)
-    status = PRESENT if arrived <= start + LATE_AFTER else LATE
+    status = PRESENT if arrived <= late_from + LATE_AFTER else LATE
+    if ended and total.total_seconds() < PRESENT_SHARE * (end - start).total_seconds():
+        status = ABSENT
     return AttendanceRow(participant, status, first_join, round(total.total_seconds() / 60), len(spans))
+
+
+def _is_over(session: LiveSession, now) -> bool:
+    if session.state == LiveSession.State.ENDED or session.ended_at is not None:
+        return True
+    return session.state != LiveSession.State.LIVE and session.ends_at <= now
 
 
 def attendance_for_session(session: LiveSession, *, now=None) -> list[AttendanceRow]:
@@ -168,7 +188,9 @@ def attendance_for_session(session: LiveSession, *, now=None) -> list[Attendance
     spans_by_user: dict[int, list] = {}
     for span in AttendanceSpan.objects.filter(session=session, user_id__in=user_ids).order_by("joined_at"):
         spans_by_user.setdefault(span.user_id, []).append(span)
-    return [_row(p, spans_by_user.get(p.user_id, []), start, end, now) for p in participants]
+    late_from, ended = _late_from(session), _is_over(session, now)
+    return [_row(p, spans_by_user.get(p.user_id, []), start, end, now, late_from=late_from, ended=ended)
+            for p in participants]
 
 
 def attendance_summary(rows: list[AttendanceRow]) -> dict[str, int]:
@@ -189,5 +211,6 @@ def attendance_for_participant(participant: Participant, *, now=None) -> list[tu
         start, end = session_window(session, now)
         spans = list(AttendanceSpan.objects.filter(session=session, user_id=participant.user_id)) if (
             participant.user_id) else []
-        result.append((session, _row(participant, spans, start, end, now)))
+        result.append((session, _row(participant, spans, start, end, now, late_from=_late_from(session),
+                                     ended=_is_over(session, now))))
     return result

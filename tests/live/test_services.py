@@ -71,13 +71,16 @@ def test_refused_message_takes_no_seq(live_session, youth):
 def test_attendance_present_late_absent_and_minutes(ended_session, group, youth, youth2, make_participant):
     late_one = make_participant(group, given_name="Late", family_name="Comer").user
     gone = make_participant(group, given_name="Never", family_name="Came")
+    brief = make_participant(group, given_name="Brief", family_name="Visit").user
     no_account = make_participant(group, with_account=False, given_name="Paper", family_name="Only")
     # youth: on time, drops 10:20–10:30 and comes back on a second tab overlapping the first.
     span(ended_session, youth, -3, 20)
     span(ended_session, youth, 30, 50)
     span(ended_session, youth, 45, 70)        # overlaps: 30–60 counted once; after 11:00 not counted
-    # youth2: joins at 10:04 (within the 5-minute grace), leaves 10:34.
+    # youth2: joins at 10:04 (within the 10-minute grace), leaves 10:34: half the class is enough.
     span(ended_session, youth2, 4, 34)
+    # brief: on time but only 20 minutes of 60: absent, minutes still shown.
+    span(ended_session, brief, 0, 20)
     # late: 10:12 to the end.
     span(ended_session, late_one, 12, 65)
     # A span entirely before the class does not make someone present.
@@ -92,17 +95,19 @@ def test_attendance_present_late_absent_and_minutes(ended_session, group, youth,
         "absent", 0, None)
     paper = [row for row in services.attendance_for_session(ended_session) if row.participant == no_account]
     assert paper[0].status == "absent"
+    assert (rows[brief.pk].status, rows[brief.pk].minutes_present) == ("absent", 20)
     summary = services.attendance_summary(services.attendance_for_session(ended_session))
-    assert summary == {"present": 2, "late": 1, "absent": 2, "roster": 5}
+    assert summary == {"present": 2, "late": 1, "absent": 3, "roster": 6}
 
 
 @pytest.mark.django_db
 def test_attendance_of_a_running_class_counts_up_to_now(live_session, youth):
     now = live_session.started_at + minutes(30)
-    AttendanceSpan.objects.create(session=live_session, user=youth, joined_at=live_session.started_at + minutes(10),
+    AttendanceSpan.objects.create(session=live_session, user=youth, joined_at=live_session.started_at + minutes(20),
                                   last_seen_at=now)
     row = next(r for r in services.attendance_for_session(live_session, now=now) if r.user_id == youth.pk)
-    assert (row.status, row.minutes_present) == ("late", 20)
+    # Late, and not absent for having been there a third of the class so far: it is still running.
+    assert (row.status, row.minutes_present) == ("late", 10)
 
 
 @pytest.mark.django_db

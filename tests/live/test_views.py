@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from live.models import AttendanceSpan, LiveSession
 
@@ -84,10 +85,15 @@ def test_youth_cannot_start(client, make_session, youth):
 
 
 def _attendance_world(session, group, make_participant, count):
+    # The class started 40 minutes ago; youth n arrived n % 15 minutes in.
+    item = session.plan_item
+    item.starts_at = session.started_at = timezone.now() - datetime.timedelta(minutes=40)
+    item.save()
+    session.save()
     for n in range(count):
         user = make_participant(group).user
         AttendanceSpan.objects.create(session=session, user=user, joined_at=session.started_at + datetime.timedelta(
-            minutes=n % 10), left_at=session.started_at + datetime.timedelta(minutes=30))
+            minutes=n % 15), left_at=session.started_at + datetime.timedelta(minutes=30))
 
 
 @pytest.mark.parametrize("count", [2, 12])
@@ -100,7 +106,7 @@ def test_attendance_page(client, live_session, teacher, group, make_participant,
     assert response.status_code == 200
     summary = response.context["summary"]
     assert summary["roster"] == count
-    on_time = sum(1 for n in range(count) if n % 10 <= 5)  # five minutes of grace
+    on_time = sum(1 for n in range(count) if n % 15 <= 10)  # ten minutes of grace
     assert (summary["present"], summary["late"], summary["absent"]) == (on_time, count - on_time, 0)
     assert 'http-equiv="refresh"' in response.content.decode()
 
