@@ -8,7 +8,7 @@ Thresholds (docs/reports.md):
 - the class runs from its actual start (LiveSession.started_at, else the planned start) to its
   actual end (ended_at, else the planned end); only minutes inside that window count;
 - present: at least half of the class (PRESENT_SHARE) and first joined no later than
-  LATE_AFTER_MINUTES after the class began (the later of the planned and the actual start,
+  LATE_AFTER (10 minutes) after the class began (the later of the planned and the actual start,
   so nobody is late because the teacher started late);
 - late: at least half of the class, but first joined after that;
 - absent: less than half of the class, or never joined.
@@ -25,8 +25,10 @@ from django.db.models import Q
 from camp.reports.models import AttendanceCorrection, AttendanceStatus
 from live.models import AttendanceSpan, LiveSession
 
-LATE_AFTER_MINUTES = 10
-PRESENT_SHARE = 0.5
+# One rule for the live room's attendance page and the reports: the thresholds live in the live
+# app, which records the spans. The reports add corrections and read whole camps in fixed queries.
+from live.services.attendance import LATE_AFTER, PRESENT_SHARE
+
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 
 # A span left open by a crashed process ends at its last sign of life when the live app records
@@ -46,17 +48,21 @@ def merge_spans(spans: Iterable[tuple[datetime.datetime, datetime.datetime]]) ->
     return [tuple(pair) for pair in merged]
 
 
-def minutes_inside(spans, window_start, window_end) -> int:
-    """Whole minutes of the merged spans that fall inside the class window."""
+def seconds_inside(spans, window_start, window_end) -> float:
+    """Seconds of the merged spans that fall inside the class window."""
     clipped = [(max(s, window_start), min(e, window_end)) for s, e in spans]
-    seconds = sum((e - s).total_seconds() for s, e in merge_spans(clipped))
-    return int(seconds // 60)
+    return sum((e - s).total_seconds() for s, e in merge_spans(clipped))
 
 
-def derive_status(*, minutes: int, first_join, length_minutes: int, late_reference) -> str:
-    if first_join is None or length_minutes <= 0 or minutes < length_minutes * PRESENT_SHARE:
+def minutes_inside(spans, window_start, window_end) -> int:
+    """Minutes present, rounded as the live room's attendance page shows them."""
+    return round(seconds_inside(spans, window_start, window_end) / 60)
+
+
+def derive_status(*, seconds: float, first_join, length_seconds: float, late_reference) -> str:
+    if first_join is None or length_seconds <= 0 or seconds < length_seconds * PRESENT_SHARE:
         return AttendanceStatus.ABSENT
-    if first_join > late_reference + datetime.timedelta(minutes=LATE_AFTER_MINUTES):
+    if first_join > late_reference + LATE_AFTER:
         return AttendanceStatus.LATE
     return AttendanceStatus.PRESENT
 
@@ -86,8 +92,8 @@ class SessionInfo:
         return self.ended_at or self.planned_start + datetime.timedelta(minutes=self.planned_minutes)
 
     @property
-    def length_minutes(self) -> int:
-        return max(0, int((self.class_end - self.class_start).total_seconds() // 60))
+    def length_seconds(self) -> float:
+        return max(0.0, (self.class_end - self.class_start).total_seconds())
 
     @property
     def late_reference(self) -> datetime.datetime:
@@ -186,11 +192,11 @@ def attendance_book(sessions: dict[int, SessionInfo], participants: Iterable, sc
         for pid, user_id in by_group.get(session.group_id, []):
             own = spans.get((sid, user_id), []) if user_id else []
             inside = [(s, e) for s, e in own if e > session.class_start and s < session.class_end]
-            minutes = minutes_inside(inside, session.class_start, session.class_end)
+            seconds = seconds_inside(inside, session.class_start, session.class_end)
             first = min((max(s, session.class_start) for s, _e in inside), default=None)
-            derived = derive_status(minutes=minutes, first_join=first, length_minutes=session.length_minutes,
+            derived = derive_status(seconds=seconds, first_join=first, length_seconds=session.length_seconds,
                                     late_reference=session.late_reference)
-            book.marks[(sid, pid)] = Mark(minutes, first, derived, corrections.get((sid, pid)))
+            book.marks[(sid, pid)] = Mark(round(seconds / 60), first, derived, corrections.get((sid, pid)))
     return book
 
 

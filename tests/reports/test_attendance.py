@@ -23,6 +23,14 @@ def test_overlapping_and_touching_spans_merge():
     assert merge_spans(spans) == [(at(0), at(25)), (at(30), at(40))]
 
 
+def test_the_reports_and_the_live_room_share_one_rule():
+    from camp.reports import attendance
+    from live.services import attendance as live_attendance
+
+    assert attendance.LATE_AFTER is live_attendance.LATE_AFTER
+    assert attendance.PRESENT_SHARE is live_attendance.PRESENT_SHARE
+
+
 def test_minutes_count_only_inside_the_class():
     # Joined 10 minutes early on two devices at once, left 5 minutes after the end.
     spans = [(at(-10), at(20)), (at(-5), at(15)), (at(30), at(50))]
@@ -35,11 +43,12 @@ def test_minutes_count_only_inside_the_class():
     (30, 11, "late"),
     (23, 2, "present"),    # just over half of 45
     (22, 0, "absent"),     # under half
+    (22.5, 0, "present"),  # exactly half
     (0, None, "absent"),
 ])
 def test_status_thresholds(minutes, first, expected):
-    status = derive_status(minutes=minutes, first_join=None if first is None else at(first), length_minutes=45,
-                           late_reference=at(0))
+    status = derive_status(seconds=minutes * 60, first_join=None if first is None else at(first),
+                           length_seconds=45 * 60, late_reference=at(0))
     assert status == expected
 
 

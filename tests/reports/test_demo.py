@@ -87,7 +87,7 @@ def raw_figures(camp):
                 depth += step
                 if depth == 0:
                     seconds += (moment - since).total_seconds()
-            attended += (seconds // 60) >= length * 0.5
+            attended += seconds >= length * 60 * 0.5
     return {
         "groups": len({g for g, _p, _c in approved}),
         "youth": sum(len(roster[g]) for g in {g for g, _p, _c in approved}),
