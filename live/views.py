@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from camp.models import User
 from live import selectors, services
 from live.access import get_session_for_user
 from live.services.attendance import attendance_summary
@@ -55,6 +56,7 @@ def room_strings() -> dict[str, str]:
         "err_blocked_content": _("This message is not allowed here."),
         "err_not_live": _("The class has not started (or is over)."),
         "deleted_note": _("message removed"),
+        **{f"role_{value}": str(label) for value, label in User.Role.choices},
     }
 
 

@@ -355,7 +355,7 @@
     var li = make("li");
     li.dataset.userId = user.id;
     li.appendChild(make("span", "person-name", user.name));
-    if (user.role !== "youth") li.appendChild(make("span", "person-role muted", " · " + user.role));
+    if (user.role !== "youth") li.appendChild(make("span", "person-role muted", " · " + (T["role_" + user.role] || user.role)));
     return li;
   }
 
