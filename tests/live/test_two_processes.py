@@ -13,6 +13,7 @@ import redis as redis_client
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from live import services
 from live.models import AttendanceSpan, ChatMessage
@@ -67,7 +68,17 @@ def test_two_daphne_processes_are_one_room(make_session, teacher, youth, youth2)
     session = make_session(pk=random.randint(10**8, 10**9), starts_in=datetime.timedelta(minutes=-1))
     cookies = {user.pk: session_cookie_value(user) for user in (teacher, youth, youth2)}
 
+    async def close_code(host: str, path: str, cookie: str | None) -> int:
+        headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"} if cookie else {}
+        async with connect(f"ws://{host}{path}", origin=f"http://{host}", additional_headers=headers) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 15)
+        return closed.value.rcvd.code
+
     async def scenario(host_a: str, host_b: str):
+        # Refusals reach a real client as close codes (the server accepts, then closes).
+        assert await close_code(host_a, f"/ws/live/{session.pk}/", None) == 4401
+        assert await close_code(host_b, f"/ws/live/{session.pk + 1}/", cookies[youth.pk]) == 4404
         youth_a, welcome = await open_peer(host_a, session.pk, cookies[youth.pk])
         assert [u["id"] for u in welcome["online"]] == [youth.pk]
         teacher_b, welcome = await open_peer(host_b, session.pk, cookies[teacher.pk])
