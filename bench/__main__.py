@@ -39,7 +39,8 @@ def parser() -> argparse.ArgumentParser:
     live.add_argument("--settle", type=float, default=3.0, help="seconds after connecting before measuring RSS")
     live.add_argument("--per-sender-rate", type=float, default=0.5,
                       help="messages/s per sending user (the room's per-user rate limit is 1/s)")
-    live.add_argument("--ramp", type=_floats, default=[5, 10, 20, 40, 80, 160], help="max scenario: rates per step")
+    live.add_argument("--ramp", type=_floats, default=[1, 2, 3, 5, 8, 12, 20, 40, 80, 160],
+                      help="max scenario: messages/s in the room, one step each")
     live.add_argument("--step-duration", type=float, default=10.0, help="max scenario: seconds per step")
     live.add_argument("--p99-bound", type=float, default=250.0, help="max scenario: p99 bound in ms")
     live.add_argument("--storm-at", type=float, default=8.0, help="storm: restart the server this many s in")
@@ -57,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
     http.add_argument("--concurrency", type=int, default=8)
     http.add_argument("--seconds", type=float, default=8.0, help="seconds of 8-client load per page")
     http.add_argument("--processes", type=int, default=1, choices=[1, 2])
+    http.add_argument("--profile", action="store_true", help="pyinstrument + query count of each page that misses")
+    http.add_argument("--conn-max-age", type=int, default=None,
+                      help="experiment: override the product's CONN_MAX_AGE in the bench server (seconds)")
 
     jobs = sub.add_parser("jobs", help="roster import, certificates ZIP, camp report export")
     jobs.add_argument("--rows", type=int, default=1000)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import http.client
 import multiprocessing as mp
+import os
 import threading
 import time
+from pathlib import Path
 
 from bench.common import log, ratio, summarize_ms
 from bench.jobs import ensure_scale
 from bench.live import setup_django
 from bench.server import Servers, prepare_database, server_env
 
+PROFILE_DIR = Path("/tmp/qc-bench-profiles")
 TARGET_P99_MS = 150.0
 TARGET_SHARE = 0.40
 
@@ -81,6 +84,7 @@ def single_client(port: int, path: str, cookie: str | None, requests: int) -> di
 def _load_process(port: int, path: str, cookie: str | None, threads: int, until: float, out) -> None:
     counts = [0] * threads
     errors = [0] * threads
+    statuses: dict[int, int] = {}
 
     def loop(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -96,13 +100,14 @@ def _load_process(port: int, path: str, cookie: str | None, threads: int, until:
                 counts[i] += 1
             else:
                 errors[i] += 1
+                statuses[status] = statuses.get(status, 0) + 1
 
     workers = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    out.put((sum(counts), sum(errors)))
+    out.put((sum(counts), sum(errors), statuses))
 
 
 def concurrent(ports: list[int], path: str, cookie: str | None, clients: int, seconds: float) -> dict:
@@ -120,11 +125,63 @@ def concurrent(ports: list[int], path: str, cookie: str | None, clients: int, se
         p.join()
     elapsed = time.time() - began
     ok = sum(r[0] for r in results)
-    return {"requests_per_s": round(ok / elapsed, 1), "ok": ok, "errors": sum(r[1] for r in results)}
+    statuses: dict[int, int] = {}
+    for r in results:
+        for code, n in r[2].items():
+            statuses[code] = statuses.get(code, 0) + n
+    return {"requests_per_s": round(ok / elapsed, 1), "ok": ok, "errors": sum(r[1] for r in results),
+            "error_statuses": statuses}
+
+
+def pg_connections(database_url: str) -> int:
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)).fetchone()[0]
+
+
+def profile_page(path: str, user_id: int | None, top: int = 14) -> dict:
+    """One request in-process under pyinstrument, with its SQL query count: why a page is slow."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from pyinstrument import Profiler
+
+    from camp.models import User
+
+    client = Client()
+    if user_id:
+        client.force_login(User.objects.get(pk=user_id))
+    client.get(path)  # warm
+    profiler = Profiler(interval=0.001)
+    with CaptureQueriesContext(connection) as queries:
+        profiler.start()
+        response = client.get(path)
+        profiler.stop()
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    out_file = PROFILE_DIR / (path.strip("/").replace("/", "_") + ".txt")
+    PROFILE_DIR.mkdir(exist_ok=True)
+    out_file.write_text(text)
+    # The project's own frames, heaviest first: where a fix belongs.
+    own = [line.strip() for line in text.splitlines()
+           if any(app in line for app in ("camp/", "courses/", "live/")) and "site-packages" not in line]
+    return {"status": response.status_code, "queries": len(queries), "seconds": round(profiler.last_session.duration, 3),
+            "file": str(out_file), "project_frames": own[:top]}
+
+
+def conn_max_age():
+    from django.conf import settings
+
+    return settings.DATABASES["default"].get("CONN_MAX_AGE")
 
 
 def main(args) -> dict:
     from django.conf import settings
+
+    if args.conn_max_age is not None:
+        # An experiment knob (bench/settings.py reads it): the product's own setting is the default.
+        os.environ["BENCH_CONN_MAX_AGE"] = str(args.conn_max_age)
 
     prepare_database(args.database_url, args.redis_url)
     setup_django(args.database_url, args.redis_url)
@@ -144,17 +201,25 @@ def main(args) -> dict:
                                 "reason": f"HTTP statuses {single['statuses']}"})
                 log(f"{row['name']}: {single['statuses']}")
                 continue
+            before = pg_connections(args.database_url)
             many = concurrent(servers.ports, row["path"], cookie, args.concurrency, args.seconds)
+            after = pg_connections(args.database_url)
             results.append({"page": row["name"], "path": row["path"], "p50_ms": single["p50_ms"],
                             "p99_ms": single["p99_ms"], "bytes": single["bytes"],
-                            f"rps_{args.concurrency}_clients": many["requests_per_s"], "errors": many["errors"]})
+                            f"rps_{args.concurrency}_clients": many["requests_per_s"], "errors": many["errors"],
+                            "error_statuses": many["error_statuses"],
+                            "pg_connections_before_after": [before, after]})
             log(f"{row['name']}: p50 {single['p50_ms']} p99 {single['p99_ms']} ms, {many['requests_per_s']} req/s")
+    if args.profile:
+        for row, r in zip(rows, results, strict=True):
+            if row["path"] and (r.get("p99_ms") is None or r["p99_ms"] > TARGET_P99_MS):
+                r["profile"] = profile_page(row["path"], row["user"])
     ceiling = results[0].get(f"rps_{args.concurrency}_clients")
     for r in results[1:]:
         if r.get("p99_ms") is None:
             continue
         r["share_of_trivial"] = ratio(r[f"rps_{args.concurrency}_clients"], ceiling)
         r["met"] = r["p99_ms"] <= TARGET_P99_MS and (r["share_of_trivial"] or 0) >= TARGET_SHARE
-    return {"server_processes": args.processes, "requests_single": args.requests, "concurrency": args.concurrency,
+    return {"server_processes": args.processes, "conn_max_age": conn_max_age(), "requests_single": args.requests, "concurrency": args.concurrency,
             "seconds_each": args.seconds, "targets": {"p99_ms": TARGET_P99_MS, "share_of_trivial": TARGET_SHARE},
             "pages": results}

@@ -396,13 +396,18 @@ def max_throughput(args, world: World, *, youth: int) -> dict:
     """Ramp the rate in one room until p99 passes the bound; the best step within it counts."""
     bound = args.p99_bound
 
+    failures = []
+
     def stop_if(figures):
-        return (figures["p99_ms"] or 1e9) > bound or figures["lost"] > 0
+        # Two failing steps in a row end the ramp: one may only be the room still settling.
+        failures.append((figures["p99_ms"] or 1e9) > bound or figures["lost"] > 0)
+        return failures[-2:] == [True, True]
 
     phases = [{"rate": r, "duration": args.step_duration, "drain": args.drain, "stop_if": stop_if}
               for r in args.ramp]
     runs = {}
     for target in args.targets:
+        failures.clear()
         result = run_target(target, args, world, youth=youth, phases=phases)
         ok = [p for p in result["phases"] if (p["p99_ms"] or 1e9) <= bound and p["lost"] == 0]
         best = max(ok, key=lambda p: p["deliveries_per_s"]) if ok else None

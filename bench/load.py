@@ -238,7 +238,7 @@ class Client:
         from websockets.asyncio.client import connect
         from websockets.exceptions import InvalidStatus
 
-        backoff = 0.25
+        attempt = 0
         first = True
         while not self.closing:
             started = time.monotonic()
@@ -263,7 +263,7 @@ class Client:
                 self.ws = ws
                 if self.protocol == "naive":
                     self._mark_ready(started)
-                backoff = 0.25
+                attempt = 0
                 async for raw in ws:
                     self.on_frame(raw, started)
             except asyncio.CancelledError:
@@ -282,8 +282,10 @@ class Client:
                 return
             self.log.dropped(time.time_ns())
             self.reconnects += 1
-            await asyncio.sleep(backoff * (0.5 + random.random()))
-            backoff = min(backoff * 2, 2.0)
+            # Exactly the product's browser client (static/js/live-room.js): 0.5 s doubling, at most
+            # 30 s, ±25% jitter, so a storm is as gentle or as harsh as the real one.
+            await asyncio.sleep(min(30.0, 0.5 * 2**attempt) * (0.75 + random.random() * 0.5))
+            attempt += 1
 
     def _mark_ready(self, started: float) -> None:
         now_ns = time.time_ns()

@@ -4,8 +4,10 @@ The naive baseline runs on the classic RedisChannelLayer, as the Channels tutori
 under its own alias so the product keeps its own layer untouched in the same process.
 """
 
+import os
+
 from camp.settings import *  # noqa: F403
-from camp.settings import CHANNEL_LAYERS, REDIS_URL
+from camp.settings import CHANNEL_LAYERS, DATABASES, REDIS_URL
 
 ROOT_URLCONF = "bench.urls"
 
@@ -20,3 +22,8 @@ CHANNEL_LAYERS = {
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     ),
 }
+
+# `bench http --conn-max-age N`: an experiment on the product's persistent-connection setting
+# (see docs/performance.md); without it the product's own value is measured.
+if os.environ.get("BENCH_CONN_MAX_AGE"):
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["BENCH_CONN_MAX_AGE"])
