@@ -35,6 +35,20 @@ def _fresh_channel_layers():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_and_zone():
+    """camp.middleware activates the user's language and zone for the thread; the test client runs
+    requests in the test's own thread, so reset them or objects a test creates after a request are
+    saved in that user's language (modeltranslation) and times shown in their zone."""
+    from django.conf import settings
+    from django.utils import timezone, translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

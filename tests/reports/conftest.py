@@ -1,21 +1,8 @@
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 
 from tests.reports.factories import finished_phase, held_session, span
-
-
-@pytest.fixture(autouse=True)
-def _no_language_leak():
-    """camp.middleware activates the user's language and zone for the thread and leaves them on;
-    without this, objects a later test creates outside a request are saved in that language."""
-    from django.utils import timezone, translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-    timezone.deactivate()
 
 
 @pytest.fixture
