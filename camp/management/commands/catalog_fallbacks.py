@@ -7,6 +7,7 @@ translation. Filled entries carry the translator comment "fallback:<lang>" so th
 translation later replaces them (run this command again after makemessages).
 """
 
+import re
 from pathlib import Path
 
 import polib
@@ -21,6 +22,11 @@ def _catalog(code: str) -> Path:
     return Path(settings.BASE_DIR) / "locale" / code / "LC_MESSAGES" / "django.po"
 
 
+def _nplurals(catalog) -> int:
+    match = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
 def _is_fallback(entry) -> bool:
     return MARK in (entry.tcomment or "")
 
@@ -33,6 +39,7 @@ class Command(BaseCommand):
         for code, chain in FALLBACKS.items():
             path = _catalog(code)
             catalog = polib.pofile(str(path))
+            nplurals = _nplurals(catalog)
             filled = 0
             for entry in catalog:
                 if entry.obsolete:
@@ -43,7 +50,9 @@ class Command(BaseCommand):
                     text = self._lookup(sources, fallback, entry)
                     if text:
                         if entry.msgid_plural:
-                            entry.msgstr_plural = {0: text[0], 1: text[1]} if isinstance(text, tuple) else {0: text}
+                            forms = text if isinstance(text, tuple) else (text,)
+                            # Lao and Burmese have one plural form (nplurals=1): msgfmt refuses more.
+                            entry.msgstr_plural = {i: forms[min(i, len(forms) - 1)] for i in range(nplurals)}
                         else:
                             entry.msgstr = text
                         entry.tcomment = f"{MARK}{fallback}"
