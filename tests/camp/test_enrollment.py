@@ -171,6 +171,8 @@ def test_a_withdrawal_offers_the_place_to_the_first_waitlisted_group_that_fits(
 ):
     open_phase.capacity = 10
     open_phase.save()
+    organizer.preferred_language = "en"  # mail goes out in each recipient's language
+    organizer.save(update_fields=["preferred_language"])
     approved, big, small = (extra_group(camp, name, coordinator) for name in ("A", "Big", "Small"))
     fill(approved, make_participant, 8)
     fill(big, make_participant, 9)

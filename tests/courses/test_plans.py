@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import Plan, PlanChange, PlanItem, PlanTemplate
 from courses.services import conflicts as kinds
@@ -106,7 +106,7 @@ def test_propose_is_blocked_by_conflicts_unless_overridden_with_a_reason(setting
     item = plan.items.get()
     item.starts_at = at(DAY, 2)
     item.save()
-    with pytest.raises(PlanError, match="conflicts"):
+    with translation.override("en"), pytest.raises(PlanError, match="conflicts"):
         plan_propose(plan=plan, by=teacher)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT
@@ -300,6 +300,8 @@ def test_impossible_template_view_shows_the_message(client, setting, make_group,
     from camp.models import Enrollment
 
     nowhere = make_group("没有时间", "Asia/Yangon", [], phase=phase)
+    teacher.preferred_language = "en"
+    teacher.save(update_fields=["preferred_language"])
     client.force_login(teacher)
     response = client.post(reverse("courses:plan_create"), {
         "enrollment": Enrollment.objects.get(group=nowhere).pk, "template": make_template([[lesson]]).pk})

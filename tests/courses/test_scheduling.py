@@ -4,11 +4,18 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import Plan, PlanItem, TeacherProfile
 from courses.services.plans import PlanError, plan_create_from_template
 from tests.courses.conftest import at
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The scheduler's messages are asserted in English (the source language)."""
+    with translation.override("en"):
+        yield
 
 YANGON = zoneinfo.ZoneInfo("Asia/Yangon")
 TORONTO = zoneinfo.ZoneInfo("America/Toronto")
