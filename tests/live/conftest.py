@@ -12,6 +12,17 @@ from live.models import LiveSession
 from tests.ws import open_socket
 
 
+@pytest.fixture(autouse=True)
+def _close_executor_connections():
+    """Async tests run their ORM calls in asgiref's one shared executor thread; with CONN_MAX_AGE
+    its PostgreSQL connection would outlive the test and block dropping the test database."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
 @pytest.fixture
 def lesson(db):
     return Lesson.objects.create(title="书法 Calligraphy", format=Lesson.Format.LIVE, duration_minutes=60)
