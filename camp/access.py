@@ -20,7 +20,12 @@ def camps_for_user(user) -> QuerySet[Camp]:
 
 def visible_groups(user) -> QuerySet[Group]:
     """Groups a user may know about: an organizer's camps, a coordinator's own groups,
-    every group for teachers (they plan across groups), a youth's own group."""
+    every group for teachers (they plan across groups), a youth's own group.
+
+    A coordinator nobody has confirmed yet sees nothing: anybody can sign up as a coordinator,
+    and being added to a group (or staying on one after the organizer un-confirms them) must not
+    open its roster, reports, certificates, plans or feeds before an organizer vouches for them.
+    Every page and export that lists or fetches groups goes through this helper."""
     if not user.is_authenticated:
         return Group.objects.none()
     if user.is_organizer:
@@ -28,6 +33,8 @@ def visible_groups(user) -> QuerySet[Group]:
     if user.is_teacher:
         return Group.objects.all()
     if user.is_coordinator:
+        if not user.is_confirmed:
+            return Group.objects.none()
         return Group.objects.filter(coordinators=user)
     if user.is_youth:
         return Group.objects.filter(participants__user=user)
