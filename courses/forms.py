@@ -84,15 +84,44 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class _ZoneForm(forms.Form):
-    def __init__(self, *args, zone=None, **kwargs):
+    """Reads local times in the group's zone and keeps them near the phase.
+
+    A typo like year 0001 or 9999 would otherwise overflow when converted to UTC (a 500) or land an
+    item decades away from the camp; a year either side of the phase is room enough for any real plan.
+    """
+
+    MAX_DISTANCE = datetime.timedelta(days=365)
+
+    def __init__(self, *args, zone=None, phase=None, **kwargs):
         self.zone = zone
+        self.phase = phase
         super().__init__(*args, **kwargs)
 
-    def _aware(self, value: datetime.datetime | None) -> datetime.datetime | None:
+    def _near_phase(self, day: datetime.date) -> bool:
+        if self.phase is None:
+            return True
+        # Compare by ordinals: phase ± a year can itself fall outside datetime.date's range.
+        return (self.phase.starts_on.toordinal() - self.MAX_DISTANCE.days
+                <= day.toordinal()
+                <= self.phase.ends_on.toordinal() + self.MAX_DISTANCE.days)
+
+    def _far_message(self):
+        return _("That date is too far from the phase (%(first)s to %(last)s): choose a date within a year of it.") % {
+            "first": self.phase.starts_on.isoformat(), "last": self.phase.ends_on.isoformat()}
+
+    def _aware(self, field: str, value: datetime.datetime | None) -> datetime.datetime | None:
+        """The local value as UTC, or None with an error on `field`."""
         if value is None:
             return None
         naive = value.replace(tzinfo=None) if timezone.is_aware(value) else value
-        return naive.replace(tzinfo=self.zone).astimezone(datetime.UTC)
+        if not self._near_phase(naive.date()):
+            self.add_error(field, self._far_message())
+            return None
+        try:
+            return naive.replace(tzinfo=self.zone).astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            self.add_error(field, _("That time cannot be used: the date is out of range."))
+            return None
 
 
 class ItemAddForm(_ZoneForm):
@@ -108,7 +137,9 @@ class ItemAddForm(_ZoneForm):
 
     def clean(self):
         data = super().clean()
-        data["starts_at"] = self._aware(data.get("starts_local"))
+        data["starts_at"] = self._aware("starts_local", data.get("starts_local"))
+        if data.get("on_date") and not self._near_phase(data["on_date"]):
+            self.add_error("on_date", self._far_message())
         return data
 
 
@@ -127,7 +158,7 @@ class ItemUpdateForm(_ZoneForm):
 
     def clean(self):
         data = super().clean()
-        data["starts_at"] = self._aware(data.get("starts_local"))
+        data["starts_at"] = self._aware("starts_local", data.get("starts_local"))
         return data
 
 

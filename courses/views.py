@@ -291,13 +291,18 @@ def _builder_response(request, plan: Plan, *, error: str = "", propose_form=None
     return redirect("courses:plan_builder", pk=plan.pk)
 
 
+def _time_errors(form) -> str:
+    """The form's own words about a date or time (too far from the phase, out of range), if any."""
+    return " ".join(str(message) for name in ("starts_local", "on_date") for message in form.errors.get(name, []))
+
+
 @login_required
 @require_POST
 def plan_item_add(request, pk):
     plan = access.get_plan_for_user(request.user, pk, build=True)
-    form = ItemAddForm(request.POST, zone=plan.group.zone)
+    form = ItemAddForm(request.POST, zone=plan.group.zone, phase=plan.phase)
     if not form.is_valid():
-        return _builder_response(request, plan, error=_("Choose a lesson and a valid date or time."))
+        return _builder_response(request, plan, error=_time_errors(form) or _("Choose a lesson and a valid date or time."))
     data = form.cleaned_data
     try:
         plans.plan_item_add(plan=plan, lesson=data["lesson"], by=request.user,
@@ -315,9 +320,9 @@ def plan_item_add(request, pk):
 def plan_item_update(request, pk, item_pk):
     plan = access.get_plan_for_user(request.user, pk, build=True)
     item = access.get_item_for_user(request.user, plan, item_pk)
-    form = ItemUpdateForm(request.POST, zone=plan.group.zone)
+    form = ItemUpdateForm(request.POST, zone=plan.group.zone, phase=plan.phase)
     if not form.is_valid():
-        return _builder_response(request, plan, error=_("That time is not valid."))
+        return _builder_response(request, plan, error=_time_errors(form) or _("That time is not valid."))
     data = form.cleaned_data
     starts_at = data["starts_at"]
     if data.get("shift"):

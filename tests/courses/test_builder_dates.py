@@ -1,0 +1,100 @@
+"""Dates typed into the builder that are out of range or far from the phase: a clear error, nothing written."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+
+from courses.forms import ItemAddForm, ItemUpdateForm
+from tests.courses.conftest import at
+
+EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
+HOURS = [{"weekdays": EVERY_DAY, "start": "16:00", "end": "20:00"}]
+DAY = datetime.date(2026, 7, 7)
+
+
+@pytest.fixture(params=["Asia/Bangkok", "America/Bogota"])  # UTC+7 and UTC-5, neither with DST
+def builder(request, make_phase, make_group, make_lesson, make_plan, teacher):
+    phase = make_phase(1, datetime.date(2026, 7, 6), days=5)
+    group = make_group("曼谷", request.param, HOURS, phase=phase)
+    lesson = make_lesson("剪纸", 60)
+    start = datetime.datetime(2026, 7, 7, 16, tzinfo=zoneinfo.ZoneInfo(request.param))
+    plan = make_plan(group, phase, [(lesson, start, teacher)])
+    return plan, lesson, start
+
+
+OUT_OF_RANGE = ["0001-01-01T00:00", "9999-12-31T23:59"]
+FAR = ["2030-07-07T16:00", "2025-07-01T16:00", "1900-01-01T16:00"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", OUT_OF_RANGE + FAR)
+def test_move_to_a_far_or_impossible_time_is_refused_with_a_clear_error(client, builder, teacher, value):
+    plan, _lesson, start = builder
+    item = plan.items.get()
+    client.force_login(teacher)
+    response = client.post(reverse("courses:plan_item_update", args=[plan.pk, item.pk]),
+                           {"starts_local": value}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'role="alert"' in body and "too far from the phase" in body and "2026-07-06" in body
+    item.refresh_from_db()
+    assert item.starts_at == start and item.sequence == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [{"starts_local": v} for v in OUT_OF_RANGE + FAR]
+                         + [{"on_date": "9999-12-31"}, {"on_date": "0001-01-01"}, {"on_date": "2031-01-01"}])
+def test_add_at_a_far_or_impossible_time_is_refused_with_a_clear_error(client, builder, teacher, data):
+    plan, lesson, _start = builder
+    client.force_login(teacher)
+    response = client.post(reverse("courses:plan_item_add", args=[plan.pk]), {"lesson": lesson.pk, **data},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'role="alert"' in body and "too far from the phase" in body
+    assert plan.items.count() == 1
+    assert plan.changes.count() == 0
+
+
+@pytest.mark.django_db
+def test_without_htmx_the_error_comes_back_as_a_message(client, builder, teacher):
+    plan, _lesson, start = builder
+    item = plan.items.get()
+    client.force_login(teacher)
+    response = client.post(reverse("courses:plan_item_update", args=[plan.pk, item.pk]),
+                           {"starts_local": "0001-01-01T00:00"}, follow=True)
+    assert response.status_code == 200
+    assert any("too far from the phase" in str(m) for m in response.context["messages"])
+    item.refresh_from_db()
+    assert item.starts_at == start
+
+
+@pytest.mark.django_db
+def test_a_time_within_a_year_of_the_phase_is_still_accepted(client, builder, teacher):
+    plan, _lesson, _start = builder
+    item = plan.items.get()
+    client.force_login(teacher)
+    response = client.post(reverse("courses:plan_item_update", args=[plan.pk, item.pk]),
+                           {"starts_local": "2027-03-01T17:00"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    item.refresh_from_db()
+    zone = plan.group.zone
+    assert item.starts_at == datetime.datetime(2027, 3, 1, 17, tzinfo=zone) and item.sequence == 1
+    assert 'data-kind="outside_phase"' in response.content.decode()
+
+
+@pytest.mark.parametrize("form_class", [ItemAddForm, ItemUpdateForm])
+@pytest.mark.parametrize(("zone", "value"), [("Asia/Bangkok", "0001-01-01T00:00"),
+                                             ("America/Bogota", "9999-12-31T23:59")])
+def test_overflow_without_a_phase_is_a_form_error_not_an_exception(form_class, zone, value):
+    form = form_class({"starts_local": value}, zone=zoneinfo.ZoneInfo(zone))
+    assert not form.is_valid()
+    assert "out of range" in " ".join(form.errors["starts_local"])
+
+
+def test_a_normal_time_converts_to_utc():
+    form = ItemUpdateForm({"starts_local": "2026-07-07T16:00"}, zone=zoneinfo.ZoneInfo("Asia/Bangkok"))
+    assert form.is_valid()
+    assert form.cleaned_data["starts_at"] == at(DAY, 9)
