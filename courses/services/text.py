@@ -7,7 +7,11 @@ from django.utils.html import escape
 from pypinyin import Style, pinyin
 
 # What a lesson body may contain: structure, emphasis, links, images, ruby. No script, no style,
-# no event handlers (nh3 never lets those through), links only to the web and mail.
+# no event handlers (nh3 never lets those through), links only to the web and mail. Nothing here may
+# make the reader's browser fetch from another host by itself: no iframe/video/audio/object, no style
+# (url()), no srcset/poster/background; an image is kept only when it comes from our own site (a
+# youth's IP must not reach third parties, and the camp runs without outside network). Links stay,
+# because following one is the reader's choice, with rel="noopener noreferrer nofollow".
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark",
     "ul", "ol", "li", "blockquote", "q", "cite", "code", "pre", "a", "img", "figure", "figcaption",
@@ -21,22 +25,44 @@ ALLOWED_ATTRIBUTES = {
     "span": {"lang"},
     "p": {"lang"},
 }
+# Our own site's files, as same-origin paths. "//host/media/..." is another host, so the check is on
+# the exact prefix.
+LOCAL_IMAGE_PREFIXES = ("/media/", "/static/")
+LINK_REL = "noopener noreferrer nofollow"
+# nh3 serializes every attribute as name="value" with `"`, `<`, `>` escaped, so this matches its
+# output exactly.
+IMG_TAG = re.compile(r'<img\b(?:\s+[^\s="]+="[^"]*")*\s*/?>')
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 TAG = re.compile(r"(<[^>]*>)")
 
 
+def _local_image_source(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: an <img src> survives only as a path on our own site."""
+    if tag == "img" and attribute == "src":
+        value = value.strip()
+        return value if value.startswith(LOCAL_IMAGE_PREFIXES) else None
+    return value
+
+
+def _drop_empty_image(match: re.Match) -> str:
+    return match.group(0) if ' src="' in match.group(0) else ""
+
+
 def html_sanitize(value: str) -> str:
-    """Rich text as teachers paste it, with everything that could run or track removed."""
+    """Rich text as teachers paste it, with everything that could run, track or fetch from elsewhere removed."""
     if not value:
         return ""
-    return nh3.clean(
+    clean = nh3.clean(
         value,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_local_image_source,
         url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
+        link_rel=LINK_REL,
         strip_comments=True,
     )
+    # An image whose source was refused is dropped whole rather than left as an empty box.
+    return IMG_TAG.sub(_drop_empty_image, clean)
 
 
 def _ruby_text(text: str) -> str:

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from courses.services.scheduling import BEIJING
-from courses.services.text import pinyin_html, pinyin_plain
+from courses.services.text import html_sanitize, pinyin_html, pinyin_plain
 
 register = template.Library()
 
@@ -69,9 +69,11 @@ def with_pinyin(value: str, enabled=True):
 
 @register.filter
 def html_with_pinyin(value: str, enabled=True):
-    """Stored (already sanitized) lesson HTML, with pinyin when enabled."""
-    html = str(value or "")
-    return mark_safe(pinyin_html(html) if enabled else html)  # noqa: S308 — bodies are nh3-sanitized on save
+    """Lesson HTML, sanitized again on the way out, with pinyin when enabled."""
+    # Bodies are sanitized on save too, but rows saved under older, looser rules (remote images) or
+    # through the admin must not reach a youth's browser as they are; nh3 is cheap next to pinyin.
+    html = html_sanitize(str(value or ""))
+    return mark_safe(pinyin_html(html) if enabled else html)  # noqa: S308 — html_sanitize just ran
 
 
 @register.filter
