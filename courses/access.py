@@ -104,8 +104,21 @@ def get_feed_for_user(user, pk) -> CalendarFeed:
 
 
 def feed_by_token(token: str) -> CalendarFeed:
-    """The token is the key: a revoked or unknown one is a 404 like any other."""
-    feed = CalendarFeed.objects.select_related("group", "user").filter(token=token, revoked_at__isnull=True).first()
+    """The token is the key: a revoked or unknown one is a 404 like any other.
+
+    A personal feed also dies with its owner's access: an inactive account, or a youth off the
+    roster or whose guardian withdrew consent, gets the same 404 as a revoked link (calendar apps
+    poll for months, long after the youth may no longer see the plan).
+    """
+    feed = (CalendarFeed.objects.select_related("group", "user", "user__participant")
+            .filter(token=token, revoked_at__isnull=True).first())
     if feed is None:
         raise Http404
+    if feed.user_id is not None:
+        if not feed.user.is_active:
+            raise Http404
+        if feed.kind == CalendarFeed.Kind.YOUTH or feed.user.is_youth:
+            participant = getattr(feed.user, "participant", None)
+            if participant is None or not participant.consent_given:
+                raise Http404
     return feed

@@ -47,6 +47,12 @@ def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
     return feed
 
 
+@transaction.atomic
+def calendar_feeds_revoke_for_user(*, user: User) -> int:
+    """Revoke every live personal feed of a user (a youth who lost access); returns how many."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def calendar_feed_items(feed: CalendarFeed) -> QuerySet[PlanItem]:
     items = PlanItem.objects.select_related("lesson", "teacher", "plan__group", "live_session")
     if feed.kind == CalendarFeed.Kind.GROUP:

@@ -1,0 +1,27 @@
+"""Receivers of other apps' signals (connected by CoursesConfig.ready)."""
+
+import logging
+
+from django.dispatch import receiver
+
+from camp.signals import youth_access_revoked
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(youth_access_revoked, dispatch_uid="courses_youth_access_revoked")
+def revoke_youth_calendar_feeds(sender, user, **kwargs) -> None:
+    """A youth who lost access (consent withdrawn, join code revoked, off the roster) keeps no
+    calendar link: their feeds are revoked, so the subscribed URL answers 404 from now on.
+
+    Sent after camp's transaction commits, so a failure here must not turn its success into an
+    error page; feed_by_token refuses a youth without consent or an inactive account anyway.
+    """
+    from courses.services.feeds import calendar_feeds_revoke_for_user
+
+    if user is None:
+        return
+    try:
+        calendar_feeds_revoke_for_user(user=user)
+    except Exception:
+        logger.exception("courses: could not revoke the calendar feeds of user %s", getattr(user, "pk", None))
