@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -258,19 +259,32 @@ def _cell_text(value) -> str:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
     try:
-        return data.decode("utf-8")
+        if data.startswith(b"\xef\xbb\xbf"):
+            text = data[3:].decode("utf-8")
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            # The BOM says UTF-16; an odd byte count or a lone surrogate means the file is damaged.
+            text = data.decode("utf-16")
+        else:
+            text = None
     except UnicodeDecodeError:
-        pass
-    try:
-        # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes for "CSV".
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise FileProblem(_("The file is not text in UTF-8 or GBK. Save it as CSV (UTF-8) or XLSX.")) from None
+        raise FileProblem(_("The file says it is Unicode text (UTF-8 or UTF-16) but is damaged. "
+                            "Save it again as CSV (UTF-8) or XLSX.")) from None
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes for "CSV".
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                raise FileProblem(
+                    _("The file is not text in UTF-8 or GBK. Save it as CSV (UTF-8) or XLSX.")) from None
+    if "\x00" in text:
+        # NUL never occurs in a text roster (UTF-16 without its BOM, or a binary file), and
+        # PostgreSQL refuses it inside the preview's JSON.
+        raise FileProblem(_("The file is not a text file. Save it as CSV (UTF-8) or XLSX."))
+    return text
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
@@ -284,24 +298,40 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise FileProblem(_("The CSV file is damaged: %(error)s") % {"error": error}) from None
 
 
+# Every way a damaged or hostile XLSX makes openpyxl fail: bad zip or deflate data, broken XML
+# (ParseError is a SyntaxError), missing parts, wrong values or types inside the parts.
+_XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, IndexError, ValueError, TypeError,
+                AttributeError, OSError, EOFError)
+# Columns after these are not read: a stray cell in column XFD must not make every row 16,384 wide.
+XLSX_MAX_COLUMNS = len(COLUMNS) + 10
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = _("This spreadsheet cannot be read. Save it again as XLSX or CSV.")
     try:
         # data_only=False: a formula must reach the checks as "=…", not as its cached result.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise FileProblem(_("This spreadsheet cannot be read. Save it again as XLSX or CSV.")) from None
+    except (*_XLSX_ERRORS, InvalidFileException):
+        raise FileProblem(unreadable) from None
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        # Read one row past the header and MAX_ROWS youth so that a longer sheet is refused, not
+        # cut short; blank rows count here (a sheet that long is not a roster we could check).
+        for row in sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, max_row=MAX_ROWS + 2, values_only=True):
             rows.append([_cell_text(cell) for cell in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
+    except _XLSX_ERRORS:
+        # The worksheet is parsed lazily, row by row: its errors surface only here.
+        raise FileProblem(unreadable) from None
     finally:
         workbook.close()
+    if len(rows) > MAX_ROWS + 1:
+        raise FileProblem(_("The sheet has more than %(max)s rows (empty rows included): delete the empty rows "
+                            "below the roster, or split the file.") % {"max": MAX_ROWS})
+    return rows
 
 
 def roster_file_read(*, file_name: str, data: bytes) -> list[list[str]]:
