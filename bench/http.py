@@ -134,11 +134,15 @@ def concurrent(ports: list[int], path: str, cookie: str | None, clients: int, se
 
 
 def pg_connections(database_url: str) -> int:
+    """Connections open to the bench database; -1 when PostgreSQL has none left to give."""
     import psycopg
 
     name = database_url.rsplit("/", 1)[1]
-    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)).fetchone()[0]
+    try:
+        with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)).fetchone()[0]
+    except psycopg.OperationalError:
+        return -1  # PostgreSQL refused even this one connection: max_connections is exhausted
 
 
 def profile_page(path: str, user_id: int | None, top: int = 14) -> dict:

@@ -464,7 +464,8 @@ def growth(args, world: World) -> dict:
             flat = _flat(run_target(target, args, world, youth=youth, phases=phases))
             rows[target].append({k: flat.get(k) for k in (
                 "clients", "p50_ms", "p99_ms", "deliveries_per_s", "lost", "duplicated", "reordered",
-                "rss_per_conn_kib", "server_cpu_pct")} | {"connect_p99_ms": flat["connect"]["p99_ms"]})
+                "rss_per_conn_kib", "server_cpu_pct")} | {"connect_p99_ms": flat["connect"]["connect"]["p99_ms"],
+                                                   "connect_all_s": flat["connect"]["connect_all_s"]})
     from bench.plot import growth_plot
 
     png = growth_plot(rows, args.plot)
