@@ -1,5 +1,6 @@
 """People, camps, phases, overseas groups, participants, enrollment and youth join codes."""
 
+import unicodedata
 import zoneinfo
 
 from django.conf import settings
@@ -231,6 +232,50 @@ class Group(models.Model):
             raise ValidationError(errors)
 
 
+# Surnames whose usual reading is not the character's most common one (pypinyin reads 曾 as
+# "ceng", the surname is Zeng).
+SURNAME_INITIALS = {
+    "曾": "Z", "单": "S", "解": "X", "仇": "Q", "区": "O", "查": "Z", "朴": "P", "盖": "G", "缪": "M",
+    "翟": "Z", "覃": "Q", "召": "S", "种": "C", "秘": "B", "繁": "P", "员": "Y", "乐": "Y", "尉": "Y",
+}
+
+
+def _is_han(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+
+
+def family_initial(family_name: str) -> str:
+    """One letter standing for a family name, without the dot; "" when there is none to show.
+
+    A Chinese family name is usually one character, so its first character is the whole name:
+    it is written as the first letter of its pinyin instead (陈 → C). Other scripts keep their
+    first grapheme: the first character with the marks combined with it (ตั้ง → ตั้, not a bare ต).
+    """
+    name = unicodedata.normalize("NFC", family_name.strip())
+    if not name:
+        return ""
+    first = name[0]
+    if _is_han(first):
+        if first in SURNAME_INITIALS:
+            return SURNAME_INITIALS[first]
+        from pypinyin import lazy_pinyin
+
+        # errors="ignore": a rare character pypinyin cannot read gives no initial rather than itself.
+        readings = lazy_pinyin(first, errors="ignore")
+        letter = readings[0][:1].upper() if readings else ""
+        return letter if letter.isascii() and letter.isalpha() else ""
+    grapheme = first
+    for char in name[1:]:
+        if unicodedata.category(char).startswith("M") or char in "\u200c\u200d":
+            grapheme += char
+        else:
+            break
+    if not first.isalpha():
+        return ""
+    upper = grapheme.upper()
+    return upper if len(upper) == len(grapheme) else grapheme  # "ß".upper() is two letters
+
+
 class Participant(models.Model):
     """A youth in a group. No more personal data than the camp needs."""
 
@@ -291,8 +336,8 @@ class Participant(models.Model):
     @property
     def display_name(self) -> str:
         """What other youth see: given name and the family initial, never more."""
-        initial = f" {self.family_name[:1]}." if self.family_name else ""
-        return f"{self.given_name}{initial}"
+        initial = family_initial(self.family_name)
+        return f"{self.given_name} {initial}." if initial else self.given_name
 
 
 class Enrollment(models.Model):
