@@ -79,6 +79,19 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "preferred_language", "time_zone"]
 
 
+class YouthProfileForm(ProfileForm):
+    """A youth's settings: no display name, the roster decides it (given name and one letter of
+    the family name, what other youth may see); a youth must not rename themselves to their full
+    name, or to somebody else's."""
+
+    class Meta(ProfileForm.Meta):
+        fields = ["preferred_language", "time_zone"]
+
+
+def profile_form_class(user) -> type[ProfileForm]:
+    return YouthProfileForm if user.is_youth else ProfileForm
+
+
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from camp.forms import InvitationAcceptForm, InvitationForm, ProfileForm
+from camp.forms import InvitationAcceptForm, InvitationForm, profile_form_class
 from camp.models import Invitation
 from camp.services.accounts import (
     coordinator_confirm,
@@ -85,8 +85,9 @@ def invitation_accept_view(request, token):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = profile_form_class(request.user)(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your settings are saved."))
