@@ -7,6 +7,7 @@ codes can stay short enough for an eight-year-old to type.
 """
 
 import dataclasses
+import ipaddress
 import secrets
 
 from django.conf import settings
@@ -147,50 +148,89 @@ class JoinRefused(Exception):
     participant: Participant | None = None
 
 
-def _counter(key: str) -> int:
-    return cache.get(key, 0)
-
-
-def _bump(key: str, window: int) -> None:
+def _bump(key: str, window: int) -> int:
+    """Add one to a counter that lives `window` seconds from its first try; the new count."""
     # add() then incr() is atomic on Redis and on the local-memory cache alike.
     cache.add(key, 0, window)
     try:
-        cache.incr(key)
-    except ValueError:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
         cache.set(key, 1, window)
+        return 1
+
+
+def _unbump(key: str) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:  # the window ended meanwhile: nothing left to give back
+        pass
+
+
+def client_address_bucket(ip: str) -> str:
+    """The rate-limit bucket of a client address: IPv4 addresses one by one, IPv6 by /64.
+
+    One IPv6 subscriber (a home, a school, a phone) is given a whole /64 and can pick a fresh
+    address from it for every request: counted one by one, the per-address limit would not limit.
+    """
+    try:
+        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
+    except ValueError:
+        return ip[:64] or "unknown"
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return f"{ipaddress.IPv6Network((address, 64), strict=False).network_address}/64"
+    return str(address)
 
 
 def join_login_check(*, code: str, ip: str) -> User:
     """The youth behind a typed code, or JoinRefused.
 
-    Limits: failed attempts per IP (a classroom behind one school router succeeds without
-    counting), and every attempt per code (a stolen code cannot be hammered either).
+    Limits (both race-free: the try is counted before the code is looked up, so a burst of
+    parallel requests cannot all slip under a limit):
+    - per client address (IPv6: per /64), FAILED attempts only: JOIN_RATE_LIMIT_PER_IP = (n, seconds).
+      A right code gives its slot back, so a classroom behind one school router all log in, and
+      up to n - 1 typos in the window leave every right code working. Once n failures are counted,
+      every try from that address is refused until the window ends, a right code too: letting a
+      right code through while refusing wrong ones would tell a guesser which guess was right.
+    - per code, EVERY attempt from anywhere: JOIN_RATE_LIMIT_PER_CODE (a stolen code cannot be
+      hammered from many addresses either).
+    A refused try ("Too many tries") is not counted.
     """
     ip_limit, ip_window = settings.JOIN_RATE_LIMIT_PER_IP
     code_limit, code_window = settings.JOIN_RATE_LIMIT_PER_CODE
     key = join_code_key(code)
-    ip_key, code_key = f"join:ip:{ip}", f"join:code:{key}"
-    if _counter(ip_key) >= ip_limit or (key and _counter(code_key) >= code_limit):
+    ip_key, code_key = f"join:ip:{client_address_bucket(ip)}", f"join:code:{key}"
+    # Reserve a failure slot first; it is given back below unless the try fails.
+    if _bump(ip_key, ip_window) > ip_limit:
+        _unbump(ip_key)
         raise JoinRefused("rate_limited")
-    if key:
-        _bump(code_key, code_window)
-    join_code = (
-        JoinCode.objects.select_related("user").filter(key=key, revoked_at__isnull=True).first()
-        if 6 <= len(key) <= 32 else None
-    )
-    user = join_code.user if join_code else None
-    if user is None or not user.is_active or not user.is_youth:
-        _bump(ip_key, ip_window)
-        raise JoinRefused("invalid")
-    participant = Participant.objects.select_related("group").filter(user=user).first()
-    if participant is None:
-        _bump(ip_key, ip_window)
-        raise JoinRefused("invalid")
-    if not participant.consent_given:
-        raise JoinRefused("no_consent", participant)
-    if not group_is_approved(participant.group):
-        raise JoinRefused("not_enrolled", participant)
-    return user
+    failed = False
+    try:
+        if key and _bump(code_key, code_window) > code_limit:
+            _unbump(code_key)
+            raise JoinRefused("rate_limited")
+        join_code = (
+            JoinCode.objects.select_related("user").filter(key=key, revoked_at__isnull=True).first()
+            if 6 <= len(key) <= 32 else None
+        )
+        user = join_code.user if join_code else None
+        participant = (
+            Participant.objects.select_related("group").filter(user=user).first()
+            if user is not None and user.is_active and user.is_youth else None
+        )
+        if participant is None:
+            failed = True
+            raise JoinRefused("invalid")
+        # The code was right: the reasons below are told to its holder, not counted as guesses.
+        if not participant.consent_given:
+            raise JoinRefused("no_consent", participant)
+        if not group_is_approved(participant.group):
+            raise JoinRefused("not_enrolled", participant)
+        return user
+    finally:
+        if not failed:
+            _unbump(ip_key)
 
 
 def active_join_code(user: User) -> JoinCode | None:
