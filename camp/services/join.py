@@ -8,6 +8,7 @@ codes can stay short enough for an eight-year-old to type.
 
 import dataclasses
 import ipaddress
+import logging
 import secrets
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from django.utils.translation import gettext as _
 
 from camp.access import can_manage_group
 from camp.models import Enrollment, Group, JoinCode, Participant, User, join_code_key
+from camp.signals import youth_access_revoked
+
+logger = logging.getLogger(__name__)
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -97,6 +101,20 @@ def youth_accounts_issue(*, group: Group, issued_by: User | None = None,
     return participants
 
 
+def youth_access_revoked_announce(user: User) -> None:
+    """Tell the other apps, once the transaction commits, that this youth lost access: the live
+    room closes their open sockets, the calendars revoke their feeds (camp.signals)."""
+
+    def send() -> None:
+        # send_robust: one failing receiver must not keep the next one from closing its door.
+        for receiver, result in youth_access_revoked.send_robust(sender=Participant, user=user):
+            if isinstance(result, Exception):
+                logger.error("youth_access_revoked receiver %r failed for user %s", receiver, user.pk,
+                             exc_info=(type(result), result, result.__traceback__))
+
+    transaction.on_commit(send)
+
+
 def _managed_participant(by: User, participant: Participant) -> Participant:
     if not can_manage_group(by, participant.group):
         raise PermissionDenied
@@ -122,6 +140,7 @@ def join_code_revoke(*, by: User, participant: Participant) -> int:
         revoked_at=timezone.now(), revoked_by=by
     )
     _log_out_everywhere(participant.user)
+    youth_access_revoked_announce(participant.user)
     return revoked
 
 
@@ -133,6 +152,8 @@ def join_code_reissue(*, by: User, participant: Participant) -> JoinCode:
         revoked_at=timezone.now(), revoked_by=by
     )
     _log_out_everywhere(participant.user)
+    # A reissue follows a lost card: whoever holds the old one must be put out everywhere now.
+    youth_access_revoked_announce(participant.user)
     code = _unique_codes(1)[0]
     join_code = JoinCode(user=participant.user, code=code, created_by=by)
     join_code.full_clean(exclude=["key"])

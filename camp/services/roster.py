@@ -26,6 +26,7 @@ from camp.services.enrollment import (
     lock_phase,
     places_freed,
 )
+from camp.services.join import youth_access_revoked_announce
 
 # The file's columns: (key, required, Chinese label printed in the template's header).
 COLUMNS = [
@@ -170,7 +171,7 @@ def participant_delete(*, by: User, participant: Participant) -> None:
     participant = Participant.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=participant.pk)
     group = participant.group
     _require_manager(by, group)
-    user = participant.user
+    user = participant.user  # captured before the row (and its link to the account) is gone
     participant.delete()
     if user is not None:
         # Deactivated rather than deleted: attendance and chat history elsewhere may point at it.
@@ -178,6 +179,7 @@ def participant_delete(*, by: User, participant: Participant) -> None:
         user.is_active = False
         user.set_unusable_password()
         user.save(update_fields=["is_active", "password"])
+        youth_access_revoked_announce(user)
     places_freed(group=group)
 
 
@@ -207,6 +209,7 @@ def consent_record(*, by: User, participant: Participant, given: bool, method: s
         # Without consent the youth may not be here: end their sessions now (see join.py).
         participant.user.set_unusable_password()
         participant.user.save(update_fields=["password"])
+        youth_access_revoked_announce(participant.user)
     if given:
         _issue_accounts_if_approved(participant.group, by)
     return participant

@@ -1,0 +1,110 @@
+"""camp.signals.youth_access_revoked: sent after commit, exactly when a youth loses access."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from camp.models import Participant
+from camp.services.join import join_code_reissue, join_code_revoke
+from camp.services.roster import (
+    consent_record,
+    consent_record_bulk,
+    participant_delete,
+    participant_update,
+)
+from camp.signals import youth_access_revoked
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def received():
+    calls = []
+
+    def receiver(sender, user, **kwargs):
+        calls.append((sender, user.pk))
+
+    youth_access_revoked.connect(receiver, weak=False, dispatch_uid="test_access_revoked")
+    yield calls
+    youth_access_revoked.disconnect(dispatch_uid="test_access_revoked")
+
+
+def test_consent_withdrawal_sends_it_after_commit(coordinator, youth_participant, received,
+                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        consent_record(by=coordinator, participant=youth_participant, given=False)
+    assert received == []  # not before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert received == [(Participant, youth_participant.user_id)]
+
+
+def test_giving_consent_does_not_send_it(coordinator, youth_participant, group, received,
+                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_record(by=coordinator, participant=youth_participant, given=True, method="paper")
+        consent_record_bulk(by=coordinator, group=group, participant_ids=[youth_participant.pk], attestation=True)
+        participant_update(by=coordinator, participant=youth_participant, given_name="Mali")
+    assert received == []
+
+
+@pytest.mark.parametrize("service", [join_code_revoke, join_code_reissue])
+def test_revoking_or_reissuing_a_code_sends_it(coordinator, youth_participant, received, service,
+                                               django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        service(by=coordinator, participant=youth_participant)
+    assert received == [(Participant, youth_participant.user_id)]
+
+
+def test_removing_a_youth_sends_it_with_the_account_it_had(coordinator, youth_participant, received,
+                                                           django_capture_on_commit_callbacks):
+    user_pk = youth_participant.user_id
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_delete(by=coordinator, participant=youth_participant)
+    assert received == [(Participant, user_pk)]
+    assert not Participant.objects.filter(pk=youth_participant.pk).exists()
+
+
+def test_removing_a_youth_without_an_account_does_not_send_it(coordinator, group, make_participant, received,
+                                                              django_capture_on_commit_callbacks):
+    participant = make_participant(group, with_account=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_delete(by=coordinator, participant=participant)
+    assert received == []
+
+
+def test_refused_changes_send_nothing(other_coordinator, coordinator, youth_participant, group, make_participant,
+                                      received, django_capture_on_commit_callbacks):
+    no_account = make_participant(group, with_account=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        for service in (join_code_revoke, join_code_reissue, participant_delete):
+            with pytest.raises(PermissionDenied):
+                service(by=other_coordinator, participant=youth_participant)
+        with pytest.raises(PermissionDenied):
+            consent_record(by=other_coordinator, participant=youth_participant, given=False)
+        with pytest.raises(ValidationError):
+            join_code_revoke(by=coordinator, participant=no_account)
+    assert received == []
+    youth_participant.refresh_from_db()
+    assert youth_participant.consent_given and youth_participant.user.is_active
+
+
+def test_a_failing_receiver_does_not_stop_the_others(coordinator, youth_participant,
+                                                     django_capture_on_commit_callbacks):
+    calls = []
+
+    def broken(sender, user, **kwargs):
+        raise RuntimeError("channel layer down")
+
+    def after(sender, user, **kwargs):
+        calls.append(user.pk)
+
+    # Connected in this order: the broken receiver runs first.
+    youth_access_revoked.connect(broken, weak=False, dispatch_uid="test_broken_receiver")
+    youth_access_revoked.connect(after, weak=False, dispatch_uid="test_after_receiver")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            join_code_revoke(by=coordinator, participant=youth_participant)
+    finally:
+        youth_access_revoked.disconnect(dispatch_uid="test_broken_receiver")
+        youth_access_revoked.disconnect(dispatch_uid="test_after_receiver")
+    assert calls == [youth_participant.user_id]
