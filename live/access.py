@@ -33,6 +33,9 @@ class RoomMember:
     user_id: int
     name: str
     role: str
+    # The room's camp, kept here so that the chat hot path finds the camp's blocklist without a
+    # query per message (a session never changes camp).
+    camp_id: int | None = None
 
     @property
     def is_moderator(self) -> bool:
@@ -94,7 +97,20 @@ def member_for(user, session: LiveSession) -> RoomMember | None:
     role = room_role(user, session)
     if role is None:
         return None
-    return RoomMember(user_id=user.pk, name=public_name(user), role=role)
+    return RoomMember(user_id=user.pk, name=public_name(user), role=role,
+                      camp_id=session.plan_item.plan.group.camp_id)
+
+
+def member_again(user_id: int, session_id: int) -> RoomMember | None:
+    """member_for from fresh rows: an open socket's periodic re-check, so that an account
+    deactivated, a teacher reassigned or a session deleted since the connect count too."""
+    from camp.models import User
+
+    user = User.objects.select_related("participant").filter(pk=user_id).first()
+    session = get_session(session_id)
+    if user is None or session is None:
+        return None
+    return member_for(user, session)
 
 
 def get_session_for_user(user, pk) -> tuple[LiveSession, RoomMember]:

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,5 +17,11 @@ class LiveConfig(AppConfig):
 
     def ready(self):
         from camp.models import Camp
+        from live import signals  # noqa: F401  (connects the receivers of camp.signals)
+        from live.models import BlockedTerm
+        from live.services.blocklist import _term_changed
 
         post_save.connect(_starter_blocklist, sender=Camp, dispatch_uid="live_starter_blocklist")
+        # The compiled blocklist is cached per camp; any change to a term invalidates it.
+        post_save.connect(_term_changed, sender=BlockedTerm, dispatch_uid="live_blocklist_saved")
+        post_delete.connect(_term_changed, sender=BlockedTerm, dispatch_uid="live_blocklist_deleted")

@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live import events, selectors, services
-from live.access import get_session, member_for
+from live.access import get_session, member_again, member_for
 from live.services.errors import BAD_REQUEST, FORBIDDEN, UNKNOWN_TYPE, LiveError
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,9 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_BIG = 1009  # RFC 6455: message too big
 TOUCH_EVERY = 30  # seconds; attendance's STALE_AFTER (90 s) leaves room for two missed touches
+# A socket that sends nothing (no pings) still receives the room: its access is checked again
+# when a room event reaches it this long after the last check.
+RECHECK_SILENT_AFTER = 2 * TOUCH_EVERY
 
 
 class LiveRoomConsumer(AsyncWebsocketConsumer):
@@ -31,6 +34,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     member = None
     span_id = None
     touched_at = 0.0
+    checked_at = 0.0
+    member_lost = False  # set once the user is sent out; nothing more is done for this socket
 
     async def connect(self):
         # Refusals accept first and then close, so that a browser sees our close code (a refused
@@ -63,7 +68,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             session_id=session.pk, user=user, channel_name=self.channel_name
         )
         self.span_id = span.pk
-        self.touched_at = time.monotonic()
+        self.touched_at = self.checked_at = time.monotonic()
         welcome = await database_sync_to_async(selectors.welcome_for)(session, member)
         await self.send(text_data=events.dumps(welcome))
 
@@ -80,17 +85,26 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # --- from the channel layer -----------------------------------------------------------------
 
     async def room_event(self, event):
+        if self.member is None or self.member_lost:
+            return  # not in yet, or already sent out (removed / access lost): the close is under way
+        if time.monotonic() - self.checked_at > RECHECK_SILENT_AFTER and not await self.recheck():
+            return
         await self.send(text_data=event["text"])
 
     async def room_remove(self, event):
-        if self.member is not None and event["user_id"] == self.member.user_id:
-            await self.send(text_data=event["text"])
-            # Leave now rather than when the client acknowledges the close: the room should see
-            # them go even if their phone never answers.
-            if self.span_id is not None:
-                await database_sync_to_async(services.attendance_leave)(span_id=self.span_id)
-                self.span_id = None
-            await self.close(code=CLOSE_FORBIDDEN)
+        if self.member is not None and not self.member_lost and event["user_id"] == self.member.user_id:
+            await self.send_out(event["text"])
+
+    async def send_out(self, text: str):
+        """Tell the client it may no longer be here, record the leave and close with 4403."""
+        self.member_lost = True
+        await self.send(text_data=text)
+        # Leave now rather than when the client acknowledges the close: the room should see
+        # them go even if their phone never answers.
+        if self.span_id is not None:
+            await database_sync_to_async(services.attendance_leave)(span_id=self.span_id)
+            self.span_id = None
+        await self.close(code=CLOSE_FORBIDDEN)
 
     # --- from the client --------------------------------------------------------------------------
 
@@ -101,10 +115,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if size > MAX_FRAME_BYTES:
             await self.close(code=CLOSE_TOO_BIG)
             return
+        if self.member_lost:
+            return
         frame = None
         # Any frame is a sign of life (pings always are, see on_ping); at most one write per 30 s.
-        if time.monotonic() - self.touched_at > TOUCH_EVERY:
-            await self.touch()
+        if time.monotonic() - self.touched_at > TOUCH_EVERY and not await self.touch():
+            return
         try:
             if text_data is None:
                 raise LiveError(BAD_REQUEST, "Frames are JSON text.")
@@ -129,13 +145,35 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     def _call(self, service, **kwargs):
         return database_sync_to_async(service)(session_id=self.session.pk, member=self.member, **kwargs)
 
-    async def touch(self):
+    async def touch(self) -> bool:
+        """The periodic sign of life (at most every TOUCH_EVERY seconds): refresh the attendance
+        span and check access again. Returns False when the user lost it (socket closing)."""
         self.touched_at = time.monotonic()
+        if self.touched_at - self.checked_at >= TOUCH_EVERY and not await self.recheck():
+            return False
         await database_sync_to_async(services.attendance_touch)(span_id=self.span_id)
+        return True
+
+    async def recheck(self) -> bool:
+        """Run the room's access check again, so that the role cached at connect time does not
+        outlive consent withdrawal, a revoked join code, leaving the roster or a removal whose
+        channel-layer event was lost. Closes with 4403 and returns False when access is gone."""
+        self.checked_at = time.monotonic()
+        member = await database_sync_to_async(member_again)(self.member.user_id, self.session.pk)
+        if member is None:
+            await self.send_out(events.dumps(events.removed_payload()))
+            return False
+        if member.is_moderator != self.member.is_moderator:
+            if member.is_moderator:
+                await self.channel_layer.group_add(events.moderators_group(self.session.pk), self.channel_name)
+            else:
+                await self.channel_layer.group_discard(events.moderators_group(self.session.pk), self.channel_name)
+        self.member = member
+        return True
 
     async def on_ping(self, frame):
-        if time.monotonic() - self.touched_at > 1:
-            await self.touch()
+        if time.monotonic() - self.touched_at > 1 and not await self.touch():
+            return
         last_seq = await database_sync_to_async(selectors.last_seq_of)(self.session.pk)
         await self.send_payload(events.pong_payload(last_seq))
 

@@ -16,6 +16,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from live.access import public_name
+from live.services.common import CLIENT_ID_RE
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +54,15 @@ def member_payload(member) -> dict:
     return {"id": member.user_id, "name": member.name, "role": member.role}
 
 
-def message_payload(message, reactions: dict[str, int] | None = None) -> dict:
+def message_payload(message, reactions: dict[str, int] | None = None, *, author=None) -> dict:
+    """`author`: the poster's RoomMember when at hand (the same shape as user_payload, with no
+    query for the user)."""
     if message.deleted_at is not None:
         return {"type": "message", "seq": message.seq, "deleted": True}
     payload = {
         "type": "message",
         "seq": message.seq,
-        "author": user_payload(message.author),
+        "author": member_payload(author) if author is not None else user_payload(message.author),
         "text": message.text,
         "sent_at": iso(message.sent_at),
         "client_id": message.client_id,
@@ -168,7 +171,7 @@ def pong_payload(last_seq: int) -> dict:
 
 def error_payload(code: str, detail: str, *, client_id=None, retry_after: int | None = None) -> dict:
     payload = {"type": "error", "code": code, "detail": detail}
-    if isinstance(client_id, str):
+    if isinstance(client_id, str) and CLIENT_ID_RE.fullmatch(client_id):
         payload["client_id"] = client_id
     if retry_after is not None:
         payload["retry_after"] = retry_after

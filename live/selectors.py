@@ -12,7 +12,6 @@ from live.access import RoomMember
 from live.models import ChatMessage, LiveSession, MessageReport, Mute, Poll, PollVote, Question, RaisedHand
 from live.services.attendance import online_users
 from live.services.chat import reaction_counts
-from live.services.qa import poll_counts
 
 WELCOME_HISTORY = 50
 RESUME_LIMIT = 500
@@ -51,6 +50,18 @@ def last_seq_of(session_id: int) -> int:
     return LiveSession.objects.filter(pk=session_id).values_list("last_seq", flat=True)[0]
 
 
+def poll_counts_for(polls: list[Poll]) -> dict[int, list[int]]:
+    """Vote counts per option for each poll: {poll_id: [n0, n1, …]}, one query for all of them."""
+    counts = {poll.pk: [0] * len(poll.options) for poll in polls}
+    rows = (PollVote.objects.filter(poll__in=[poll.pk for poll in polls]).values("poll_id", "option")
+            .annotate(n=Count("id")).order_by())
+    for row in rows:
+        options = counts[row["poll_id"]]
+        if row["option"] < len(options):
+            options[row["option"]] = row["n"]
+    return counts
+
+
 def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
     session = LiveSession.objects.select_related("plan_item__lesson").get(pk=session.pk)
     recent = list(_messages(session.pk).filter(seq__lte=session.last_seq).order_by("-seq")[:WELCOME_HISTORY])
@@ -63,6 +74,7 @@ def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
                  .order_by("-asked_at")[:WELCOME_QUESTIONS])
     polls = list(Poll.objects.filter(session=session).order_by("-opened_at")[:WELCOME_POLLS])
     votes = dict(PollVote.objects.filter(poll__in=polls, user_id=member.user_id).values_list("poll_id", "option"))
+    counts = poll_counts_for(polls)
     reports = None
     if member.is_moderator:
         reports = [events.report_shape(r) for r in MessageReport.objects.filter(
@@ -77,7 +89,7 @@ def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
         online=[events.user_payload(u) for u in online_users(session.pk, now)],
         hands=hands,
         questions=[events.question_shape(q, q.n, bool(q.mine)) for q in reversed(list(questions))],
-        polls=[events.poll_shape(p, poll_counts(p), votes.get(p.pk)) for p in reversed(polls)],
+        polls=[events.poll_shape(p, counts[p.pk], votes.get(p.pk)) for p in reversed(polls)],
         reports=reports,
     )
 

@@ -43,6 +43,7 @@ from live.services.room import (
     live_session_end,
     live_session_open_if_due,
     live_session_start,
+    member_access_revoke,
     member_mute,
     member_remove,
     room_settings_update,
@@ -56,6 +57,7 @@ __all__ = [
     "blocklist_seed_starter", "contains_link", "find_blocked_term",
     "chat_message_delete", "chat_message_post", "message_report", "reaction_counts", "reaction_set",
     "poll_close", "poll_counts", "poll_open", "poll_vote", "question_answer", "question_ask", "question_upvote",
-    "hand_set", "live_session_end", "live_session_open_if_due", "live_session_start", "member_mute",
+    "hand_set", "live_session_end", "live_session_open_if_due", "live_session_start", "member_access_revoke",
+    "member_mute",
     "member_remove", "room_settings_update", "live_session_ensure",
 ]

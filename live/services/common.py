@@ -7,6 +7,9 @@ from live.models import LiveSession
 from live.services.errors import BAD_REQUEST, FORBIDDEN, NOT_LIVE, TOO_LONG, LiveError
 
 MAX_TEXT = 500
+# client_id is broadcast to the whole room with the message: a short token, never free text
+# (UUIDs and the bundled client's ids fit).
+CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 # C0/C1 control characters other than newline and tab: invisible, and some terminals act on them.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -25,20 +28,23 @@ def camp_id_of(session_id: int) -> int:
     return LiveSession.objects.filter(pk=session_id).values_list("plan_item__plan__group__camp_id", flat=True)[0]
 
 
-def clean_text(text, *, limit: int = MAX_TEXT) -> str:
+def clean_text(text, *, limit: int = MAX_TEXT, name: str = "text", allow_empty: bool = False) -> str:
+    """Plain text as the room stores it: newlines normalized, control characters removed,
+    trimmed, non-empty (unless allow_empty) and at most `limit` characters (too_long)."""
     if not isinstance(text, str):
-        raise LiveError(BAD_REQUEST, "text must be a string.")
+        raise LiveError(BAD_REQUEST, f"{name} must be a string.")
     text = _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if not text:
-        raise LiveError(BAD_REQUEST, "text is empty.")
+    if not text and not allow_empty:
+        raise LiveError(BAD_REQUEST, f"{name} is empty.")
     if len(text) > limit:
         raise LiveError(TOO_LONG, f"At most {limit} characters.")
     return text
 
 
 def clean_client_id(client_id) -> str:
-    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
-        raise LiveError(BAD_REQUEST, "client_id must be a string of 1 to 64 characters.")
+    if not isinstance(client_id, str) or not CLIENT_ID_RE.fullmatch(client_id):
+        # Not echoed back: an error frame carries client_id only when it is a valid one.
+        raise LiveError(BAD_REQUEST, "client_id must be 1 to 64 of A-Z a-z 0-9 _ . : -")
     return client_id
 
 

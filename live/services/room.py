@@ -165,3 +165,33 @@ def hand_set(*, session_id: int, member, raised, user_id=None, now=None) -> bool
         user = User.objects.select_related("participant").get(pk=target_id)
         events.broadcast(session.pk, events.hand_payload(user, raised))
     return changed
+
+
+@transaction.atomic
+def member_access_revoke(*, user) -> list[int]:
+    """A youth lost the right to take part (consent withdrawn, join code revoked, off the
+    roster): close their sockets in every room they may be in and lower their hands there.
+    Unlike member_remove nothing is stored: whether they may come back is member_for's answer
+    (refused with 4403 while the reason lasts). Returns the session ids told."""
+    from camp.models import Participant
+    from live.models import AttendanceSpan
+
+    # Every room with an open connection of theirs, plus the open and live rooms of their group
+    # (a socket between its access check and its attendance row has no span yet).
+    session_ids = set(AttendanceSpan.objects.filter(user=user, left_at__isnull=True)
+                      .values_list("session_id", flat=True))
+    group_id = Participant.objects.filter(user=user).values_list("group_id", flat=True).first()
+    if group_id is not None:
+        session_ids.update(LiveSession.objects.filter(
+            plan_item__plan__group_id=group_id,
+            state__in=[LiveSession.State.OPEN, LiveSession.State.LIVE],
+        ).values_list("pk", flat=True))
+    lowered = set(RaisedHand.objects.filter(user=user, session_id__in=session_ids)
+                  .values_list("session_id", flat=True))
+    if lowered:
+        RaisedHand.objects.filter(user=user, session_id__in=lowered).delete()
+    for session_id in sorted(session_ids):
+        if session_id in lowered:
+            events.broadcast(session_id, events.hand_payload(user, False))
+        events.broadcast_removal(session_id, user.pk)
+    return sorted(session_ids)

@@ -1,0 +1,23 @@
+"""Receivers of other apps' signals (connected by LiveConfig.ready)."""
+
+import logging
+
+from django.dispatch import receiver
+
+from camp.signals import youth_access_revoked
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(youth_access_revoked, dispatch_uid="live_youth_access_revoked")
+def close_revoked_youth_sockets(sender, user, **kwargs) -> None:
+    """An open socket must not keep a youth's rights after consent is withdrawn, their join code
+    is revoked or they leave the roster: tell every room they may be in to close it (4403).
+    The camp service has already committed; a failure here must not turn its success into an
+    error page, and the consumers' periodic access check closes the socket anyway."""
+    from live.services.room import member_access_revoke
+
+    try:
+        member_access_revoke(user=user)
+    except Exception:
+        logger.exception("live: could not close the sockets of user %s", getattr(user, "pk", None))
