@@ -103,3 +103,17 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
                             timeout=120)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_youth_cannot_sign_in_with_a_password_even_if_one_was_set(client, youth):
+    """Only the join code checks guardian consent: a youth with a password is sent to /join/."""
+    from allauth.account.models import EmailAddress
+
+    youth.email = "kid@example.org"
+    youth.set_password("Kid-Password-2026")
+    youth.save()
+    EmailAddress.objects.create(user=youth, email=youth.email, verified=True, primary=True)
+    response = client.post(reverse("account_login"), {"login": youth.email, "password": "Kid-Password-2026"})
+    assert response.status_code == 302 and response["Location"] == reverse("join")
+    assert "_auth_user_id" not in client.session
