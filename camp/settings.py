@@ -101,7 +101,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Persistent connections are per thread, and daphne runs sync code in a growing thread pool:
+    # with conn_max_age > 0 a busy server exhausts PostgreSQL's connection slots (measured in
+    # bench/: 44 of 200 requests failed with "too many clients"). Default 0; raise it only with
+    # a connection pooler in front of PostgreSQL.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")), conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {
