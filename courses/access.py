@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from camp.access import camps_for_user, visible_groups
-from courses.models import CalendarFeed, Lesson, Plan, PlanItem, PlanTemplate
+from courses.models import CalendarFeed, Lesson, LessonAttachment, Plan, PlanItem, PlanTemplate
 
 
 def can_write_lessons(user) -> bool:
@@ -74,6 +74,15 @@ def get_lesson_for_user(user, pk, *, write: bool = False) -> Lesson:
     if write and not can_write_lessons(user):
         raise PermissionDenied
     return lesson
+
+
+def get_attachment_for_user(user, lesson_pk, pk, *, write: bool = False) -> LessonAttachment:
+    """An attachment follows its lesson: whoever may see the lesson downloads it, lesson writers remove it."""
+    lesson = get_lesson_for_user(user, lesson_pk, write=write)
+    try:
+        return lesson.attachments.select_related("lesson").get(pk=pk)
+    except (LessonAttachment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def get_template_for_user(user, pk) -> PlanTemplate:

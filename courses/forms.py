@@ -220,3 +220,22 @@ class TeacherHoursForm(forms.ModelForm):
         if data.get("work_start") and data.get("work_end") and data["work_start"] == data["work_end"]:
             self.add_error("work_end", _("The working day needs some length."))
         return data
+
+
+class LessonAttachmentForm(forms.Form):
+    """Title and file; the file's type, size and content are checked by the same rule the service applies."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    # Empty files reach clean_file so the service's own clear message is shown.
+    file = forms.FileField(
+        label=_("file"), allow_empty_file=True,
+        help_text=_("PDF, image, Office, MP3, MP4 or text file, up to 20 MiB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.mp3,.mp4,.txt"}),
+    )
+
+    def clean_file(self):
+        from courses.services.lessons import attachment_file_check
+
+        file = self.cleaned_data["file"]
+        attachment_file_check(file)
+        return file

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from courses.forms import (
     CatalogFilterForm,
     ItemAddForm,
     ItemUpdateForm,
+    LessonAttachmentForm,
     LessonForm,
     PlanCopyForm,
     PlanCreateForm,
@@ -30,8 +31,9 @@ from courses.forms import (
 )
 from courses.models import CalendarFeed, Lesson, Plan, PlanTemplate, TeacherProfile
 from courses.services import feeds, plans
+from courses.services import lessons as lesson_services
 from courses.services.conflicts import conflict_count, plan_conflicts
-from courses.services.lessons import lesson_save
+from courses.services.lessons import attachment_content_type, lesson_save
 from courses.services.scheduling import describe_hours
 
 
@@ -93,10 +95,62 @@ def lesson_list(request):
 @require_GET
 def lesson_detail(request, pk):
     lesson = access.get_lesson_for_user(request.user, pk)
+    return _lesson_detail(request, lesson)
+
+
+def _lesson_detail(request, lesson: Lesson, attachment_form: LessonAttachmentForm | None = None):
+    can_write = access.can_write_lessons(request.user)
+    if attachment_form is None and can_write:
+        attachment_form = LessonAttachmentForm()
     return render(request, "courses/lesson_detail.html", {
-        "lesson": lesson, "pinyin": _pinyin(request), "attachments": list(lesson.attachments.all()),
-        "topics": list(lesson.topics.all()), "can_write": access.can_write_lessons(request.user),
+        "lesson": lesson, "pinyin": _pinyin(request), "attachments": list(lesson.attachments.order_by("title", "pk")),
+        "topics": list(lesson.topics.all()), "can_write": can_write, "attachment_form": attachment_form,
     })
+
+
+@login_required
+@require_POST
+def lesson_attachment_add(request, pk):
+    lesson = access.get_lesson_for_user(request.user, pk, write=True)
+    form = LessonAttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = lesson_services.lesson_attachment_add(
+                lesson=lesson, by=request.user, title=form.cleaned_data["title"], file=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Attachment “%(title)s” added.") % {"title": attachment.title})
+            return redirect("courses:lesson_detail", pk=lesson.pk)
+    return _lesson_detail(request, lesson, attachment_form=form)
+
+
+@login_required
+@require_POST
+def lesson_attachment_remove(request, pk, attachment_pk):
+    attachment = access.get_attachment_for_user(request.user, pk, attachment_pk, write=True)
+    title = attachment.title
+    lesson_services.lesson_attachment_remove(attachment=attachment, by=request.user)
+    messages.success(request, _("Attachment “%(title)s” removed.") % {"title": title})
+    return redirect("courses:lesson_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    """Attachments go through Django, not MEDIA_URL: media is not served in production, and a youth may
+    only fetch files of lessons in their group's published plan."""
+    attachment = access.get_attachment_for_user(request.user, pk, attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, as_attachment=True, filename=name,
+                            content_type=attachment_content_type(name))
+    # Never let a browser guess a different type from the bytes.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -29,6 +29,32 @@ def build(world) -> None:
     world.group_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=world.group, language="th")
     world.youth_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.YOUTH, user=world.youth, language="th")
     assert User.objects.filter(pk=world.teacher.pk).exists()
+    _build_attachments(world)
+
+
+def _build_attachments(world) -> None:
+    """One attachment with a real file to download, one without a file for the remove rule."""
+    import weakref
+
+    from django.core.files.base import ContentFile
+
+    from courses.models import LessonAttachment
+
+    world.attachment = LessonAttachment(lesson=world.lesson, title="剪纸图样")
+    world.attachment.file.save("paper-cut.txt", ContentFile("剪纸图样\n".encode()), save=True)
+    # The world has no teardown hook: drop the file from MEDIA_ROOT when the test lets go of it.
+    weakref.finalize(world.attachment, world.attachment.file.storage.delete, world.attachment.file.name)
+    world.removable_attachment = LessonAttachment.objects.create(lesson=world.lesson, title="旧讲义",
+                                                                 file="lessons/access-matrix/gone.txt")
+
+
+def _removable_attachment(world) -> dict:
+    """Put the attachment back before each persona tries to remove it (the URL names its pk)."""
+    from courses.models import LessonAttachment
+
+    if not LessonAttachment.objects.filter(pk=world.removable_attachment.pk).exists():
+        world.removable_attachment.save(force_insert=True)
+    return {}
 
 
 def _removable(world) -> dict:
@@ -61,6 +87,16 @@ RULES = {
     "courses:lesson_detail": Rule(table(200, other_youth=404), kwargs=lambda w: {"pk": w.lesson.pk}),
     "courses:lesson_edit": Rule(table(403, other_youth=404, teacher=200, organizer=200),
                                 kwargs=lambda w: {"pk": w.lesson.pk}),
+    # A form without a file: the access check runs first, a writer gets the page back with the errors.
+    "courses:lesson_attachment_add": Rule(table(403, other_youth=404, teacher=200, organizer=200), method="post",
+                                          kwargs=lambda w: {"pk": w.lesson.pk}, data=lambda w: {"title": ""}),
+    "courses:attachment_download": Rule(table(200, other_youth=404),
+                                        kwargs=lambda w: {"pk": w.lesson.pk, "attachment_pk": w.attachment.pk}),
+    "courses:lesson_attachment_remove": Rule(
+        table(403, other_youth=404, teacher=302, organizer=302), method="post",
+        kwargs=lambda w: {"pk": w.lesson.pk, "attachment_pk": w.removable_attachment.pk},
+        data=_removable_attachment,
+    ),
     "courses:plan_list": Rule(table(200)),
     "courses:plan_create": Rule(BUILDERS_ONLY),
     "courses:plan_detail": Rule(PUBLISHED_PLAN_VIEW, kwargs=_plan),
