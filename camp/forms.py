@@ -1,7 +1,6 @@
 import zoneinfo
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from camp.models import LANGUAGE_CHOICES, Group, Participant, User
@@ -91,8 +90,6 @@ class YouthProfileForm(ProfileForm):
 def profile_form_class(user) -> type[ProfileForm]:
     return YouthProfileForm if user.is_youth else ProfileForm
 
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 # --- Groups, roster, enrollment, join codes ------------------------------------------------------
