@@ -1,15 +1,15 @@
 """Bench-only ASGI application: the product's routing plus the naive baseline's route.
 
 Serve with `DJANGO_SETTINGS_MODULE=bench.settings daphne bench.asgi:application`. The product's
-camp/asgi.py and live/routing.py are used as they are, not copied.
+qiaocamp/asgi.py and live/routing.py are used as they are, not copied.
 """
 
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-# Django must be set up (by camp.asgi) before any consumer or model is imported.
-from camp.asgi import UnknownPathConsumer, django_asgi_app  # noqa: E402, I001
+# Django must be set up (by qiaocamp.asgi) before any consumer or model is imported.
+from qiaocamp.asgi import UnknownPathConsumer, django_asgi_app  # noqa: E402, I001
 
 # isort: split
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -26,12 +26,12 @@ TARGET_SHARE = 0.40
 
 def pages() -> tuple[list[dict], dict[int, str]]:
     """The key pages of the scale camp, each with the user who opens it."""
-    from bench.world import session_cookies
-    from camp.management.commands.seed_scale import (
+    from bench.management.commands.seed_scale import (
         FEDERATION,
         SCALE_ORGANIZER_EMAIL,
         scale_coordinator_email,
     )
+    from bench.world import session_cookies
     from camp.models import Camp, Group, User
     from courses.models import CalendarFeed, Plan
     from live.models import LiveSession

@@ -1,6 +1,6 @@
 """`python -m bench jobs`: roster import of 1,000 rows, 250 certificates as a ZIP, the camp report export.
 
-Calls the product's own services on the scale dataset (run `manage.py seed_scale` first; the
+Calls the product's own services on the scale dataset (run `DJANGO_SETTINGS_MODULE=bench.settings manage.py seed_scale` first; the
 command runs it itself when the scale camp is missing). A piece that does not exist says so in
 the JSON instead of a number.
 """
@@ -29,7 +29,7 @@ def roster_import(rows: int) -> dict:
         from camp.services.roster import COLUMN_KEYS, roster_import_confirm, roster_import_preview
     except ImportError as exc:
         return {"available": False, "reason": f"camp.services.roster: {exc}"}
-    from camp.management.commands.seed_scale import FEDERATION, scale_coordinator_email
+    from bench.management.commands.seed_scale import FEDERATION, scale_coordinator_email
     from camp.models import Group, User
 
     coordinator = User.objects.get(username=scale_coordinator_email(0))
@@ -62,12 +62,12 @@ def roster_import(rows: int) -> dict:
 
 def certificates(count: int) -> dict:
     try:
-        from camp.reports.models import Certificate
-        from camp.reports.pdf import certificates_zip
-        from camp.reports.services import certificates_issue
+        from reports.models import Certificate
+        from reports.pdf import certificates_zip
+        from reports.services import certificates_issue
     except ImportError as exc:
-        return {"available": False, "reason": f"camp.reports: {exc}"}
-    from camp.management.commands.seed_scale import FEDERATION, SCALE_ORGANIZER_EMAIL
+        return {"available": False, "reason": f"reports: {exc}"}
+    from bench.management.commands.seed_scale import FEDERATION, SCALE_ORGANIZER_EMAIL
     from camp.models import Enrollment, Group, User
 
     group = Group.objects.get(camp__federation=FEDERATION, name="Scale group 0000")
@@ -84,11 +84,11 @@ def certificates(count: int) -> dict:
 
 def camp_report() -> dict:
     try:
-        from camp.reports.exports import to_csv, to_xlsx
-        from camp.reports.selectors import dashboard
+        from reports.exports import to_csv, to_xlsx
+        from reports.selectors import dashboard
     except ImportError as exc:
-        return {"available": False, "reason": f"camp.reports: {exc}"}
-    from camp.management.commands.seed_scale import FEDERATION
+        return {"available": False, "reason": f"reports: {exc}"}
+    from bench.management.commands.seed_scale import FEDERATION
     from camp.models import Camp
 
     camp = Camp.objects.get(federation=FEDERATION)
@@ -100,7 +100,7 @@ def camp_report() -> dict:
 
 
 def ensure_scale(database_url: str, redis_url: str) -> None:
-    from camp.management.commands.seed_scale import FEDERATION
+    from bench.management.commands.seed_scale import FEDERATION
     from camp.models import Camp
 
     if not Camp.objects.filter(federation=FEDERATION).exists():

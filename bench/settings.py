@@ -6,8 +6,11 @@ under its own alias so the product keeps its own layer untouched in the same pro
 
 import os
 
-from camp.settings import *  # noqa: F403
-from camp.settings import CHANNEL_LAYERS, DATABASES, REDIS_URL
+from qiaocamp.settings import *  # noqa: F403
+from qiaocamp.settings import CHANNEL_LAYERS, DATABASES, INSTALLED_APPS, REDIS_URL
+
+# bench is not installed with the product: its `seed_scale` command exists only under these settings.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 ROOT_URLCONF = "bench.urls"
 

@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from camp.urls import urlpatterns as product_urlpatterns
+from qiaocamp.urls import urlpatterns as product_urlpatterns
 
 
 def trivial(request):

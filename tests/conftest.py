@@ -36,7 +36,7 @@ def _fresh_channel_layers():
 
 @pytest.fixture(autouse=True)
 def _default_language_and_zone():
-    """camp.middleware activates the user's language and zone for the thread; the test client runs
+    """qiaocamp.middleware activates the user's language and zone for the thread; the test client runs
     requests in the test's own thread, so reset them or objects a test creates after a request are
     saved in that user's language (modeltranslation) and times shown in their zone."""
     from django.conf import settings

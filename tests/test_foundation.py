@@ -38,7 +38,7 @@ def test_each_role_lands_on_its_home(client, make_user, role):
     client.force_login(user)
     response = client.get("/")
     assert response.status_code == 200
-    assert f"camp/home_{role}.html" in [t.name for t in response.templates]
+    assert f"qiaocamp/home_{role}.html" in [t.name for t in response.templates]
 
 
 @pytest.mark.django_db

@@ -17,11 +17,11 @@ def session_cookie_for(user) -> str:
 
 
 async def open_socket(path: str, user=None, origin: bytes = ORIGIN, connect: bool = True):
-    """Connect to `path` through camp.asgi.application as `user` (None: anonymous).
+    """Connect to `path` through qiaocamp.asgi.application as `user` (None: anonymous).
 
     Returns (communicator, connected, close_code_or_subprotocol) like `communicator.connect()`.
     """
-    from camp.asgi import application
+    from qiaocamp.asgi import application
 
     headers = [(b"origin", origin), (b"host", b"testserver")]
     if user is not None:

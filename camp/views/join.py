@@ -1,15 +1,12 @@
 """Youth log in with their join code (no e-mail, no password) and land on "My camp"."""
 
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from camp.forms import JoinForm
-from camp.selectors import my_camp_context
 from camp.services.join import JoinRefused, join_login_check
 
 REFUSAL_STATUS = {"rate_limited": 429, "invalid": 200, "no_consent": 403, "not_enrolled": 403}
@@ -63,10 +60,3 @@ def join_code(request, code):
     if request.method == "POST":
         return _attempt(request, code, form, confirm_code=code)
     return render(request, "camp/join.html", {"form": form, "confirm_code": code})
-
-
-@login_required
-def my_camp(request):
-    if not request.user.is_youth:
-        raise PermissionDenied
-    return render(request, "camp/my_camp.html", my_camp_context(request.user))

@@ -4,7 +4,7 @@ from tests.access.rules import LOGIN, Rule, everyone, table
 def build(world) -> None:
     """A finished phase for `group`: one held session taught by `teacher`, attended by `youth`,
     and the youth's completion and outstanding certificates."""
-    from camp.reports import services
+    from reports import services
     from tests.reports.factories import finished_phase, held_session, span
 
     world.past_phase = finished_phase(world.camp, world.group, number=9)

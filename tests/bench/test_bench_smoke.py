@@ -87,14 +87,15 @@ def test_stream_and_percentiles():
 
 @pytest.mark.django_db
 def test_seed_scale_tiny_and_idempotent():
+    from bench.management.commands.seed_scale import Command as SeedScale
     from camp.models import Participant
     from courses.models import PlanItem
     from live.models import ChatMessage
 
     options = {"youth": 30, "groups": 4, "messages": 40, "items_per_plan": 8, "big_group": 12, "stdout": io.StringIO()}
-    call_command("seed_scale", **options)
+    call_command(SeedScale(), **options)
     counts = (Participant.objects.count(), PlanItem.objects.count(), ChatMessage.objects.count())
     assert counts[0] == 30 and counts[1] == 32
     assert counts[2] == 40  # phases 1 and 2 are over: their live classes hold the chat
-    call_command("seed_scale", **options)
+    call_command(SeedScale(), **options)
     assert (Participant.objects.count(), PlanItem.objects.count(), ChatMessage.objects.count()) == counts

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from camp.reports import services
+from reports import services
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
 from tests.reports.factories import finished_phase, held_session, span

@@ -47,7 +47,7 @@ def server_env(*, redis: str | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(database_env())
-    env["DJANGO_SETTINGS_MODULE"] = "camp.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "qiaocamp.settings"
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     if redis:
         env["REDIS_URL"] = redis
@@ -56,11 +56,11 @@ def server_env(*, redis: str | None) -> dict[str, str]:
 
 @contextlib.contextmanager
 def daphne(*, redis: str | None):
-    """Start `daphne camp.asgi:application` on a free port; yields its base URL."""
+    """Start `daphne qiaocamp.asgi:application` on a free port; yields its base URL."""
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), "camp.asgi:application"],
+        [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), "qiaocamp.asgi:application"],
         cwd=ROOT, env=server_env(redis=redis), stdout=log, stderr=subprocess.STDOUT,
     )
     try:

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.db.models import Q
 
-from camp.reports import services
-from camp.reports.attendance import attendance_book, derive_status, merge_spans, minutes_inside, session_infos
-from camp.reports.models import AttendanceCorrection
 from live.models import LiveSession
+from reports import services
+from reports.attendance import attendance_book, derive_status, merge_spans, minutes_inside, session_infos
+from reports.models import AttendanceCorrection
 from tests.reports.factories import finished_phase, held_session, span
 
 T0 = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
@@ -24,8 +24,8 @@ def test_overlapping_and_touching_spans_merge():
 
 
 def test_the_reports_and_the_live_room_share_one_rule():
-    from camp.reports import attendance
     from live.services import attendance as live_attendance
+    from reports import attendance
 
     assert attendance.LATE_AFTER is live_attendance.LATE_AFTER
     assert attendance.PRESENT_SHARE is live_attendance.PRESENT_SHARE

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from camp.reports import services
-from camp.reports.models import Certificate, Nomination
+from reports import services
+from reports.models import Certificate, Nomination
 from tests.reports.factories import finished_phase, held_session, span
 
 pytestmark = pytest.mark.django_db

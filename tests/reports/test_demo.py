@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from camp.models import Camp, Enrollment, JoinCode, Participant
-from camp.reports import demo as reports_demo
-from camp.reports.models import AttendanceCorrection, Certificate
 from courses.models import PlanItem
 from live.models import AttendanceSpan, LiveSession
+from reports import demo as reports_demo
+from reports.models import AttendanceCorrection, Certificate
 
 pytestmark = pytest.mark.django_db
 DEVNULL = open("/dev/null", "w")  # noqa: SIM115

@@ -11,8 +11,8 @@ from django.utils import timezone
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 
-from camp.reports import pdf
-from camp.reports.models import Certificate
+from reports import pdf
+from reports.models import Certificate
 
 NAMES = {
     "lo": ("ສຸກສະຫວັນ", "ແກ້ວມະນີ", "QC-Lao"),

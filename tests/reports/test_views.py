@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from camp.reports.models import AttendanceCorrection
+from reports.models import AttendanceCorrection
 
 pytestmark = pytest.mark.django_db
 

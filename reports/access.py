@@ -1,0 +1,122 @@
+"""Who may see which report, correct attendance, and handle certificates.
+
+As everywhere (camp/access.py): the object, or Http404 when the user may not know it exists,
+or PermissionDenied when they may see it but not do what they asked. Attendance is personal data
+of minors: a teacher sees the groups they teach, a coordinator their own groups, an organizer
+their camps; a youth sees only their own certificates.
+"""
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from camp.access import camps_for_user, get_group_for_user
+from camp.models import Camp, Group, Phase
+from courses.models import PlanItem
+from live.models import LiveSession
+from reports.models import Certificate
+
+VERIFY_RATE_LIMIT = (30, 60)  # lookups per client address per minute
+
+
+def get_camp_for_reports(user, pk) -> Camp:
+    try:
+        return camps_for_user(user).get(pk=pk)
+    except (Camp.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def camps_of_year(user, year: int) -> list[Camp]:
+    camps = list(camps_for_user(user).filter(year=year).order_by("title"))
+    if not camps:
+        raise Http404
+    return camps
+
+
+def teaches_group(user, group: Group) -> bool:
+    return user.is_teacher and PlanItem.objects.filter(plan__group=group, teacher=user).exists()
+
+
+def get_group_for_report(user, pk) -> Group:
+    """Organizers of the camp, the group's coordinators, and teachers who teach it."""
+    if user.is_youth:
+        raise Http404
+    group = get_group_for_user(user, pk)
+    if user.is_teacher and not teaches_group(user, group):
+        raise PermissionDenied
+    return group
+
+
+def get_group_for_certificates(user, pk, *, manage: bool = False) -> Group:
+    """The certificates page: report readers; with manage=True only coordinators and organizers."""
+    group = get_group_for_report(user, pk)
+    if manage and not (user.is_organizer or user.is_coordinator):
+        raise PermissionDenied
+    return group
+
+
+def get_phase_of_group(group: Group, pk) -> Phase:
+    try:
+        return Phase.objects.get(pk=pk, camp=group.camp_id)
+    except (Phase.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def require_organizer_of(user, group: Group) -> None:
+    if not (user.is_organizer and camps_for_user(user).filter(pk=group.camp_id).exists()):
+        raise PermissionDenied
+
+
+def get_session_for_correction(user, pk) -> LiveSession:
+    """The session's teacher and the camp's organizers correct; other report readers may look."""
+    try:
+        session = LiveSession.objects.select_related(
+            "plan_item__plan__group__camp", "plan_item__plan__phase", "plan_item__lesson", "plan_item__teacher"
+        ).get(pk=pk)
+    except (LiveSession.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    group = session.plan_item.plan.group
+    get_group_for_report(user, group.pk)  # 404 / 403 for those who may not see the group's report
+    return session
+
+
+def can_correct(user, session: LiveSession) -> bool:
+    if user.is_teacher:
+        return session.plan_item.teacher_id == user.pk
+    if user.is_organizer:
+        return camps_for_user(user).filter(pk=session.plan_item.plan.group.camp_id).exists()
+    return False
+
+
+def get_certificate_for_user(user, code: str, *, manage: bool = False) -> Certificate:
+    """The youth it was issued to, the group's coordinators, the camp's organizers.
+    With manage=True (revoke, reissue) only organizers."""
+    try:
+        certificate = Certificate.objects.select_related("participant__group__camp", "phase").get(code=code)
+    except Certificate.DoesNotExist:
+        raise Http404 from None
+    group = certificate.participant.group
+    if user.is_youth:
+        if certificate.participant.user_id != user.pk:
+            raise Http404
+    elif user.is_teacher:
+        raise Http404
+    else:
+        get_group_for_user(user, group.pk)
+    if manage:
+        require_organizer_of(user, group)
+    return certificate
+
+
+def verify_rate_limited(client_address: str) -> bool:
+    """Count this lookup; True once the address has used up its minute (codes cannot be guessed,
+    and this keeps anyone from trying)."""
+    limit, window = VERIFY_RATE_LIMIT
+    key = f"reports:verify:{client_address}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
