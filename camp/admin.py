@@ -43,15 +43,6 @@ class PhaseAdmin(admin.ModelAdmin):
     list_filter = ("camp",)
 
 
-class InterestInline(admin.TabularInline):
-    from courses.models import Topic
-
-    model = Topic.interested_groups.through
-    extra = 0
-    verbose_name = _("interest")
-    verbose_name_plural = _("interests")
-
-
 class EnrollmentInline(admin.TabularInline):
     model = Enrollment
     extra = 0
@@ -66,7 +57,7 @@ class GroupAdmin(admin.ModelAdmin):
     list_filter = ("camp", "country", "chinese_level")
     search_fields = ("name", "institution")
     filter_horizontal = ("coordinators",)
-    inlines = [InterestInline, EnrollmentInline]
+    inlines = [EnrollmentInline]
 
 
 @admin.register(Participant)

@@ -108,9 +108,6 @@ class GroupForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages the youth read"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    interests = forms.ModelMultipleChoiceField(
-        label=_("Interests"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
     slot1_days = forms.TypedMultipleChoiceField(
         label=_("Days the group can attend"), choices=WEEKDAY_CHOICES, coerce=int,
         widget=forms.CheckboxSelectMultiple, initial=[0, 1, 2, 3, 4],
@@ -133,10 +130,7 @@ class GroupForm(forms.ModelForm):
         fields = ["name", "institution", "country", "time_zone", "languages", "chinese_level", "age_min", "age_max"]
 
     def __init__(self, *args, camps=None, **kwargs):
-        from courses.models import Topic
-
         super().__init__(*args, **kwargs)
-        self.fields["interests"].queryset = Topic.objects.all()
         if camps is None:
             del self.fields["camp"]
         else:
@@ -145,7 +139,6 @@ class GroupForm(forms.ModelForm):
             self.fields["camp"].initial = camps.first()
         self.fields["country"].help_text = _("Two letters, e.g. TH, LA, MM, CA.")
         if self.instance.pk:
-            self.fields["interests"].initial = list(self.instance.interests.values_list("pk", flat=True))
             slots = self.instance.available_hours or []
             for number, slot in enumerate(slots[:2], start=1):
                 self.initial[f"slot{number}_days"] = slot.get("weekdays", [])
@@ -174,7 +167,7 @@ class GroupForm(forms.ModelForm):
         data = self.cleaned_data
         fields = {name: data[name] for name in self.Meta.fields}
         fields["available_hours"] = data["available_hours"]
-        return {"interests": list(data["interests"]), **fields}
+        return fields
 
 
 class ParticipantForm(forms.ModelForm):

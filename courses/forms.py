@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from camp.fields import ModelMultipleChoiceField
 from camp.models import LANGUAGE_CHOICES, ChineseLevel, Enrollment, User
 from courses.models import TRANSLATED_LESSON_FIELDS, Lesson, PlanTemplate, TeacherProfile, Topic
 
@@ -239,3 +240,11 @@ class LessonAttachmentForm(forms.Form):
         file = self.cleaned_data["file"]
         attachment_file_check(file)
         return file
+
+
+class GroupInterestsForm(forms.Form):
+    topics = ModelMultipleChoiceField(
+        label=_("Interests"), queryset=Topic.objects.order_by("name"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Lessons on these topics come first when the teacher builds the group's plan."),
+    )

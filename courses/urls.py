@@ -14,6 +14,7 @@ urlpatterns = [
          name="attachment_download"),
     path("lessons/<int:pk>/attachments/<int:attachment_pk>/remove/", views.lesson_attachment_remove,
          name="lesson_attachment_remove"),
+    path("groups/<int:pk>/interests/", views.group_interests, name="group_interests"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),

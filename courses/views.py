@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from camp.access import participant_for_youth
+from camp.access import get_group_for_user, participant_for_youth
 from courses import access, selectors
 from courses.forms import (
     CatalogFilterForm,
+    GroupInterestsForm,
     ItemAddForm,
     ItemUpdateForm,
     LessonAttachmentForm,
@@ -33,6 +34,7 @@ from courses.models import CalendarFeed, Lesson, Plan, PlanTemplate, TeacherProf
 from courses.services import feeds, plans
 from courses.services import lessons as lesson_services
 from courses.services.conflicts import conflict_count, plan_conflicts
+from courses.services.interests import group_interests_set
 from courses.services.lessons import attachment_content_type, lesson_save
 from courses.services.scheduling import describe_hours
 
@@ -540,3 +542,16 @@ def feed_revoke(request, pk):
     if next_url.startswith("/") and not next_url.startswith("//"):
         return HttpResponseRedirect(next_url)
     return redirect("courses:feed_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_interests(request, pk):
+    """The group's interests (its coordinators and the camp's organizers): they order the builder's catalog."""
+    group = get_group_for_user(request.user, pk, manage=True)
+    form = GroupInterestsForm(request.POST or None, initial={"topics": list(group.interests.all())})
+    if request.method == "POST" and form.is_valid():
+        group_interests_set(by=request.user, group=group, topics=form.cleaned_data["topics"])
+        messages.success(request, _("The group's interests are saved."))
+        return redirect("group_detail", pk=group.pk)
+    return render(request, "courses/group_interests.html", {"group": group, "form": form})

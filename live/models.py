@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import PlanItem
@@ -33,6 +34,10 @@ class LiveSession(models.Model):
 
     def __str__(self) -> str:
         return str(self.plan_item)
+
+    def get_absolute_url(self) -> str:
+        """The room's page: the one link other apps show for a live class."""
+        return reverse("live:room", args=[self.pk])
 
     @property
     def starts_at(self) -> datetime.datetime:

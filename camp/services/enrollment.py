@@ -175,7 +175,7 @@ def review_queue(user: User):
     return (
         Enrollment.objects.filter(phase__camp__in=camps_for_user(user), status__in=Enrollment.DECIDABLE_STATUSES)
         .select_related("group", "phase", "phase__camp")
-        .prefetch_related("group__coordinators", "group__interests")
+        .prefetch_related("group__coordinators")
         .annotate(roster_size=Count("group__participants", distinct=True))
         .order_by("phase__starts_on", "phase__number", "status", "submitted_at", "pk")
     )

@@ -32,7 +32,7 @@ def validate_available_hours(value) -> None:
             raise ValidationError(_("A time slot ends after it starts."))
 
 
-def _apply(group: Group, fields: dict, interests) -> Group:
+def _apply(group: Group, fields: dict) -> Group:
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
         raise TypeError(f"unknown group fields: {sorted(unknown)}")
@@ -43,29 +43,27 @@ def _apply(group: Group, fields: dict, interests) -> Group:
     validate_available_hours(group.available_hours)
     group.full_clean()
     group.save()
-    if interests is not None:
-        group.interests.set(interests)
     return group
 
 
 @transaction.atomic
-def group_create(*, by: User, camp: Camp, interests=None, **fields) -> Group:
+def group_create(*, by: User, camp: Camp, **fields) -> Group:
     """A confirmed coordinator registers their group in a camp and becomes its coordinator."""
     if not (by.is_authenticated and by.is_coordinator and by.is_confirmed):
         raise PermissionDenied
     if Group.objects.filter(camp=camp, name=fields.get("name", "")).exists():
         raise ValidationError({"name": _("A group with this name is already in the camp.")})
-    group = _apply(Group(camp=camp), fields, interests)
+    group = _apply(Group(camp=camp), fields)
     group.coordinators.add(by)
     return group
 
 
 @transaction.atomic
-def group_update(*, by: User, group: Group, interests=None, **fields) -> Group:
+def group_update(*, by: User, group: Group, **fields) -> Group:
     """Edit the group's profile."""
     if not can_manage_group(by, group):
         raise PermissionDenied
     group = Group.objects.select_for_update().get(pk=group.pk)
     if "name" in fields and Group.objects.filter(camp=group.camp, name=fields["name"]).exclude(pk=group.pk).exists():
         raise ValidationError({"name": _("A group with this name is already in the camp.")})
-    return _apply(group, fields, interests)
+    return _apply(group, fields)

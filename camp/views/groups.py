@@ -94,7 +94,6 @@ def group_detail(request, pk):
         "enrollments": enrollments,
         "apply_form": EnrollmentApplyForm(phases=open_phases) if open_phases.exists() else None,
         "roster": roster,
-        "interests": group.interests.all(),
         "coordinators": group.coordinators.all(),
         "is_organizer": camps_for_user(request.user).filter(pk=group.camp_id).exists(),
     }

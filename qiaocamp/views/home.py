@@ -1,32 +1,15 @@
-from functools import cache
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from qiaocamp.registry import APPS, app_modules
-
-
-@cache
-def partials(name: str) -> tuple[str, ...]:
-    """``templates/<app>/_<name>.html`` of every app that has one, in the registry's order."""
-    found = []
-    for app in APPS:
-        template = f"{app}/_{name}.html"
-        try:
-            get_template(template)
-        except TemplateDoesNotExist:
-            continue
-        found.append(template)
-    return tuple(found)
+from camp.partials import app_partials
+from qiaocamp.registry import app_modules
 
 
 def home_context(user) -> dict:
@@ -40,7 +23,7 @@ def home_context(user) -> dict:
 
 def _page(request, names: list[str], title):
     context = home_context(request.user)
-    context.update(partials=[p for name in names for p in partials(name)], page_title=title)
+    context.update(partials=[p for name in names for p in app_partials(name)], page_title=title)
     return render(request, "qiaocamp/home.html", context)
 
 

@@ -82,6 +82,9 @@ def _plan(world):
 
 
 RULES = {
+    # The group's interests: like the group page (camp's MANAGE), its coordinators and the camp's organizers.
+    "courses:group_interests": Rule(table(403, coordinator=200, organizer=200, other_coordinator=404, other_youth=404),
+                                    kwargs=lambda w: {"pk": w.group.pk}),
     "courses:lesson_list": Rule(table(200, youth=403, other_youth=403)),
     "courses:lesson_create": Rule(BUILDERS_ONLY),
     "courses:lesson_detail": Rule(table(200, other_youth=404), kwargs=lambda w: {"pk": w.lesson.pk}),

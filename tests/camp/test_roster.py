@@ -14,7 +14,6 @@ from camp.services.roster import (
     participant_delete,
     participant_update,
 )
-from courses.models import Topic
 from tests.camp.conftest import speak_english
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +28,12 @@ PROFILE = {"name": "万象寮都公学", "institution": "Vientiane Liaodu Public
 
 # --- Group profile --------------------------------------------------------------------------------
 
-def test_a_confirmed_coordinator_registers_a_group_with_interests(camp, coordinator):
-    tea = Topic.objects.create(slug="puer-tea", name="普洱茶")
-    group = group_create(by=coordinator, camp=camp, interests=[tea], **PROFILE)
+def test_a_confirmed_coordinator_registers_a_group(camp, coordinator):
+    group = group_create(by=coordinator, camp=camp, **PROFILE)
     assert group.country == "LA" and list(group.coordinators.all()) == [coordinator]
-    assert list(group.interests.all()) == [tea]
-    group_update(by=coordinator, group=group, interests=[], age_max=17)
+    group_update(by=coordinator, group=group, age_max=17)
     group.refresh_from_db()
-    assert group.age_max == 17 and not group.interests.exists()
+    assert group.age_max == 17
 
 
 @pytest.mark.parametrize("bad", [
@@ -65,11 +62,10 @@ def test_unconfirmed_and_other_people_cannot_register_or_edit(camp, make_user, g
 
 def test_group_pages(client, camp, coordinator, other_coordinator):
     speak_english(coordinator)
-    tea = Topic.objects.create(slug="tea", name="Tea")
     client.force_login(coordinator)
     data = {"camp": camp.pk, "name": "寮龚侨校", "institution": "Lao Kong Chinese School", "country": "LA",
             "time_zone": "Asia/Vientiane", "languages": ["lo", "zh-hans"], "chinese_level": "beginner",
-            "age_min": 9, "age_max": 14, "interests": [tea.pk], "slot1_days": ["0", "2", "4"],
+            "age_min": 9, "age_max": 14, "slot1_days": ["0", "2", "4"],
             "slot1_start": "16:30", "slot1_end": "19:00", "slot2_days": ["5"], "slot2_start": "09:00",
             "slot2_end": "11:00"}
     response = client.post(reverse("group_create"), data)
@@ -77,9 +73,8 @@ def test_group_pages(client, camp, coordinator, other_coordinator):
     assert response.status_code == 302 and response["Location"] == reverse("group_detail", args=[group.pk])
     assert group.available_hours == [{"weekdays": [0, 2, 4], "start": "16:30", "end": "19:00"},
                                      {"weekdays": [5], "start": "09:00", "end": "11:00"}]
-    assert list(group.interests.all()) == [tea]
     page = client.get(reverse("group_detail", args=[group.pk])).content.decode()
-    assert "Lao Kong Chinese School" in page and "16:30–19:00" in page and "Tea" in page
+    assert "Lao Kong Chinese School" in page and "16:30–19:00" in page
     response = client.post(reverse("group_edit", args=[group.pk]), data | {"slot1_end": "15:00"})
     assert response.status_code == 200 and "A time slot ends after it starts." in response.content.decode()
     client.force_login(other_coordinator)
