@@ -5,10 +5,11 @@ import importlib
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from qiaocamp.registry import APPS
 from tests.access.rules import PERSONAS
 
-RULE_MODULES = ["tests.access.foundation", "tests.access.camp", "tests.access.courses", "tests.access.live",
-                "tests.access.reports"]
+# The project shell's pages, then each app's table (tests/access/<app>.py), in the registry's order.
+RULE_MODULES = ["tests.access.foundation", *[f"tests.access.{app}" for app in APPS]]
 # Third-party URL trees with their own access rules; the allauth pages we use are in the table.
 THIRD_PARTY_PREFIXES = ("admin/", "accounts/")
 
