@@ -34,6 +34,7 @@ class LessonForm(forms.ModelForm):
             "duration_minutes", "format", "age_min", "age_max", "chinese_level", "topics", "video_url",
         ]
         widgets = {"topics": forms.CheckboxSelectMultiple}
+        field_classes = {"topics": ModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

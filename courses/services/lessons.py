@@ -20,7 +20,6 @@ def _sanitize_bodies(lesson: Lesson) -> None:
     for code in LANGUAGE_CODES:
         name = f"body_{code.replace('-', '_')}"
         setattr(lesson, name, html_sanitize(getattr(lesson, name) or ""))
-    lesson.body = lesson.body_zh_hans or lesson.body
 
 
 @transaction.atomic

@@ -102,3 +102,23 @@ def test_lesson_page_pinyin_toggle(client, teacher):
     with_pinyin = client.get(reverse("courses:lesson_detail", args=[lesson.pk]) + "?pinyin=1").content.decode()
     assert "<rt>pǔ</rt>" not in plain
     assert "<rt>pǔ</rt>" in with_pinyin and "<rt>chá</rt>" in with_pinyin
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ui_language", ["zh-hans", "en", "th", "lo", "my"])
+def test_saving_in_any_ui_language_keeps_each_languages_fields(client, teacher, ui_language):
+    """The teacher's page language decides nothing about what is stored: each box keeps what was typed."""
+    teacher.preferred_language = ui_language
+    teacher.save(update_fields=["preferred_language"])
+    client.force_login(teacher)
+    typed = {"body_zh_hans": "<p>对折剪纸</p>", "body_en": "<p>Fold the paper</p>", "body_th": "<p>พับกระดาษ</p>",
+             "body_lo": "<p>ພັບເຈ້ຍ</p>", "body_my": "<p>စက္ကူခေါက်ပါ</p>", "title_lo": "ດອກໄມ້ປ່ອງຢ້ຽມ"}
+    response = client.post(reverse("courses:lesson_create"), _form_data(**typed))
+    assert response.status_code == 302
+    lesson = Lesson.objects.get(title_zh_hans="剪窗花")
+    response = client.post(reverse("courses:lesson_edit", args=[lesson.pk]), _form_data(**typed))
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    for name, value in typed.items():
+        assert getattr(lesson, name) == value, name
+    assert lesson.title_en == "Window flower"
