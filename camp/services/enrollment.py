@@ -164,8 +164,17 @@ def enrollment_withdraw(*, by: User, enrollment: Enrollment) -> Enrollment:
     enrollment.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "offered_place_at"])
     waitlist_offers_refresh(phase=enrollment.phase)
     if was_approved:
+        _end_access_unless_approved(enrollment.group)
         transaction.on_commit(lambda: _mail_organizers_withdrawn(enrollment))
     return enrollment
+
+
+def _end_access_unless_approved(group: Group) -> None:
+    """Access follows the enrollment: a group with no approved phase left has no youth signed in."""
+    from camp.services.join import group_is_approved, group_youth_access_end
+
+    if not group_is_approved(group):
+        group_youth_access_end(group=group)
 
 
 # --- Organizer ----------------------------------------------------------------------------------
@@ -219,6 +228,8 @@ def enrollment_decide(*, by: User, enrollment: Enrollment, decision: str, reason
     enrollment.save(update_fields=["status", "decided_by", "decided_at", "reason", "offered_place_at"])
     if decision == Status.APPROVED:
         youth_accounts_issue(group=enrollment.group, issued_by=by)
+    else:
+        _end_access_unless_approved(enrollment.group)
     waitlist_offers_refresh(phase=enrollment.phase, offer_new=False)
     transaction.on_commit(lambda: _mail_coordinators_decision(enrollment))
     return enrollment

@@ -67,3 +67,12 @@ def group_update(*, by: User, group: Group, **fields) -> Group:
     if "name" in fields and Group.objects.filter(camp=group.camp, name=fields["name"]).exclude(pk=group.pk).exists():
         raise ValidationError({"name": _("A group with this name is already in the camp.")})
     return _apply(group, fields)
+
+
+def group_pre_delete(sender, instance: Group, **kwargs) -> None:
+    """However a group is deleted (the admin, a cascade from its camp), its youth are out at once:
+    sessions ended, accounts deactivated (attendance and chat elsewhere still point at them)."""
+    from camp.services.join import group_youth_access_end
+
+    with transaction.atomic():
+        group_youth_access_end(group=instance, deactivate=True)

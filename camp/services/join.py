@@ -115,6 +115,23 @@ def youth_access_revoked_announce(user: User) -> None:
     transaction.on_commit(send)
 
 
+def group_youth_access_end(*, group: Group, deactivate: bool = False) -> int:
+    """The group's youth lose access at once: the group has no approved phase any more (withdrawn,
+    rejected) or is being deleted. Every session of each youth ends, the other apps close their doors
+    (youth_access_revoked); with deactivate=True the accounts stop for good (the roster is going).
+    Join codes stay: if the group is approved again, the same cards work again. Returns how many."""
+    users = list(User.objects.select_for_update().filter(participant__group=group, role=User.Role.YOUTH))
+    for user in users:
+        # A new unusable password changes the session hash: every open session of this youth ends.
+        user.password = make_password(None)
+        if deactivate:
+            user.is_active = False
+    User.objects.bulk_update(users, ["password", "is_active"])
+    for user in users:
+        youth_access_revoked_announce(user)
+    return len(users)
+
+
 def _managed_participant(by: User, participant: Participant) -> Participant:
     if not can_manage_group(by, participant.group):
         raise PermissionDenied

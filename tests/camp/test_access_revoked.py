@@ -2,8 +2,11 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
-from camp.models import Participant
+from camp.models import Enrollment, Participant, Phase
+from camp.services.enrollment import enrollment_decide, enrollment_withdraw
 from camp.services.join import join_code_reissue, join_code_revoke
 from camp.services.roster import (
     consent_record,
@@ -108,3 +111,59 @@ def test_a_failing_receiver_does_not_stop_the_others(coordinator, youth_particip
         youth_access_revoked.disconnect(dispatch_uid="test_broken_receiver")
         youth_access_revoked.disconnect(dispatch_uid="test_after_receiver")
     assert calls == [youth_participant.user_id]
+
+
+# --- Access follows the enrollment -----------------------------------------------------------------
+
+def _signed_in_youth(client, youth):
+    client.force_login(youth)
+    assert client.get(reverse("my_camp")).status_code == 200
+    return client
+
+
+def test_withdrawing_the_only_approved_phase_signs_the_youth_out(client, coordinator, group, youth, received,
+                                                                 django_capture_on_commit_callbacks):
+    _signed_in_youth(client, youth)
+    enrollment = group.enrollments.get(status=Enrollment.Status.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment_withdraw(by=coordinator, enrollment=enrollment)
+    assert received == [(Participant, youth.pk)]
+    response = client.get(reverse("my_camp"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    youth.refresh_from_db()
+    assert youth.is_active  # the same card works again if the group is approved again
+
+
+def test_withdrawing_one_of_two_approved_phases_keeps_the_youth_in(client, coordinator, organizer, group, youth,
+                                                                   phase, received,
+                                                                   django_capture_on_commit_callbacks):
+    second = Phase.objects.create(camp=phase.camp, number=2, starts_on=phase.ends_on, ends_on=phase.ends_on,
+                                  enrollment_opens=phase.enrollment_opens, enrollment_closes=phase.enrollment_closes,
+                                  capacity=100, min_age=8, max_age=18)
+    Enrollment.objects.create(group=group, phase=second, status=Enrollment.Status.APPROVED, decided_by=organizer,
+                              decided_at=timezone.now(), submitted_at=timezone.now())
+    _signed_in_youth(client, youth)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment_withdraw(by=coordinator, enrollment=group.enrollments.get(phase=second))
+    assert received == []
+    assert client.get(reverse("my_camp")).status_code == 200
+
+
+def test_rejecting_a_group_that_has_no_approved_phase_signs_its_youth_out(client, organizer, group, youth, received,
+                                                                          django_capture_on_commit_callbacks):
+    group.enrollments.update(status=Enrollment.Status.SUBMITTED)  # e.g. approved once, then re-submitted
+    _signed_in_youth(client, youth)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment_decide(by=organizer, enrollment=group.enrollments.get(), decision="rejected", reason="Full")
+    assert received == [(Participant, youth.pk)]
+    assert client.get(reverse("my_camp")).status_code == 302
+
+
+def test_deleting_a_group_deactivates_its_youth(client, group, youth, received, django_capture_on_commit_callbacks):
+    _signed_in_youth(client, youth)
+    with django_capture_on_commit_callbacks(execute=True):
+        group.delete()
+    assert received == [(Participant, youth.pk)]
+    youth.refresh_from_db()
+    assert not youth.is_active
+    assert client.get(reverse("my_camp")).status_code == 302
