@@ -103,6 +103,18 @@ def test_seed_demo_is_idempotent():
 
 
 @pytest.mark.django_db
+def test_seed_demo_refuses_in_production_unless_told():
+    from django.core.management import CommandError, call_command
+
+    with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="--allow-production"):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert not User.objects.exists()  # nothing half-written
+    with override_settings(PRODUCTION=True):
+        call_command("seed_demo", "--allow-production", stdout=open("/dev/null", "w"))
+    assert User.objects.filter(email="organizer@example.org").exists()
+
+
+@pytest.mark.django_db
 def test_invitation_lets_a_teacher_set_a_password(client, organizer, django_capture_on_commit_callbacks):
     client.force_login(organizer)
     with django_capture_on_commit_callbacks(execute=True):
