@@ -13,7 +13,7 @@ import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
-from qiaocamp.registry import APPS
+from qiaocamp.registry import APPS, PROJECT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     *APPS,
+    PROJECT,  # the page shell's templates and commands (seed_demo, catalog_fallbacks)
 ]
 
 MIDDLEWARE = [

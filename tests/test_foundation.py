@@ -38,7 +38,11 @@ def test_each_role_lands_on_its_home(client, make_user, role):
     client.force_login(user)
     response = client.get("/")
     assert response.status_code == 200
-    assert f"qiaocamp/home_{role}.html" in [t.name for t in response.templates]
+    used = {t.name for t in response.templates}
+    own = "camp/_my_camp.html" if role == "youth" else f"camp/_home_{role}.html"
+    assert "qiaocamp/home.html" in used and own in used
+    others = {f"camp/_home_{r}.html" for r in ("organizer", "teacher", "coordinator") if r != role}
+    assert not used & others  # only this role's parts
 
 
 @pytest.mark.django_db
