@@ -106,3 +106,25 @@ def coordinator_confirm(*, organizer, user) -> None:
             [user.email],
         )
     )
+
+
+@transaction.atomic
+def organizer_create(*, email: str, password: str, display_name: str, time_zone: str = "Asia/Shanghai",
+                     preferred_language: str = "zh-hans", staff: bool = False) -> User:
+    """The first organizer of a new installation (``manage.py create_organizer``); later ones are invited."""
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not (display_name or "").strip():
+        raise ValidationError(_("Give the name people will see."))
+    if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("Somebody already has an account with this e-mail."))
+    user = User(
+        username=email, email=email, role=User.Role.ORGANIZER, display_name=(display_name or "").strip(),
+        time_zone=time_zone, preferred_language=preferred_language, is_confirmed=True,
+        is_staff=staff, is_superuser=staff,
+    )
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
