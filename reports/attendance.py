@@ -1,18 +1,11 @@
 """Attendance from the live room's connection log, plus teachers' corrections.
 
 The live room writes one AttendanceSpan per connection: a youth on a phone whose network drops
-three times has four spans for one class. We merge the overlapping spans, count the minutes
-inside the class, and derive a status; a teacher's correction overrides the derived status.
-
-Thresholds (docs/reports.md):
-- the class runs from its actual start (LiveSession.started_at, else the planned start) to its
-  actual end (ended_at, else the planned end); only minutes inside that window count;
-- present: at least half of the class (PRESENT_SHARE) and first joined no later than
-  LATE_AFTER (10 minutes) after the class began (the later of the planned and the actual start,
-  so nobody is late because the teacher started late);
-- late: at least half of the class, but first joined after that;
-- absent: less than half of the class, or never joined.
-A session is "held" once it has ended (state "ended" or an end time).
+three times has four spans for one class. The rule that turns them into minutes present and
+present / late / absent is the live app's pure `live.attendance_rule.attendance_verdict` — the
+same call the teacher's room page makes, so both agree (docs/reports.md). What the reports add:
+teachers' corrections override the derived status, and whole camps are read in a fixed number
+of queries. A session is "held" once it has ended (state "ended" or an end time).
 """
 
 import datetime
@@ -21,37 +14,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
+from live.attendance_rule import (
+    LATE_AFTER,
+    PRESENT_SHARE,
+    attendance_status,
+    attendance_verdict,
+    class_window,
+    late_reference,
+    merge_spans,
+    seconds_inside,
+    span_end,
+)
 from live.models import AttendanceSpan, LiveSession
-
-# One rule for the live room's attendance page and the reports: the thresholds live in the live
-# app, which records the spans. The reports add corrections and read whole camps in fixed queries.
-from live.services.attendance import LATE_AFTER, PRESENT_SHARE
 from reports.models import AttendanceCorrection, AttendanceStatus
 
+__all__ = [  # LATE_AFTER, PRESENT_SHARE, merge_spans, seconds_inside: the live rule's, re-exported
+    "ATTENDED", "HELD", "LATE_AFTER", "PRESENT_SHARE", "AttendanceBook", "Mark", "SessionInfo", "attendance_book",
+    "derive_status", "merge_spans", "minutes_inside", "percent", "seconds_inside", "session_infos",
+]
+
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
-
-# A span left open by a crashed process ends at its last sign of life when the live app records
-# one (AttendanceSpan.last_seen_at); otherwise at the end of the class.
-_SPAN_FIELDS = [f.name for f in AttendanceSpan._meta.concrete_fields]
-_HAS_LAST_SEEN = "last_seen_at" in _SPAN_FIELDS
-
-
-def merge_spans(spans: Iterable[tuple[datetime.datetime, datetime.datetime]]) -> list[tuple]:
-    """Overlapping or touching intervals become one, sorted by start."""
-    merged: list[list] = []
-    for start, end in sorted(s for s in spans if s[1] > s[0]):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [tuple(pair) for pair in merged]
-
-
-def seconds_inside(spans, window_start, window_end) -> float:
-    """Seconds of the merged spans that fall inside the class window."""
-    clipped = [(max(s, window_start), min(e, window_end)) for s, e in spans]
-    return sum((e - s).total_seconds() for s, e in merge_spans(clipped))
 
 
 def minutes_inside(spans, window_start, window_end) -> int:
@@ -60,11 +44,9 @@ def minutes_inside(spans, window_start, window_end) -> int:
 
 
 def derive_status(*, seconds: float, first_join, length_seconds: float, late_reference) -> str:
-    if first_join is None or length_seconds <= 0 or seconds < length_seconds * PRESENT_SHARE:
-        return AttendanceStatus.ABSENT
-    if first_join > late_reference + LATE_AFTER:
-        return AttendanceStatus.LATE
-    return AttendanceStatus.PRESENT
+    """The status of a held session (over) by the live rule; `first_join`: the first moment inside it."""
+    return AttendanceStatus(attendance_status(seconds=seconds, arrived=first_join, length_seconds=length_seconds,
+                                              late_reference=late_reference, over=True))
 
 
 @dataclass(frozen=True)
@@ -84,20 +66,28 @@ class SessionInfo:
         return self.state == LiveSession.State.ENDED or self.ended_at is not None
 
     @property
+    def window(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The live rule's class window (a held session is not running: no `now` in it)."""
+        return class_window(planned_start=self.planned_start,
+                            planned_end=self.planned_start + datetime.timedelta(minutes=self.planned_minutes),
+                            started_at=self.started_at, ended_at=self.ended_at)
+
+    @property
     def class_start(self) -> datetime.datetime:
-        return self.started_at or self.planned_start
+        return self.window[0]
 
     @property
     def class_end(self) -> datetime.datetime:
-        return self.ended_at or self.planned_start + datetime.timedelta(minutes=self.planned_minutes)
+        return self.window[1]
 
     @property
     def length_seconds(self) -> float:
-        return max(0.0, (self.class_end - self.class_start).total_seconds())
+        start, end = self.window
+        return (end - start).total_seconds()
 
     @property
     def late_reference(self) -> datetime.datetime:
-        return max(self.planned_start, self.class_start)
+        return late_reference(planned_start=self.planned_start, started_at=self.started_at)
 
 
 @dataclass
@@ -150,13 +140,14 @@ def session_infos(queryset) -> dict[int, SessionInfo]:
 HELD = Q(state=LiveSession.State.ENDED) | Q(ended_at__isnull=False)
 
 
-def attendance_book(sessions: dict[int, SessionInfo], participants: Iterable, scope: Q) -> AttendanceBook:
+def attendance_book(sessions: dict[int, SessionInfo], participants: Iterable, scope: Q, *, now=None) -> AttendanceBook:
     """Marks for the held sessions and the given youth: two queries whatever their number.
 
     `sessions` were read with `scope` (a filter on LiveSession); spans and corrections are read
     through the same filter as a subquery, so no list of ids grows with the camp.
     `participants` are rows with .id (or ["id"]), group_id and user_id.
     """
+    now = now or timezone.now()
     book = AttendanceBook(sessions=sessions)
     held_ids = [s.id for s in sessions.values() if s.held]
     if not held_ids:
@@ -169,13 +160,12 @@ def attendance_book(sessions: dict[int, SessionInfo], participants: Iterable, sc
         by_group[group_id].append((pid, user_id))
 
     spans: dict[tuple[int, int], list] = defaultdict(list)
-    fields = ["session_id", "user_id", "joined_at", "left_at"] + (["last_seen_at"] if _HAS_LAST_SEEN else [])
-    for row in AttendanceSpan.objects.filter(session_id__in=held_subquery).values_list(*fields).order_by():
-        session = sessions.get(row[0])
-        if session is None:
-            continue
-        end = row[3] or (row[4] if _HAS_LAST_SEEN and row[4] else None) or session.class_end
-        spans[(row[0], row[1])].append((row[2], end))
+    rows = AttendanceSpan.objects.filter(session_id__in=held_subquery).values_list(
+        "session_id", "user_id", "joined_at", "left_at", "last_seen_at").order_by()
+    for session_id, user_id, joined_at, left_at, last_seen_at in rows:
+        if session_id in sessions:
+            spans[(session_id, user_id)].append((joined_at, span_end(left_at=left_at, last_seen_at=last_seen_at,
+                                                                     now=now)))
 
     corrections: dict[tuple[int, int], dict] = {}
     rows = (
@@ -189,14 +179,12 @@ def attendance_book(sessions: dict[int, SessionInfo], participants: Iterable, sc
 
     for sid in held_ids:
         session = sessions[sid]
+        start, end = session.window
         for pid, user_id in by_group.get(session.group_id, []):
-            own = spans.get((sid, user_id), []) if user_id else []
-            inside = [(s, e) for s, e in own if e > session.class_start and s < session.class_end]
-            seconds = seconds_inside(inside, session.class_start, session.class_end)
-            first = min((max(s, session.class_start) for s, _e in inside), default=None)
-            derived = derive_status(seconds=seconds, first_join=first, length_seconds=session.length_seconds,
-                                    late_reference=session.late_reference)
-            book.marks[(sid, pid)] = Mark(round(seconds / 60), first, derived, corrections.get((sid, pid)))
+            verdict = attendance_verdict(spans.get((sid, user_id), []) if user_id else [], start=start, end=end,
+                                         late_reference=session.late_reference, over=True)
+            book.marks[(sid, pid)] = Mark(verdict.minutes, verdict.arrived, AttendanceStatus(verdict.status),
+                                          corrections.get((sid, pid)))
     return book
 
 

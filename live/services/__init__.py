@@ -1,7 +1,8 @@
 """Every write of the live classroom. Views and the WebSocket consumer call these.
 
-`attendance_for_session(session, *, now=None) -> list[AttendanceRow]` is the function the
-reports use for attendance figures.
+`attendance_for_session(session, *, now=None) -> list[AttendanceRow]` is one session's
+attendance for the room's page; the rule it applies is `live.attendance_rule.attendance_verdict`,
+which the reports call too.
 """
 
 from live.services.attendance import (
@@ -9,7 +10,6 @@ from live.services.attendance import (
     LATE,
     PRESENT,
     AttendanceRow,
-    attendance_for_participant,
     attendance_for_session,
     attendance_join,
     attendance_leave,
@@ -52,7 +52,7 @@ from live.services.sessions import live_session_ensure
 
 __all__ = [
     "ABSENT", "LATE", "PRESENT", "REACTIONS", "ERROR_CODES", "AttendanceRow", "LiveError",
-    "attendance_for_participant", "attendance_for_session", "attendance_join", "attendance_leave",
+    "attendance_for_session", "attendance_join", "attendance_leave",
     "attendance_reap", "attendance_summary", "attendance_touch", "online_users", "session_window",
     "blocklist_seed_starter", "contains_link", "find_blocked_term",
     "chat_message_delete", "chat_message_post", "message_report", "reaction_counts", "reaction_set",

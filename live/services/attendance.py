@@ -1,15 +1,9 @@
 """Attendance: every connection to a room is an AttendanceSpan (join → leave). Presence (who is
 online now) is read from the open spans in the database, so every server process agrees.
 
-Per youth and session: minutes present (the union of their spans, so two tabs do not count
-twice, clipped to the lesson), the first join, and present / late / absent against the group's
-roster. The thresholds are the ones the reports use (docs/reports.md), so the teacher's page and
-the certificates agree:
-- the class runs from its real start (or the planned one) to its real end (or the planned one; a
-  class still running counts up to now);
-- late: first arrived more than LATE_AFTER after the class began (the later of the planned and
-  the real start, so nobody is late because the teacher started late);
-- absent: never there, or — once the class has ended — present for less than half of it.
+Per youth and session: minutes present, the first join, and present / late / absent against the
+group's roster. The rule itself (window, thresholds, merging) is `live.attendance_rule`, the one
+the reports call too, so the teacher's page and the certificates agree (docs/reports.md).
 """
 
 import datetime
@@ -21,16 +15,25 @@ from django.utils import timezone
 
 from camp.models import Participant
 from live import events
+from live.attendance_rule import (
+    ABSENT,
+    LATE,
+    LATE_AFTER,
+    PRESENT,
+    PRESENT_SHARE,
+    STALE_AFTER,
+    attendance_verdict,
+    class_window,
+    late_reference,
+    span_end,
+)
 from live.models import AttendanceSpan, LiveSession
 
-# A connection that has not pinged for this long is gone (its server process probably died).
-STALE_AFTER = datetime.timedelta(seconds=90)
-# Joining within this many minutes of the start still counts as on time.
-LATE_AFTER = datetime.timedelta(minutes=10)
-# Once the class is over, less than this share of it counts as absent.
-PRESENT_SHARE = 0.5
-
-PRESENT, LATE, ABSENT = "present", "late", "absent"
+__all__ = [  # the rule's names are re-exported: callers of the live services need not know where it lives
+    "ABSENT", "LATE", "LATE_AFTER", "PRESENT", "PRESENT_SHARE", "STALE_AFTER", "AttendanceRow",
+    "attendance_for_session", "attendance_join", "attendance_leave", "attendance_reap", "attendance_summary",
+    "attendance_touch", "online_users", "session_window",
+]
 
 
 def _alive(now) -> Q:
@@ -119,61 +122,23 @@ def session_window(session: LiveSession, now=None) -> tuple[datetime.datetime, d
     """The stretch of time attendance is counted in: from the real start (or the scheduled one)
     to the real end (or the scheduled one; a class still running counts up to now)."""
     now = now or timezone.now()
-    start = session.started_at or session.starts_at
-    if session.ended_at is not None:
-        end = session.ended_at
-    elif session.state == LiveSession.State.LIVE:
-        end = max(now, start)
-    else:
-        end = session.ends_at
-    return start, max(start, end)
-
-
-def _span_end(span: AttendanceSpan, now) -> datetime.datetime:
-    if span.left_at is not None:
-        return span.left_at
-    if span.last_seen_at is not None and span.last_seen_at < now - STALE_AFTER:
-        return span.last_seen_at
-    return now
-
-
-def _late_from(session: LiveSession) -> datetime.datetime:
-    return max(session.starts_at, session.started_at or session.starts_at)
-
-
-def _row(participant, spans, start, end, now, *, late_from, ended: bool) -> AttendanceRow:
-    intervals = []
-    first_join = None
-    for span in spans:
-        left = _span_end(span, now)
-        lo, hi = max(span.joined_at, start), min(left, end)
-        if hi > lo:
-            intervals.append((lo, hi))
-            if first_join is None or span.joined_at < first_join:
-                first_join = span.joined_at
-    if not intervals:
-        return AttendanceRow(participant, ABSENT, None, 0, len(spans))
-    intervals.sort()
-    total = datetime.timedelta()
-    cur_lo, cur_hi = intervals[0]
-    for lo, hi in intervals[1:]:
-        if lo <= cur_hi:
-            cur_hi = max(cur_hi, hi)
-        else:
-            total += cur_hi - cur_lo
-            cur_lo, cur_hi = lo, hi
-    total += cur_hi - cur_lo
-    arrived = min(lo for lo, _hi in intervals)
-    status = PRESENT if arrived <= late_from + LATE_AFTER else LATE
-    if ended and total.total_seconds() < PRESENT_SHARE * (end - start).total_seconds():
-        status = ABSENT
-    return AttendanceRow(participant, status, first_join, round(total.total_seconds() / 60), len(spans))
+    running = session.ended_at is None and session.state == LiveSession.State.LIVE
+    return class_window(planned_start=session.starts_at, planned_end=session.ends_at, started_at=session.started_at,
+                        ended_at=session.ended_at, running_until=now if running else None)
 
 
 def _is_over(session: LiveSession, now) -> bool:
     if session.state == LiveSession.State.ENDED or session.ended_at is not None:
         return True
     return session.state != LiveSession.State.LIVE and session.ends_at <= now
+
+
+def _row(participant, spans, *, start, end, now, late_from, over: bool) -> AttendanceRow:
+    verdict = attendance_verdict(
+        [(span.joined_at, span_end(left_at=span.left_at, last_seen_at=span.last_seen_at, now=now)) for span in spans],
+        start=start, end=end, late_reference=late_from, over=over,
+    )
+    return AttendanceRow(participant, verdict.status, verdict.first_join, verdict.minutes, len(spans))
 
 
 def attendance_for_session(session: LiveSession, *, now=None) -> list[AttendanceRow]:
@@ -188,8 +153,9 @@ def attendance_for_session(session: LiveSession, *, now=None) -> list[Attendance
     spans_by_user: dict[int, list] = {}
     for span in AttendanceSpan.objects.filter(session=session, user_id__in=user_ids).order_by("joined_at"):
         spans_by_user.setdefault(span.user_id, []).append(span)
-    late_from, ended = _late_from(session), _is_over(session, now)
-    return [_row(p, spans_by_user.get(p.user_id, []), start, end, now, late_from=late_from, ended=ended)
+    late_from = late_reference(planned_start=session.starts_at, started_at=session.started_at)
+    over = _is_over(session, now)
+    return [_row(p, spans_by_user.get(p.user_id, []), start=start, end=end, now=now, late_from=late_from, over=over)
             for p in participants]
 
 
@@ -198,19 +164,3 @@ def attendance_summary(rows: list[AttendanceRow]) -> dict[str, int]:
     for row in rows:
         summary[row.status] += 1
     return summary
-
-
-def attendance_for_participant(participant: Participant, *, now=None) -> list[tuple[LiveSession, AttendanceRow]]:
-    """One youth across the live sessions of their group that have started."""
-    now = now or timezone.now()
-    sessions = (LiveSession.objects.select_related("plan_item__lesson")
-                .filter(plan_item__plan__group_id=participant.group_id, plan_item__starts_at__lte=now)
-                .order_by("plan_item__starts_at"))
-    result = []
-    for session in sessions:
-        start, end = session_window(session, now)
-        spans = list(AttendanceSpan.objects.filter(session=session, user_id=participant.user_id)) if (
-            participant.user_id) else []
-        result.append((session, _row(participant, spans, start, end, now, late_from=_late_from(session),
-                                     ended=_is_over(session, now))))
-    return result

@@ -124,3 +124,31 @@ def test_correction_service_refuses_bad_input_and_writes_nothing(world, make_par
         with pytest.raises(ValidationError):
             services.attendance_correct(corrected_by=world.teacher, **case)
     assert not AttendanceCorrection.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_room_page_and_the_reports_agree_on_the_same_session(world, make_participant):
+    from live.services import attendance_for_session
+
+    phase = finished_phase(world.camp, world.group, number=5)
+    session = held_session(world.group, phase, teacher=world.teacher, minutes=60, started_late=5)
+    people = [world.youth_participant] + [make_participant(world.group, given_name=f"Y{n}") for n in range(6)]
+    connections = [
+        [(-5, 20), (18, 40)],     # early, two overlapping tabs: present
+        [(16, 60)],               # 11 minutes after the teacher started: late
+        [(0, 25)],                # under half of the class (55 minutes): absent
+        [(30, None)],             # never closed: counts until the class ended
+        [(-30, -10), (70, 80)],   # only outside the class
+        [(14, 15), (15, 60)],     # touching spans merge; on time counted from the real start
+        [],
+    ]
+    for person, spans in zip(people, connections, strict=True):
+        for start, end in spans:
+            span(session, person.user, start, end)
+    scope = Q(pk=session.pk)
+    book = attendance_book(session_infos(LiveSession.objects.filter(scope)), people, scope)
+    room = {row.participant.pk: row for row in attendance_for_session(session)}
+    seen = [(book.marks[(session.pk, p.pk)].status, book.marks[(session.pk, p.pk)].minutes) for p in people]
+    assert seen == [(room[p.pk].status, room[p.pk].minutes_present) for p in people]
+    assert [status for status, _minutes in seen] == ["present", "late", "absent", "late", "absent", "present",
+                                                     "absent"]
