@@ -47,11 +47,6 @@ class LiveSession(models.Model):
     def ends_at(self) -> datetime.datetime:
         return self.plan_item.ends_at
 
-    @property
-    def group_name(self) -> str:
-        """Channel-layer group for this room."""
-        return f"live.{self.pk}"
-
 
 class ChatMessage(models.Model):
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="messages")

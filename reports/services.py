@@ -65,11 +65,6 @@ def nomination_set(*, participant: Participant, phase: Phase, citation: str, nom
     return nomination
 
 
-@transaction.atomic
-def nomination_withdraw(*, nomination: Nomination) -> None:
-    nomination.delete()
-
-
 def _snapshot(participant: Participant, phase: Phase, kind: str, attendance: float | None, citation: str,
               issued_by: User | None) -> Certificate:
     camp = phase.camp

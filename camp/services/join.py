@@ -269,7 +269,3 @@ def join_login_check(*, code: str, ip: str) -> User:
     finally:
         if not failed:
             _unbump(ip_key)
-
-
-def active_join_code(user: User) -> JoinCode | None:
-    return JoinCode.objects.filter(user=user, revoked_at__isnull=True).first()
