@@ -173,6 +173,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "login_by_code": "20/m/ip,3/m/key",
 }
+# allauth's per-IP limits group IPv6 by /64, as camp.ratelimit.IPV6_PREFIX does for ours.
+ALLAUTH_RATE_LIMIT_IPV6_PREFIX = 64
 # Youth join-code login (camp.services.join): attempts per IP and per code.
 JOIN_RATE_LIMIT_PER_IP = (int(os.environ.get("JOIN_RATE_LIMIT_PER_IP", "20")), 60)
 JOIN_RATE_LIMIT_PER_CODE = (int(os.environ.get("JOIN_RATE_LIMIT_PER_CODE", "10")), 300)

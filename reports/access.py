@@ -6,12 +6,12 @@ of minors: a teacher sees the groups they teach, a coordinator their own groups,
 their camps; a youth sees only their own certificates.
 """
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from camp.access import camps_for_user, get_group_for_user
 from camp.models import Camp, Group, Phase
+from camp.ratelimit import address_limited
 from courses.models import PlanItem
 from live.models import LiveSession
 from reports.models import Certificate
@@ -109,14 +109,7 @@ def get_certificate_for_user(user, code: str, *, manage: bool = False) -> Certif
 
 
 def verify_rate_limited(client_address: str) -> bool:
-    """Count this lookup; True once the address has used up its minute (codes cannot be guessed,
-    and this keeps anyone from trying)."""
+    """Count this lookup; True once the address (IPv6: its /64) has used up its minute (codes
+    cannot be guessed, and this keeps anyone from trying)."""
     limit, window = VERIFY_RATE_LIMIT
-    key = f"reports:verify:{client_address}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return address_limited("reports:verify", client_address, limit=limit, window=window)

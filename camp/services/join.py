@@ -7,13 +7,11 @@ codes can stay short enough for an eight-year-old to type.
 """
 
 import dataclasses
-import ipaddress
 import logging
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from camp.access import can_manage_group
 from camp.models import Enrollment, Group, JoinCode, Participant, User, join_code_key
+from camp.ratelimit import address_key, give_back, hit
 from camp.signals import youth_access_revoked
 
 logger = logging.getLogger(__name__)
@@ -186,41 +185,6 @@ class JoinRefused(Exception):
     participant: Participant | None = None
 
 
-def _bump(key: str, window: int) -> int:
-    """Add one to a counter that lives `window` seconds from its first try; the new count."""
-    # add() then incr() is atomic on Redis and on the local-memory cache alike.
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, window)
-        return 1
-
-
-def _unbump(key: str) -> None:
-    try:
-        cache.decr(key)
-    except ValueError:  # the window ended meanwhile: nothing left to give back
-        pass
-
-
-def client_address_bucket(ip: str) -> str:
-    """The rate-limit bucket of a client address: IPv4 addresses one by one, IPv6 by /64.
-
-    One IPv6 subscriber (a home, a school, a phone) is given a whole /64 and can pick a fresh
-    address from it for every request: counted one by one, the per-address limit would not limit.
-    """
-    try:
-        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
-    except ValueError:
-        return ip[:64] or "unknown"
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return f"{ipaddress.IPv6Network((address, 64), strict=False).network_address}/64"
-    return str(address)
-
-
 def join_login_check(*, code: str, ip: str) -> User:
     """The youth behind a typed code, or JoinRefused.
 
@@ -238,15 +202,15 @@ def join_login_check(*, code: str, ip: str) -> User:
     ip_limit, ip_window = settings.JOIN_RATE_LIMIT_PER_IP
     code_limit, code_window = settings.JOIN_RATE_LIMIT_PER_CODE
     key = join_code_key(code)
-    ip_key, code_key = f"join:ip:{client_address_bucket(ip)}", f"join:code:{key}"
+    ip_key, code_key = address_key("join", ip), f"join:code:{key}"
     # Reserve a failure slot first; it is given back below unless the try fails.
-    if _bump(ip_key, ip_window) > ip_limit:
-        _unbump(ip_key)
+    if hit(ip_key, ip_window) > ip_limit:
+        give_back(ip_key)
         raise JoinRefused("rate_limited")
     failed = False
     try:
-        if key and _bump(code_key, code_window) > code_limit:
-            _unbump(code_key)
+        if key and hit(code_key, code_window) > code_limit:
+            give_back(code_key)
             raise JoinRefused("rate_limited")
         join_code = (
             JoinCode.objects.select_related("user").filter(key=key, revoked_at__isnull=True).first()
@@ -268,4 +232,4 @@ def join_login_check(*, code: str, ip: str) -> User:
         return user
     finally:
         if not failed:
-            _unbump(ip_key)
+            give_back(ip_key)

@@ -7,19 +7,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from camp.forms import JoinForm
+from camp.ratelimit import client_address
 from camp.services.join import JoinRefused, join_login_check
 
 REFUSAL_STATUS = {"rate_limited": 429, "invalid": 200, "no_consent": 403, "not_enrolled": 403}
 
 
-def _client_ip(request) -> str:
-    # Behind the reverse proxy, daphne --proxy-headers puts the real client in REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _attempt(request, code: str, form: JoinForm, confirm_code: str | None = None):
     try:
-        user = join_login_check(code=code, ip=_client_ip(request))
+        user = join_login_check(code=code, ip=client_address(request))
     except JoinRefused as refused:
         return _refused(request, refused, form, confirm_code)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")

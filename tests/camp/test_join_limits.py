@@ -6,7 +6,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from camp.models import JoinCode
-from camp.services.join import JoinRefused, client_address_bucket, join_login_check, youth_accounts_issue
+from camp.ratelimit import client_address_bucket
+from camp.services.join import JoinRefused, join_login_check, youth_accounts_issue
 
 pytestmark = pytest.mark.django_db
 LIMIT = 5
