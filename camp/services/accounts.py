@@ -4,16 +4,13 @@ import datetime
 import secrets
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from camp.mail import Recipient, mail_send, site_url
 from camp.models import Invitation
 
 User = get_user_model()
@@ -47,12 +44,16 @@ def invitation_create(*, invited_by, email: str, role: str, display_name: str = 
 
 
 def _send_invitation(invitation: Invitation) -> None:
-    link = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
-    with translation.override(invitation.invited_by.preferred_language):
-        body = render_to_string(
-            "camp/email/invitation.txt", {"invitation": invitation, "link": link, "role": invitation.get_role_display()}
-        )
-        send_mail(_("You are invited to QiaoCamp"), body, None, [invitation.email])
+    # The invited adult has no account, so no language of their own yet: they are written to in the
+    # language of the organizer who invites them (who knows them), and choose theirs on accepting.
+    recipient = Recipient(invitation.email, invitation.invited_by.preferred_language, invitation.display_name)
+    mail_send(
+        [recipient],
+        subject=lambda: _("You are invited to QiaoCamp"),
+        template="camp/email/invitation.txt",
+        context={"invitation": invitation, "link": site_url("invitation_accept", invitation.token),
+                 "role": User.Role(invitation.role).label},  # lazy: rendered in the recipient's language
+    )
 
 
 def invitation_usable(invitation: Invitation) -> bool:
@@ -97,15 +98,12 @@ def coordinator_confirm(*, organizer, user) -> None:
         raise ValidationError(_("Only coordinators wait for confirmation."))
     user.is_confirmed = True
     user.save(update_fields=["is_confirmed"])
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Your QiaoCamp account is confirmed"),
-            _("An organizer confirmed your coordinator account. You can now register your group: %(url)s")
-            % {"url": settings.SITE_URL + "/"},
-            None,
-            [user.email],
-        )
-    )
+    transaction.on_commit(lambda: mail_send(
+        [user],
+        subject=lambda: _("Your QiaoCamp account is confirmed"),
+        template="camp/email/coordinator_confirmed.txt",
+        context={"url": site_url("home")},
+    ))
 
 
 @transaction.atomic

@@ -3,11 +3,11 @@
 import dataclasses
 
 import segno
-from django.conf import settings
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from camp.mail import site_url
 from camp.models import Group, JoinCode, Participant
 from camp.services.join import join_url
 
@@ -44,7 +44,7 @@ def card_language(group: Group) -> str:
 def card_instructions(language: str) -> list[str]:
     with translation.override(language):
         return [
-            _("Open %(url)s on a phone or computer.") % {"url": f"{settings.SITE_URL}/join/"},
+            _("Open %(url)s on a phone or computer.") % {"url": site_url("join")},
             _("Type your code, or scan the QR code with the camera."),
             _("Keep this card to yourself: the code is your key to the camp."),
         ]

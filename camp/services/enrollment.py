@@ -8,15 +8,13 @@ a person, not the machine, decides who joins a camp (docs/enrollment.md).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from camp.access import camps_for_user, can_manage_group
+from camp.mail import mail_send, site_url
 from camp.models import Enrollment, Group, Participant, Phase, User
 
 Status = Enrollment.Status
@@ -277,71 +275,50 @@ def places_freed(*, group: Group) -> None:
 
 # --- Mail (after commit: nobody is told about a decision that was rolled back) ----------------
 
-def _group_url(group: Group) -> str:
-    from django.conf import settings
-
-    return settings.SITE_URL + reverse("group_detail", args=[group.pk])
-
-
-def _send(recipients, subject_builder, template: str, context: dict) -> None:
-    for person in recipients:
-        if not person.email:
-            continue
-        with translation.override(person.preferred_language):
-            body = render_to_string(template, {**context, "person": person})
-            send_mail(subject_builder(), body, None, [person.email])
-
-
 def _organizers(camp):
     return [camp.organizer, *camp.co_organizers.all()]
 
 
 def _mail_coordinators_decision(enrollment: Enrollment) -> None:
     enrollment.refresh_from_db()
-    _send(
+    mail_send(
         enrollment.group.coordinators.all(),
-        lambda: _("%(group)s, phase %(number)s: %(status)s")
+        subject=lambda: _("%(group)s, phase %(number)s: %(status)s")
         % {"group": enrollment.group.name, "number": enrollment.phase.number,
            "status": enrollment.get_status_display()},
-        "camp/email/enrollment_decision.txt",
-        {"enrollment": enrollment, "group_url": _group_url(enrollment.group)},
+        template="camp/email/enrollment_decision.txt",
+        context={"enrollment": enrollment, "group_url": site_url("group_detail", enrollment.group.pk)},
     )
 
 
 def _mail_organizers_submitted(enrollment: Enrollment) -> None:
-    _send(
+    mail_send(
         _organizers(enrollment.phase.camp),
-        lambda: _("New application: %(group)s for phase %(number)s")
+        subject=lambda: _("New application: %(group)s for phase %(number)s")
         % {"group": enrollment.group.name, "number": enrollment.phase.number},
-        "camp/email/enrollment_submitted.txt",
-        {"enrollment": enrollment, "review_url": _review_url()},
+        template="camp/email/enrollment_submitted.txt",
+        context={"enrollment": enrollment, "review_url": site_url("enrollment_review")},
     )
 
 
 def _mail_organizers_withdrawn(enrollment: Enrollment) -> None:
-    _send(
+    mail_send(
         _organizers(enrollment.phase.camp),
-        lambda: _("%(group)s withdrew from phase %(number)s")
+        subject=lambda: _("%(group)s withdrew from phase %(number)s")
         % {"group": enrollment.group.name, "number": enrollment.phase.number},
-        "camp/email/enrollment_withdrawn.txt",
-        {"enrollment": enrollment, "review_url": _review_url()},
+        template="camp/email/enrollment_withdrawn.txt",
+        context={"enrollment": enrollment, "review_url": site_url("enrollment_review")},
     )
 
 
 def _mail_organizers_offer(enrollment: Enrollment) -> None:
-    _send(
+    mail_send(
         _organizers(enrollment.phase.camp),
-        lambda: _("A place is free for %(group)s in phase %(number)s")
+        subject=lambda: _("A place is free for %(group)s in phase %(number)s")
         % {"group": enrollment.group.name, "number": enrollment.phase.number},
-        "camp/email/enrollment_offer.txt",
-        {"enrollment": enrollment, "review_url": _review_url()},
+        template="camp/email/enrollment_offer.txt",
+        context={"enrollment": enrollment, "review_url": site_url("enrollment_review")},
     )
-
-
-def _review_url() -> str:
-    from django.conf import settings
-
-    return settings.SITE_URL + reverse("enrollment_review")
 
 
 def phase_summary(phase: Phase) -> dict:

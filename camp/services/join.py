@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from camp.access import can_manage_group
+from camp.mail import site_url
 from camp.models import Enrollment, Group, JoinCode, Participant, User, join_code_key
 from camp.ratelimit import address_key, give_back, hit
 from camp.signals import youth_access_revoked
@@ -36,7 +37,7 @@ def join_code_generate() -> str:
 
 def join_url(code: str) -> str:
     """Where the QR code on a login card points."""
-    return f"{settings.SITE_URL}/join/{code}/"
+    return site_url("join_code", code)
 
 
 def _unique_codes(count: int) -> list[str]:

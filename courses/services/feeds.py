@@ -69,7 +69,7 @@ def calendar_feed_items(feed: CalendarFeed) -> QuerySet[PlanItem]:
 
 def live_url(item: PlanItem) -> str:
     session = getattr(item, "live_session", None)
-    return f"{settings.SITE_URL}/live/{session.pk}/" if session is not None else ""
+    return settings.SITE_URL + session.get_absolute_url() if session is not None else ""
 
 
 def calendar_render(feed: CalendarFeed) -> bytes:

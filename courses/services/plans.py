@@ -3,14 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from camp.mail import mail_send, site_url
 from camp.models import CHINESE_LEVEL_ORDER, Group, Phase, User
 from courses.models import Lesson, Plan, PlanChange, PlanItem, PlanTemplate, TemplateItem
 from courses.services.conflicts import plan_conflicts
@@ -340,16 +338,12 @@ def plan_change_notify(*, change_id: int) -> int:
     """E-mail a published plan's change to the group's coordinators, each in their language and zone."""
     change = PlanChange.objects.select_related("plan__group", "plan__phase", "changed_by").get(pk=change_id)
     plan = change.plan
-    sent = 0
-    for coordinator in plan.group.coordinators.exclude(email=""):
-        with translation.override(coordinator.preferred_language):
-            context = {"change": change, "plan": plan, "coordinator": coordinator,
-                       "url": f"{settings.SITE_URL}/plans/{plan.pk}/"}
-            subject = _("[QiaoCamp] The plan of %(group)s changed") % {"group": plan.group.name}
-            body = render_to_string("courses/email/plan_changed.txt", context)
-        send_mail(subject, body, None, [coordinator.email])
-        sent += 1
-    return sent
+    return mail_send(
+        plan.group.coordinators.exclude(email=""),
+        subject=lambda: _("[QiaoCamp] The plan of %(group)s changed") % {"group": plan.group.name},
+        template="courses/email/plan_changed.txt",
+        context={"change": change, "plan": plan, "url": site_url("courses:plan_detail", plan.pk)},
+    )
 
 
 @transaction.atomic
