@@ -11,10 +11,11 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from live import events, selectors, services
 from live.access import get_session, member_again, member_for
-from live.services.errors import BAD_REQUEST, FORBIDDEN, UNKNOWN_TYPE, LiveError
+from live.services.errors import BAD_REQUEST, FORBIDDEN, UNKNOWN_TYPE, LiveError, live_error_from
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             if handler is None:
                 raise LiveError(UNKNOWN_TYPE, f"Unknown type {frame['type'][:40]!r}.")
             await handler(self, frame)
-        except LiveError as error:
+        except (ValidationError, PermissionDenied) as refusal:
+            # The same refusals the pages show (LiveError is a camp.errors.DomainError), as the
+            # protocol's error frame; anything else is a bug and closes the socket (1011).
+            error = live_error_from(refusal)
             client_id = frame.get("client_id") if isinstance(frame, dict) else None
             await self.send_payload(events.error_payload(error.code, error.detail, client_id=client_id,
                                                          retry_after=error.retry_after))

@@ -1,17 +1,17 @@
 """The live room's pages. The room itself talks over the WebSocket (live/consumers.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from camp.errors import message_error
 from camp.models import User
 from live import selectors, services
 from live.access import get_session_for_user
 from live.services.attendance import attendance_summary
-from live.services.errors import LiveError
+from live.services.errors import BAD_REQUEST, MESSAGES, LiveError
 from live.services.room import opens_at
 
 
@@ -46,15 +46,7 @@ def room_strings() -> dict[str, str]:
         "state_open": _("Open"),
         "state_live": _("Live"),
         "state_ended": _("Ended"),
-        "err_bad_request": _("That did not work."),
-        "err_unknown_type": _("That did not work."),
-        "err_too_long": _("Your message is too long (500 characters at most)."),
-        "err_rate_limited": _("Slow down a little — try again in a moment."),
-        "err_muted": _("The teacher has muted you."),
-        "err_locked": _("The teacher has locked the chat."),
-        "err_forbidden": _("You cannot do that here."),
-        "err_blocked_content": _("This message is not allowed here."),
-        "err_not_live": _("The class has not started (or is over)."),
+        **{f"err_{code}": str(message) for code, message in MESSAGES.items()},
         "deleted_note": _("message removed"),
         **{f"role_{value}": str(label) for value, label in User.Role.choices},
     }
@@ -77,6 +69,10 @@ def room(request, pk: int):
     """The room page: chat, online list, hands, questions, polls. The JS client does the rest."""
     session, member = get_session_for_user(request.user, pk)
     services.live_session_open_if_due(session_id=session.pk)
+    return _room_page(request, session, member)
+
+
+def _room_page(request, session, member, *, status: int = 200):
     session.refresh_from_db()
     return render(request, "live/room.html", {
         "session": session,
@@ -87,7 +83,7 @@ def room(request, pk: int):
         "ws_path": f"/ws/live/{session.pk}/",
         "reactions": services.REACTIONS,
         "strings": room_strings(),
-    })
+    }, status=status)
 
 
 @login_required
@@ -111,16 +107,17 @@ def attendance(request, pk: int):
 @login_required
 @require_POST
 def session_state(request, pk: int):
-    """Start or end the class (the form behind the teacher's buttons)."""
+    """Start or end the class (the form behind the teacher's buttons); a refusal shows on the room page."""
     session, member = get_session_for_user(request.user, pk)
     if not member.is_moderator:
         raise PermissionDenied
     action = request.POST.get("action")
     service = {"start": services.live_session_start, "end": services.live_session_end}.get(action)
-    if service is None:
-        return HttpResponseBadRequest("action must be start or end")
     try:
+        if service is None:
+            raise LiveError(BAD_REQUEST, "action must be start or end")
         service(session_id=session.pk, member=member)
-    except LiveError as error:
-        return HttpResponseBadRequest(error.detail)
+    except ValidationError as error:
+        message_error(request, error)
+        return _room_page(request, session, member, status=400)
     return redirect("live:room", pk=session.pk)

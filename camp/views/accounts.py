@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from camp.errors import form_error
 from camp.forms import InvitationAcceptForm, InvitationForm, profile_form_class
 from camp.models import Invitation
 from camp.services.accounts import (
@@ -32,8 +33,7 @@ def people(request):
         try:
             invitation_create(invited_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form_error(form, error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("people")
@@ -56,6 +56,17 @@ def coordinator_confirm_view(request, pk):
     return redirect("people")
 
 
+def _password_errors_on_their_field(error: ValidationError) -> ValidationError:
+    """Django's password validators raise codes password_*: show those under the password field."""
+    if hasattr(error, "error_dict"):
+        return error
+    by_field: dict[str, list[ValidationError]] = {}
+    for item in error.error_list:
+        field = "password1" if (item.code or "").startswith("password") else NON_FIELD_ERRORS
+        by_field.setdefault(field, []).append(item)
+    return ValidationError(by_field)
+
+
 def invitation_accept_view(request, token):
     invitation = get_object_or_404(Invitation, token=token)
     if not invitation_usable(invitation):
@@ -75,8 +86,7 @@ def invitation_accept_view(request, token):
                 preferred_language=form.cleaned_data["preferred_language"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error("password1" if "password" in message.lower() else None, message)
+            form_error(form, _password_errors_on_their_field(error))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to QiaoCamp!"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from camp.access import camps_for_user, get_enrollment_for_user, get_group_for_user, visible_groups
+from camp.errors import error_redirect, form_error
 from camp.forms import EnrollmentApplyForm, GroupForm
 from camp.models import Camp
 from camp.services.enrollment import (
@@ -18,7 +19,6 @@ from camp.services.enrollment import (
     phases_open_for_enrollment,
 )
 from camp.services.groups import group_create, group_update
-from camp.views._errors import form_errors_from, message_errors_from
 
 
 def _adults_who_run_groups(user) -> None:
@@ -56,7 +56,7 @@ def group_create_view(request):
         try:
             group = group_create(by=user, camp=form.cleaned_data["camp"], **form.service_kwargs())
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Group %(name)s is registered. Now apply for a phase.") % {"name": group.name})
             return redirect("group_detail", pk=group.pk)
@@ -71,7 +71,7 @@ def group_edit(request, pk):
         try:
             group_update(by=request.user, group=group, **form.service_kwargs())
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The group's profile is saved."))
             return redirect("group_detail", pk=group.pk)
@@ -107,13 +107,12 @@ def enrollment_apply(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
     form = EnrollmentApplyForm(request.POST, phases=phases_open_for_enrollment(group.camp))
     if not form.is_valid():
-        messages.error(request, _("Choose a phase that is open for enrollment."))
-        return redirect("group_detail", pk=group.pk)
+        return error_redirect(request, _("Choose a phase that is open for enrollment."), "group_detail", pk=group.pk)
     submit = request.POST.get("action") == "submit"
     try:
         enrollment = enrollment_create(by=request.user, group=group, phase=form.cleaned_data["phase"], submit=submit)
     except ValidationError as error:
-        message_errors_from(request, error)
+        return error_redirect(request, error, "group_detail", pk=group.pk)
     else:
         if submit:
             messages.success(request, _("Your application for phase %(number)s is sent to the organizers.")
@@ -131,7 +130,7 @@ def enrollment_submit_view(request, pk):
     try:
         enrollment_submit(by=request.user, enrollment=enrollment)
     except ValidationError as error:
-        message_errors_from(request, error)
+        return error_redirect(request, error, "group_detail", pk=enrollment.group_id)
     else:
         messages.success(request, _("Your application for phase %(number)s is sent to the organizers.")
                          % {"number": enrollment.phase.number})
@@ -145,7 +144,7 @@ def enrollment_withdraw_view(request, pk):
     try:
         enrollment_withdraw(by=request.user, enrollment=enrollment)
     except ValidationError as error:
-        message_errors_from(request, error)
+        return error_redirect(request, error, "group_detail", pk=enrollment.group_id)
     else:
         messages.success(request, _("The application for phase %(number)s is withdrawn.")
                          % {"number": enrollment.phase.number})

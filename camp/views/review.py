@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from camp.access import camps_for_user, get_enrollment_for_user
+from camp.errors import error_redirect
 from camp.forms import DecisionForm
 from camp.services.enrollment import enrollment_decide, phases_with_places, review_queue
-from camp.views._errors import message_errors_from
 
 
 @login_required
@@ -29,12 +29,11 @@ def enrollment_decide_view(request, pk):
     enrollment = get_enrollment_for_user(request.user, pk, decide=True)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose approve, waitlist or reject."))
-        return redirect("enrollment_review")
+        return error_redirect(request, _("Choose approve, waitlist or reject."), "enrollment_review")
     try:
         enrollment = enrollment_decide(by=request.user, enrollment=enrollment, **form.cleaned_data)
     except ValidationError as error:
-        message_errors_from(request, error)
+        return error_redirect(request, error, "enrollment_review")
     else:
         messages.success(request, _("%(group)s, phase %(number)s: %(status)s.") % {
             "group": enrollment.group.name, "number": enrollment.phase.number,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from camp.access import get_group_for_user, get_participant_for_user, get_roster_import_for_user
+from camp.errors import error_redirect, form_error
 from camp.forms import BulkConsentForm, ConsentForm, ParticipantForm, RosterUploadForm
 from camp.models import JoinCode
 from camp.services.cards import card_instructions, card_language, login_cards
@@ -28,7 +29,6 @@ from camp.services.roster import (
     roster_import_preview,
     roster_template,
 )
-from camp.views._errors import form_errors_from, message_errors_from
 
 PREVIEW_ROWS = 100
 
@@ -63,7 +63,7 @@ def participant_create_view(request, pk):
         try:
             participant = participant_create(by=request.user, group=group, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s is on the roster.") % {"name": participant.full_name})
             return redirect("roster", pk=group.pk)
@@ -78,7 +78,7 @@ def participant_edit(request, pk, participant_pk):
         try:
             participant_update(by=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s is saved.") % {"name": participant.full_name})
             return redirect("roster", pk=group.pk)
@@ -107,7 +107,7 @@ def participant_consent(request, pk, participant_pk):
             consent_record(by=request.user, participant=participant, given=form.cleaned_data["given"],
                            method=form.cleaned_data["method"])
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Consent for %(name)s is recorded.") % {"name": participant.full_name})
             return redirect("roster", pk=group.pk)
@@ -124,7 +124,7 @@ def roster_consent_bulk(request, pk):
             count = consent_record_bulk(by=request.user, group=group, participant_ids=form.cleaned_data["participants"],
                                         attestation=form.cleaned_data["attestation"])
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Consent recorded for %(count)s youth.") % {"count": count})
             return redirect("roster", pk=group.pk)
@@ -190,8 +190,7 @@ def roster_import_confirm_view(request, pk, import_pk):
     try:
         count = roster_import_confirm(by=request.user, roster_import=pending)
     except ValidationError as error:
-        message_errors_from(request, error)
-        return redirect("roster_import_preview", pk=group.pk, import_pk=pending.pk)
+        return error_redirect(request, error, "roster_import_preview", pk=group.pk, import_pk=pending.pk)
     messages.success(request, _("%(count)s youth imported to the roster.") % {"count": count})
     return redirect("roster", pk=group.pk)
 
@@ -218,7 +217,7 @@ def join_code_reissue_view(request, pk, participant_pk):
     try:
         join_code = join_code_reissue(by=request.user, participant=participant)
     except ValidationError as error:
-        message_errors_from(request, error)
+        return error_redirect(request, error, "roster", pk=group.pk)
     else:
         messages.success(request, _("New code for %(name)s: %(code)s. The old code no longer works.")
                          % {"name": participant.full_name, "code": join_code.code})
@@ -232,7 +231,7 @@ def join_code_revoke_view(request, pk, participant_pk):
     try:
         join_code_revoke(by=request.user, participant=participant)
     except ValidationError as error:
-        message_errors_from(request, error)
+        return error_redirect(request, error, "roster", pk=group.pk)
     else:
         messages.success(request, _("The code of %(name)s no longer works.") % {"name": participant.full_name})
     return redirect("roster", pk=group.pk)

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from camp.models import User
 from live import events
@@ -40,7 +41,7 @@ def live_session_start(*, session_id: int, member, now=None) -> LiveSession:
     require_moderator(member)
     session = lock_session(session_id)
     if session.state == LiveSession.State.ENDED:
-        raise LiveError(BAD_REQUEST, "This session has ended.")
+        raise LiveError(BAD_REQUEST, "This session has ended.", message=_("This class is over: it cannot start again."))
     if session.state != LiveSession.State.LIVE:
         session.state = LiveSession.State.LIVE
         session.started_at = now or timezone.now()
