@@ -20,6 +20,28 @@ def can_build_plans(user) -> bool:
     return user.is_authenticated and (user.is_teacher or user.is_organizer)
 
 
+def can_build_for_group(user, group) -> bool:
+    """Teachers build plans for every group (they plan across groups); organizers for their camps' groups."""
+    if not can_build_plans(user):
+        return False
+    return user.is_teacher or camps_for_user(user).filter(pk=group.camp_id).exists()
+
+
+def can_decide_plan(user, plan: Plan) -> bool:
+    """Only organizers of the plan's camp approve, publish and send back."""
+    return (user.is_authenticated and user.is_organizer
+            and camps_for_user(user).filter(pk=plan.group.camp_id).exists())
+
+
+def check_plan(user, plan: Plan, *, build: bool = False, decide: bool = False) -> None:
+    """PermissionDenied unless the user may build (build=True) or decide on (decide=True) this plan.
+    The plan services call it with their caller, the views through get_plan_for_user."""
+    if build and not can_build_for_group(user, plan.group):
+        raise PermissionDenied
+    if decide and not can_decide_plan(user, plan):
+        raise PermissionDenied
+
+
 def visible_plans(user) -> QuerySet[Plan]:
     """Plans a user may know about: all for teachers, their camps' for organizers, published ones of
     their own groups for coordinators and youth."""
@@ -36,15 +58,13 @@ def visible_plans(user) -> QuerySet[Plan]:
 
 
 def get_plan_for_user(user, pk, *, build: bool = False, decide: bool = False) -> Plan:
-    """The plan, or 404; build=True needs a teacher or an organizer of its camp, decide=True an organizer."""
+    """The plan, or 404; build=True needs a teacher or an organizer of its camp, decide=True an organizer
+    of its camp (check_plan)."""
     try:
         plan = visible_plans(user).select_related("group", "group__camp", "phase", "phase__camp").get(pk=pk)
     except (Plan.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if build and not can_build_plans(user):
-        raise PermissionDenied
-    if decide and not user.is_organizer:
-        raise PermissionDenied
+    check_plan(user, plan, build=build, decide=decide)
     return plan
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from camp.access import get_group_for_user, participant_for_youth
+from camp.errors import error_messages, error_redirect, form_error
 from courses import access, selectors
 from courses.forms import (
     CatalogFilterForm,
@@ -120,7 +121,7 @@ def lesson_attachment_add(request, pk):
             attachment = lesson_services.lesson_attachment_add(
                 lesson=lesson, by=request.user, title=form.cleaned_data["title"], file=form.cleaned_data["file"])
         except ValidationError as error:
-            form.add_error(None, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Attachment “%(title)s” added.") % {"title": attachment.title})
             return redirect("courses:lesson_detail", pk=lesson.pk)
@@ -177,7 +178,7 @@ def _lesson_form(request, lesson: Lesson):
         try:
             lesson = lesson_save(lesson=lesson, topics=list(form.cleaned_data["topics"]), author=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Lesson saved."))
             return redirect("courses:lesson_detail", pk=lesson.pk)
@@ -220,8 +221,8 @@ def plan_create(request):
                 )
             else:
                 plan = plans.plan_create(group=enrollment.group, phase=enrollment.phase, created_by=request.user)
-        except (plans.PlanError, ValidationError) as error:
-            form.add_error(None, str(error.message if hasattr(error, "message") else error))
+        except ValidationError as error:
+            form_error(form, error)
         else:
             messages.success(request, _("Plan created. Check it, adjust it, and propose it."))
             return redirect("courses:plan_builder", pk=plan.pk)
@@ -238,8 +239,8 @@ def plan_copy(request, pk):
         try:
             copy = plans.plan_copy(source=plan, group=enrollment.group, phase=enrollment.phase,
                                    created_by=request.user, teacher=form.cleaned_data["teacher"])
-        except plans.PlanError as error:
-            form.add_error(None, error.message)
+        except ValidationError as error:
+            form_error(form, error)
         else:
             messages.success(request, _("Plan copied and rescheduled for %(group)s.") % {"group": copy.group.name})
             return redirect("courses:plan_builder", pk=copy.pk)
@@ -252,13 +253,11 @@ def plan_save_template(request, pk):
     plan = access.get_plan_for_user(request.user, pk, build=True)
     form = TemplateFromPlanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the template a name."))
-        return redirect("courses:plan_builder", pk=plan.pk)
+        return error_redirect(request, _("Give the template a name."), "courses:plan_builder", pk=plan.pk)
     try:
         template = plans.plan_template_from_plan(plan=plan, name=form.cleaned_data["name"], owner=request.user)
-    except plans.PlanError as error:
-        messages.error(request, error.message)
-        return redirect("courses:plan_builder", pk=plan.pk)
+    except ValidationError as error:
+        return error_redirect(request, error, "courses:plan_builder", pk=plan.pk)
     messages.success(request, _("Template saved."))
     return redirect("courses:template_detail", pk=template.pk)
 
@@ -300,7 +299,7 @@ def plan_print(request, pk):
     })
 
 
-def _builder_context(request, plan: Plan, *, error: str = "", propose_form=None) -> dict:
+def _builder_context(request, plan: Plan, *, error: ValidationError | str = "", propose_form=None) -> dict:
     items = list(plan.items.select_related("lesson", "teacher", "live_session").order_by("starts_at", "pk"))
     conflicts = plan_conflicts(plan, items)
     for item in items:
@@ -308,7 +307,8 @@ def _builder_context(request, plan: Plan, *, error: str = "", propose_form=None)
         item.local_start = timezone.localtime(item.starts_at, plan.group.zone)
     return {
         "plan": plan, "days": selectors.plan_days(plan, items), "conflicts": conflicts,
-        "conflict_total": conflict_count(conflicts), "teachers": list(teachers()), "error": error,
+        "conflict_total": conflict_count(conflicts), "teachers": list(teachers()),
+        "error": " ".join(error_messages(error)) if error else "",
         "propose_form": propose_form or ProposeForm(), "is_organizer": request.user.is_organizer,
     }
 
@@ -337,13 +337,14 @@ def plan_catalog(request, pk):
     return render(request, template, {"plan": plan, "lessons": lessons, "catalog_form": form})
 
 
-def _builder_response(request, plan: Plan, *, error: str = "", propose_form=None):
-    if error and not _is_htmx(request):
-        messages.error(request, error)
+def _builder_response(request, plan: Plan, *, error: ValidationError | str = "", propose_form=None):
+    """The builder again: its partial (with the error in it) for htmx, else the page (the error as a message)."""
     if _is_htmx(request):
         plan.refresh_from_db()
         return render(request, "courses/_builder.html",
                       _builder_context(request, plan, error=error, propose_form=propose_form))
+    if error:
+        return error_redirect(request, error, "courses:plan_builder", pk=plan.pk)
     return redirect("courses:plan_builder", pk=plan.pk)
 
 
@@ -364,10 +365,8 @@ def plan_item_add(request, pk):
         plans.plan_item_add(plan=plan, lesson=data["lesson"], by=request.user,
                             teacher=data["teacher"] or (request.user if request.user.is_teacher else None),
                             starts_at=data["starts_at"], on_date=data["on_date"])
-    except plans.PlanError as error:
-        return _builder_response(request, plan, error=error.message)
     except ValidationError as error:
-        return _builder_response(request, plan, error=" ".join(error.messages))
+        return _builder_response(request, plan, error=error)
     return _builder_response(request, plan)
 
 
@@ -388,7 +387,7 @@ def plan_item_update(request, pk, item_pk):
         plans.plan_item_update(item=item, by=request.user, starts_at=starts_at, teacher=teacher,
                                duration_minutes=data["duration_minutes"])
     except ValidationError as error:
-        return _builder_response(request, plan, error=" ".join(error.messages))
+        return _builder_response(request, plan, error=error)
     return _builder_response(request, plan)
 
 
@@ -410,8 +409,8 @@ def plan_propose(request, pk):
         return _builder_response(request, plan, error=_("The reason is too long."), propose_form=form)
     try:
         plans.plan_propose(plan=plan, by=request.user, override_reason=form.cleaned_data["override_reason"])
-    except plans.PlanError as error:
-        return _builder_response(request, plan, error=error.message, propose_form=form)
+    except ValidationError as error:
+        return _builder_response(request, plan, error=error, propose_form=form)
     messages.success(request, _("Plan proposed to the organizers."))
     if _is_htmx(request):
         response = HttpResponse(status=204)
@@ -424,10 +423,9 @@ def _decision(request, pk, service, success: str, **extra):
     plan = access.get_plan_for_user(request.user, pk, decide=True)
     try:
         service(plan=plan, by=request.user, **extra)
-    except plans.PlanError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    except ValidationError as error:
+        return error_redirect(request, error, "courses:plan_detail", pk=plan.pk)
+    messages.success(request, success)
     return redirect("courses:plan_detail", pk=plan.pk)
 
 

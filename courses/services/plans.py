@@ -1,15 +1,16 @@
 """Plans (一团一案): creation from templates and copies, the builder's edits, and the workflow."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from camp.errors import DomainError
 from camp.mail import mail_send, site_url
 from camp.models import CHINESE_LEVEL_ORDER, Group, Phase, User
+from courses.access import can_build_for_group, check_plan
 from courses.models import Lesson, Plan, PlanChange, PlanItem, PlanTemplate, TemplateItem
 from courses.services.conflicts import plan_conflicts
 from courses.services.scheduling import Request, SchedulingError, busy_load, schedule
@@ -17,12 +18,11 @@ from courses.services.scheduling import Request, SchedulingError, busy_load, sch
 MAX_ITEM_MINUTES = 480
 
 
-@dataclass
-class PlanError(Exception):
-    message: str
+class PlanError(DomainError):
+    """A plan's rule refused the request (a conflict, a wrong status, no time left for a lesson)."""
 
-    def __str__(self) -> str:
-        return self.message
+    def __init__(self, message, code: str = "plan"):
+        super().__init__(message, code=code)
 
 
 def lesson_suggestions(*, group: Group, limit: int = 12, exclude_ids=()) -> list[Lesson]:
@@ -57,7 +57,9 @@ def _window(phase: Phase) -> tuple[datetime.datetime, datetime.datetime]:
     return start, end
 
 
-def _check_new_plan(group: Group, phase: Phase) -> None:
+def _check_new_plan(group: Group, phase: Phase, by: User) -> None:
+    if not can_build_for_group(by, group):
+        raise PermissionDenied
     if group.camp_id != phase.camp_id:
         raise PlanError(_("The group and the phase belong to different camps."))
     if Plan.objects.filter(group=group, phase=phase).exists():
@@ -78,7 +80,7 @@ def _place(*, plan: Plan, group: Group, phase: Phase, requests: list[Request], s
 @transaction.atomic
 def plan_create(*, group: Group, phase: Phase, created_by: User) -> Plan:
     """An empty draft plan for one group in one phase."""
-    _check_new_plan(group, phase)
+    _check_new_plan(group, phase, created_by)
     plan = Plan(group=group, phase=phase, created_by=created_by)
     plan.full_clean()
     plan.save()
@@ -89,7 +91,7 @@ def plan_create(*, group: Group, phase: Phase, created_by: User) -> Plan:
 def plan_create_from_template(*, template: PlanTemplate, group: Group, phase: Phase, teacher: User | None,
                               created_by: User, start_on: datetime.date | None = None, adapt: bool = True) -> Plan:
     """A draft plan with the template's lessons scheduled into the group's hours; all or nothing."""
-    _check_new_plan(group, phase)
+    _check_new_plan(group, phase, created_by)
     used: set[int] = set()
     requests = []
     for template_item in template.items.select_related("lesson").prefetch_related("lesson__topics"):
@@ -127,7 +129,8 @@ def plan_copy(*, source: Plan, group: Group, created_by: User, phase: Phase | No
               teacher: User | None = None) -> Plan:
     """Another group's copy of a plan: same lessons day by day, rescheduled in that group's time zone."""
     phase = phase or source.phase
-    _check_new_plan(group, phase)
+    check_plan(created_by, source, build=True)
+    _check_new_plan(group, phase, created_by)
     requests = [
         Request(lesson=item.lesson, teacher=teacher or item.teacher, day=day, duration_minutes=item.duration_minutes)
         for day, item in _local_days(source)
@@ -148,6 +151,7 @@ def plan_copy(*, source: Plan, group: Group, created_by: User, phase: Phase | No
 @transaction.atomic
 def plan_template_from_plan(*, plan: Plan, name: str, owner: User) -> PlanTemplate:
     """Keep a good plan as a template: its lessons, day by day."""
+    check_plan(owner, plan, build=True)
     days = _local_days(plan)
     if not days:
         raise PlanError(_("An empty plan cannot become a template."))
@@ -203,6 +207,7 @@ def plan_item_add(*, plan: Plan, lesson: Lesson, by: User, teacher: User | None 
                   starts_at: datetime.datetime | None = None, on_date: datetime.date | None = None,
                   duration_minutes: int | None = None) -> PlanItem:
     """Add a lesson at a given time, or at the first free slot from `on_date` (the group's local date)."""
+    check_plan(by, plan, build=True)
     duration = duration_minutes or lesson.duration_minutes
     if starts_at is None:
         request = Request(lesson=lesson, teacher=teacher, day=1, duration_minutes=duration)
@@ -227,6 +232,7 @@ def plan_item_update(*, item: PlanItem, by: User, starts_at: datetime.datetime |
         pk=item.pk
     )
     plan, zone = item.plan, item.plan.group.zone
+    check_plan(by, plan, build=True)
     changes = []
     if starts_at is not None and starts_at != item.starts_at:
         changes.append(_("“%(lesson)s” moved from %(old)s to %(new)s (%(zone)s).") % {
@@ -254,6 +260,7 @@ def plan_item_update(*, item: PlanItem, by: User, starts_at: datetime.datetime |
 @transaction.atomic
 def plan_item_remove(*, item: PlanItem, by: User) -> None:
     plan = item.plan
+    check_plan(by, plan, build=True)
     summary = _("Removed “%(lesson)s” of %(when)s (%(zone)s).") % {
         "lesson": item.lesson, "when": _time_in(plan.group.zone, item.starts_at), "zone": plan.group.time_zone}
     item.delete()
@@ -271,6 +278,7 @@ def _lock(plan: Plan) -> Plan:
 def plan_propose(*, plan: Plan, by: User, override_reason: str = "") -> Plan:
     """Draft → proposed; refused while conflicts remain, unless the teacher says why they are fine."""
     plan = _lock(plan)
+    check_plan(by, plan, build=True)
     if plan.status != Plan.Status.DRAFT:
         raise PlanError(_("Only a draft can be proposed."))
     if not plan.items.exists():
@@ -293,8 +301,7 @@ def plan_propose(*, plan: Plan, by: User, override_reason: str = "") -> Plan:
 @transaction.atomic
 def plan_approve(*, plan: Plan, by: User) -> Plan:
     plan = _lock(plan)
-    if not by.is_organizer:
-        raise PermissionDenied
+    check_plan(by, plan, decide=True)
     if plan.status != Plan.Status.PROPOSED:
         raise PlanError(_("Only a proposed plan can be approved."))
     plan.status = Plan.Status.APPROVED
@@ -308,8 +315,7 @@ def plan_approve(*, plan: Plan, by: User) -> Plan:
 @transaction.atomic
 def plan_publish(*, plan: Plan, by: User) -> Plan:
     plan = _lock(plan)
-    if not by.is_organizer:
-        raise PermissionDenied
+    check_plan(by, plan, decide=True)
     if plan.status != Plan.Status.APPROVED:
         raise PlanError(_("Only an approved plan can be published."))
     plan.status = Plan.Status.PUBLISHED
@@ -323,8 +329,7 @@ def plan_publish(*, plan: Plan, by: User) -> Plan:
 def plan_return(*, plan: Plan, by: User, note: str = "") -> Plan:
     """An organizer sends a proposed or approved plan back to the teachers."""
     plan = _lock(plan)
-    if not by.is_organizer:
-        raise PermissionDenied
+    check_plan(by, plan, decide=True)
     if plan.status not in (Plan.Status.PROPOSED, Plan.Status.APPROVED):
         raise PlanError(_("Only a proposed or approved plan can be sent back."))
     plan.status = Plan.Status.DRAFT
