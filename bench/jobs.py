@@ -73,7 +73,7 @@ def certificates(count: int) -> dict:
     group = Group.objects.get(camp__federation=FEDERATION, name="Scale group 0000")
     phase = Enrollment.objects.get(group=group).phase
     organizer = User.objects.get(username=SCALE_ORGANIZER_EMAIL)
-    issued, issue_s = _timed(lambda: certificates_issue(group=group, phase=phase, issued_by=organizer))
+    issued, issue_s = _timed(lambda: certificates_issue(group=group, phase=phase, by=organizer))
     certs = list(Certificate.objects.filter(participant__group=group, revoked_at__isnull=True)
                  .order_by("phase", "code")[:count])
     payload, zip_s = _timed(lambda: certificates_zip(certs))

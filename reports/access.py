@@ -63,7 +63,20 @@ def get_phase_of_group(group: Group, pk) -> Phase:
 
 
 def require_organizer_of(user, group: Group) -> None:
+    """Issuing, revoking and reissuing certificates: only organizers of the group's camp."""
     if not (user.is_organizer and camps_for_user(user).filter(pk=group.camp_id).exists()):
+        raise PermissionDenied
+
+
+def can_nominate(user, group: Group) -> bool:
+    """优秀营员 nominations: organizers of the group's camp and the teachers who teach the group."""
+    if user.is_organizer:
+        return camps_for_user(user).filter(pk=group.camp_id).exists()
+    return teaches_group(user, group)
+
+
+def require_nominator(user, group: Group) -> None:
+    if not can_nominate(user, group):
         raise PermissionDenied
 
 
@@ -81,11 +94,17 @@ def get_session_for_correction(user, pk) -> LiveSession:
 
 
 def can_correct(user, session: LiveSession) -> bool:
+    """Attendance corrections: the session's own teacher and the organizers of its camp."""
     if user.is_teacher:
         return session.plan_item.teacher_id == user.pk
     if user.is_organizer:
         return camps_for_user(user).filter(pk=session.plan_item.plan.group.camp_id).exists()
     return False
+
+
+def require_corrector(user, session: LiveSession) -> None:
+    if not can_correct(user, session):
+        raise PermissionDenied
 
 
 def get_certificate_for_user(user, code: str, *, manage: bool = False) -> Certificate:

@@ -46,7 +46,7 @@ def seed(stdout) -> None:
             if not held.filter(plan_item__plan__group=group, plan_item__plan__phase=phase).exists():
                 continue
             _nominate(group, phase)
-            issued += len(services.certificates_issue(group=group, phase=phase, issued_by=camp.organizer))
+            issued += len(services.certificates_issue(group=group, phase=phase, by=camp.organizer))
     stdout.write(f"reports: {issued} certificates issued")
 
 
@@ -63,7 +63,7 @@ def _nominate(group, phase) -> None:
     standings.sort(key=lambda s: (-(s.rate or 0), s.participant.pk))
     for standing, citation in zip(standings[:2], CITATIONS, strict=False):
         services.nomination_set(participant=standing.participant, phase=phase, citation=citation,
-                                nominated_by=nominated_by)
+                                by=nominated_by)
 
 
 def _complete_demo_youth(today) -> None:
@@ -85,4 +85,4 @@ def _complete_demo_youth(today) -> None:
         for session in sessions:
             services.attendance_correct(session=session, participant=participant, status=AttendanceStatus.PRESENT,
                                         reason=CORRECTION_REASON,
-                                        corrected_by=session.plan_item.teacher or group.camp.organizer)
+                                        by=session.plan_item.teacher or group.camp.organizer)

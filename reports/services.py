@@ -1,4 +1,8 @@
-"""Writes of the reports app: attendance corrections, nominations, issuing and revoking certificates."""
+"""Writes of the reports app: attendance corrections, nominations, issuing and revoking certificates.
+
+Each takes its caller as `by=` and checks it with the reports access helpers (reports/access.py),
+the same ones the views call, so a new caller (a command, a job) cannot skip the check.
+"""
 
 import secrets
 
@@ -9,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from camp.models import LANGUAGE_CODES, Group, Participant, Phase, User
 from live.models import LiveSession
+from reports.access import require_corrector, require_nominator, require_organizer_of
 from reports.models import AttendanceCorrection, Certificate, Nomination
 from reports.selectors import phase_standings
 
@@ -34,15 +39,16 @@ def normalize_code(code: str) -> str:
 
 @transaction.atomic
 def attendance_correct(*, session: LiveSession, participant: Participant, status: str, reason: str,
-                       corrected_by: User) -> AttendanceCorrection:
+                       by: User) -> AttendanceCorrection:
     """Record a teacher's correction of one youth's status for one session (the latest counts)."""
+    require_corrector(by, session)
     if participant.group_id != session.plan_item.plan.group_id:
         raise ValidationError({"participant": _("This youth is not in the session's group.")})
     if not (session.state == LiveSession.State.ENDED or session.ended_at):
         raise ValidationError(_("Attendance can be corrected once the session has ended."))
     correction = AttendanceCorrection(
         session=session, participant=participant, status=status, reason=(reason or "").strip(),
-        corrected_by=corrected_by, corrected_at=timezone.now(),
+        corrected_by=by, corrected_at=timezone.now(),
     )
     correction.full_clean()
     correction.save()
@@ -50,15 +56,16 @@ def attendance_correct(*, session: LiveSession, participant: Participant, status
 
 
 @transaction.atomic
-def nomination_set(*, participant: Participant, phase: Phase, citation: str, nominated_by: User) -> Nomination:
+def nomination_set(*, participant: Participant, phase: Phase, citation: str, by: User) -> Nomination:
     """Nominate a youth as 优秀营员 of a phase, or change the citation."""
+    require_nominator(by, participant.group)
     if participant.group.camp_id != phase.camp_id:
         raise ValidationError({"participant": _("This youth is not in the phase's camp.")})
     nomination = Nomination.objects.select_for_update().filter(participant=participant, phase=phase).first()
     if nomination is None:
         nomination = Nomination(participant=participant, phase=phase)
     nomination.citation = (citation or "").strip()
-    nomination.nominated_by = nominated_by
+    nomination.nominated_by = by
     nomination.nominated_at = timezone.now()
     nomination.full_clean()
     nomination.save()
@@ -84,9 +91,10 @@ def _snapshot(participant: Participant, phase: Phase, kind: str, attendance: flo
 
 
 @transaction.atomic
-def certificates_issue(*, group: Group, phase: Phase, issued_by: User | None) -> list[Certificate]:
+def certificates_issue(*, group: Group, phase: Phase, by: User) -> list[Certificate]:
     """Issue what is due once the phase is over: 结营证书 to every youth who met the camp's
     attendance rule, and 优秀营员 to the nominated among them. Already issued ones are kept."""
+    require_organizer_of(by, group)
     if phase.camp_id != group.camp_id:
         raise ValidationError(_("The phase is not in the group's camp."))
     if phase.ends_on >= timezone.localdate():
@@ -104,7 +112,7 @@ def certificates_issue(*, group: Group, phase: Phase, issued_by: User | None) ->
         for kind, citation in due:
             if kind in valid:
                 continue
-            certificate = _snapshot(standing.participant, phase, kind, standing.rate, citation, issued_by)
+            certificate = _snapshot(standing.participant, phase, kind, standing.rate, citation, by)
             certificate.full_clean()
             certificate.save()
             issued.append(certificate)
@@ -112,15 +120,16 @@ def certificates_issue(*, group: Group, phase: Phase, issued_by: User | None) ->
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate: Certificate, revoked_by: User, reason: str) -> Certificate:
+def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
     """The verification page then says the certificate is revoked."""
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate = Certificate.objects.select_for_update().select_related("participant__group").get(pk=certificate.pk)
+    require_organizer_of(by, certificate.participant.group)
     if certificate.revoked_at:
         raise ValidationError(_("This certificate is already revoked."))
     if not (reason or "").strip():
         raise ValidationError({"revoke_reason": _("Say why the certificate is revoked.")})
     certificate.revoked_at = timezone.now()
-    certificate.revoked_by = revoked_by
+    certificate.revoked_by = by
     certificate.revoke_reason = reason.strip()
     certificate.full_clean()
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
@@ -128,12 +137,13 @@ def certificate_revoke(*, certificate: Certificate, revoked_by: User, reason: st
 
 
 @transaction.atomic
-def certificate_reissue(*, certificate: Certificate, issued_by: User, reason: str) -> Certificate:
+def certificate_reissue(*, certificate: Certificate, by: User, reason: str) -> Certificate:
     """Revoke (if still valid) and issue a new certificate with the roster's current data and a new code."""
-    certificate = Certificate.objects.select_for_update().select_related("participant", "phase__camp").get(
+    certificate = Certificate.objects.select_for_update().select_related("participant__group", "phase__camp").get(
         pk=certificate.pk)
+    require_organizer_of(by, certificate.participant.group)
     if certificate.revoked_at is None:
-        certificate_revoke(certificate=certificate, revoked_by=issued_by, reason=reason)
+        certificate_revoke(certificate=certificate, by=by, reason=reason)
     elif hasattr(certificate, "replaced_by"):
         raise ValidationError(_("This certificate was already reissued."))
     participant, phase = certificate.participant, certificate.phase
@@ -144,7 +154,7 @@ def certificate_reissue(*, certificate: Certificate, issued_by: User, reason: st
     citation = standing.nomination.citation if standing.nomination else certificate.citation
     if certificate.kind == Certificate.Kind.COMPLETION:
         citation = ""
-    new = _snapshot(participant, phase, certificate.kind, standing.rate, citation, issued_by)
+    new = _snapshot(participant, phase, certificate.kind, standing.rate, citation, by)
     new.replaces = certificate
     new.full_clean()
     new.save()

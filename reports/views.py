@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from camp.access import camps_for_user, visible_groups
+from camp.errors import error_redirect, form_error
 from camp.models import Enrollment
 from reports import access, services
 from reports.charts import bar_chart
@@ -129,9 +131,9 @@ def session_attendance(request, pk):
             try:
                 services.attendance_correct(session=session, participant=form.cleaned_data["participant"],
                                             status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
-                                            corrected_by=request.user)
+                                            by=request.user)
             except ValidationError as error:
-                form.add_error(None, error)
+                form_error(form, error)
             else:
                 messages.success(request, _("The correction is recorded."))
                 return redirect("reports:session_attendance", pk=session.pk)
@@ -190,11 +192,10 @@ def certificates_issue_view(request, pk, phase_pk):
     group, phase = _group_and_phase(request, pk, phase_pk)
     access.require_organizer_of(request.user, group)
     try:
-        issued = services.certificates_issue(group=group, phase=phase, issued_by=request.user)
+        issued = services.certificates_issue(group=group, phase=phase, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(count)s certificates issued.") % {"count": len(issued)})
+        return error_redirect(request, error, "reports:group_certificates", pk=group.pk)
+    messages.success(request, _("%(count)s certificates issued.") % {"count": len(issued)})
     return redirect("reports:group_certificates", pk=group.pk)
 
 
@@ -202,17 +203,16 @@ def certificates_issue_view(request, pk, phase_pk):
 @require_POST
 def nomination_view(request, pk, phase_pk):
     group, phase = _group_and_phase(request, pk, phase_pk)
-    user = request.user
-    if user.is_organizer:
-        access.require_organizer_of(user, group)
-    elif not user.is_teacher:  # teachers got here only if they teach the group
-        raise PermissionDenied
+    access.require_nominator(request.user, group)
     form = NominationForm(request.POST, participants=group.participants.all())
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("reports:group_certificates", pk=group.pk)
-    services.nomination_set(participant=form.cleaned_data["participant"], phase=phase,
-                            citation=form.cleaned_data["citation"], nominated_by=user)
+        return error_redirect(request, ValidationError(form.errors.as_data()), "reports:group_certificates",
+                              pk=group.pk)
+    try:
+        services.nomination_set(participant=form.cleaned_data["participant"], phase=phase,
+                                citation=form.cleaned_data["citation"], by=request.user)
+    except ValidationError as error:
+        return error_redirect(request, error, "reports:group_certificates", pk=group.pk)
     messages.success(request, _("The nomination is saved."))
     return redirect("reports:group_certificates", pk=group.pk)
 
@@ -231,17 +231,15 @@ def certificate_download(request, code):
 def certificate_revoke_view(request, code):
     certificate = access.get_certificate_for_user(request.user, code, manage=True)
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.certificate_revoke(certificate=certificate, revoked_by=request.user,
-                                        reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Certificate %(code)s is revoked.") % {"code": certificate.code})
-    else:
-        messages.error(request, _("Say why the certificate is revoked."))
-    return redirect("reports:group_certificates", pk=certificate.participant.group_id)
+    page = reverse("reports:group_certificates", args=[certificate.participant.group_id])
+    if not form.is_valid():
+        return error_redirect(request, _("Say why the certificate is revoked."), page)
+    try:
+        services.certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        return error_redirect(request, error, page)
+    messages.success(request, _("Certificate %(code)s is revoked.") % {"code": certificate.code})
+    return redirect(page)
 
 
 @login_required
@@ -249,17 +247,15 @@ def certificate_revoke_view(request, code):
 def certificate_reissue_view(request, code):
     certificate = access.get_certificate_for_user(request.user, code, manage=True)
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            new = services.certificate_reissue(certificate=certificate, issued_by=request.user,
-                                               reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Reissued as %(code)s.") % {"code": new.code})
-    else:
-        messages.error(request, _("Say why the certificate is reissued."))
-    return redirect("reports:group_certificates", pk=certificate.participant.group_id)
+    page = reverse("reports:group_certificates", args=[certificate.participant.group_id])
+    if not form.is_valid():
+        return error_redirect(request, _("Say why the certificate is reissued."), page)
+    try:
+        new = services.certificate_reissue(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        return error_redirect(request, error, page)
+    messages.success(request, _("Reissued as %(code)s.") % {"code": new.code})
+    return redirect(page)
 
 
 @never_cache

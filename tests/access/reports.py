@@ -11,8 +11,8 @@ def build(world) -> None:
     world.report_session = held_session(world.group, world.past_phase, teacher=world.teacher, day=1)
     span(world.report_session, world.youth, 0, 45)
     services.nomination_set(participant=world.youth_participant, phase=world.past_phase, citation="书法进步很快",
-                            nominated_by=world.teacher)
-    issued = services.certificates_issue(group=world.group, phase=world.past_phase, issued_by=world.organizer)
+                            by=world.teacher)
+    issued = services.certificates_issue(group=world.group, phase=world.past_phase, by=world.organizer)
     world.certificate = next(c for c in issued if c.kind == "completion")
     world.outstanding_certificate = next(c for c in issued if c.kind == "outstanding")
 

@@ -22,7 +22,7 @@ def test_dashboard_zip_and_verification(live_server, new_page, world, make_parti
         session = held_session(world.group, phase, teacher=world.teacher, day=day)
         span(session, world.youth, 0, 45)
         span(session, lao.user, 2, 45)
-    issued = services.certificates_issue(group=world.group, phase=phase, issued_by=world.organizer)
+    issued = services.certificates_issue(group=world.group, phase=phase, by=world.organizer)
     assert len(issued) == 2
 
     organizer = new_page()

@@ -77,9 +77,9 @@ def test_book_merges_reconnections_and_applies_the_latest_correction(world, make
     assert (mark(crashed).minutes, mark(crashed).status) == (58, "present")
 
     services.attendance_correct(session=session, participant=never, status="late", reason="on the phone line",
-                                corrected_by=world.teacher)
+                                by=world.teacher)
     services.attendance_correct(session=session, participant=never, status="present", reason="teacher saw her",
-                                corrected_by=world.teacher)
+                                by=world.teacher)
     book = attendance_book(session_infos(LiveSession.objects.filter(scope)), participants, scope)
     assert mark(never).derived == "absent"
     assert book.marks[(session.pk, never.pk)].status == "present"
@@ -112,7 +112,7 @@ def test_correction_service_refuses_bad_input_and_writes_nothing(world, make_par
 
     phase = finished_phase(world.camp, world.group, number=5)
     session = held_session(world.group, phase, teacher=world.teacher)
-    upcoming = held_session(world.group, phase, day=3, state=LiveSession.State.SCHEDULED)
+    upcoming = held_session(world.group, phase, teacher=world.teacher, day=3, state=LiveSession.State.SCHEDULED)
     outsider = make_participant(world.other_group)
     cases = [
         dict(session=session, participant=world.youth_participant, status="present", reason="   "),
@@ -122,7 +122,7 @@ def test_correction_service_refuses_bad_input_and_writes_nothing(world, make_par
     ]
     for case in cases:
         with pytest.raises(ValidationError):
-            services.attendance_correct(corrected_by=world.teacher, **case)
+            services.attendance_correct(by=world.teacher, **case)
     assert not AttendanceCorrection.objects.exists()
 
 

@@ -22,14 +22,14 @@ def pdf_text(data: bytes, tmp_path) -> str:
 
 
 def issue(world, delivered):
-    return services.certificates_issue(group=world.group, phase=delivered.phase, issued_by=world.organizer)
+    return services.certificates_issue(group=world.group, phase=delivered.phase, by=world.organizer)
 
 
 def test_only_youth_who_met_the_threshold_get_certificates(world, delivered):
     services.nomination_set(participant=delivered.thai, phase=delivered.phase, citation="书法进步很快",
-                            nominated_by=world.teacher)
+                            by=world.teacher)
     services.nomination_set(participant=delivered.rare, phase=delivered.phase, citation="积极发言",
-                            nominated_by=world.teacher)
+                            by=world.teacher)
     issued = issue(world, delivered)
     # Thai youth 4/4 (completion + outstanding); Lao youth 3/4 = 75% < 80%; Ryan 1/4 (nominated, not completed).
     assert sorted((c.participant_id, c.kind) for c in issued) == sorted(
@@ -51,7 +51,7 @@ def test_camp_threshold_decides_completion(world, delivered):
 
 def test_a_correction_can_complete_a_youth(world, delivered):
     services.attendance_correct(session=delivered.sessions[3], participant=delivered.lao, status="present",
-                                reason="audio only", corrected_by=world.teacher)
+                                reason="audio only", by=world.teacher)
     assert delivered.lao.pk in {c.participant_id for c in issue(world, delivered)}
 
 
@@ -65,7 +65,7 @@ def test_codes_are_unique_random_and_80_bits():
 
 def test_no_certificates_before_the_phase_is_over(world):
     with pytest.raises(ValidationError):
-        services.certificates_issue(group=world.group, phase=world.phase, issued_by=world.organizer)
+        services.certificates_issue(group=world.group, phase=world.phase, by=world.organizer)
     assert not Certificate.objects.exists()
 
 
@@ -220,5 +220,5 @@ def test_group_without_sessions_held_issues_nothing(world, make_participant):
     phase = finished_phase(world.camp, world.other_group, number=8)
     session = held_session(world.other_group, phase, state="scheduled")
     span(session, world.other_youth, 0, 45)
-    assert services.certificates_issue(group=world.other_group, phase=phase, issued_by=world.organizer) == []
+    assert services.certificates_issue(group=world.other_group, phase=phase, by=world.organizer) == []
 
