@@ -6,7 +6,6 @@ attacker needs on the order of 10**11 years to find one of a few thousand live c
 codes can stay short enough for an eight-year-old to type.
 """
 
-import dataclasses
 import logging
 import secrets
 
@@ -16,8 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from camp.access import can_manage_group
+from camp.errors import DomainError
 from camp.mail import site_url
 from camp.models import Enrollment, Group, JoinCode, Participant, User, join_code_key
 from camp.ratelimit import address_key, give_back, hit
@@ -178,12 +179,23 @@ def join_code_reissue(*, by: User, participant: Participant) -> JoinCode:
     return join_code
 
 
-@dataclasses.dataclass
-class JoinRefused(Exception):
-    """Why a code did not log anybody in. `participant` is set when the code was right."""
+JOIN_REFUSALS = {
+    "rate_limited": gettext_lazy("Too many tries. Wait a few minutes, then try again."),
+    "invalid": gettext_lazy("This code does not work. Check it on your card, or ask your coordinator."),
+    "no_consent": gettext_lazy("Your parent or guardian has not given their consent for you to take part in the "
+                               "camp yet. Ask them to give it to your coordinator; then your code will work."),
+    "not_enrolled": gettext_lazy("Your group is not taking part in a camp phase right now. Ask your coordinator."),
+}
 
-    reason: str  # "rate_limited", "invalid", "no_consent", "not_enrolled"
-    participant: Participant | None = None
+
+class JoinRefused(DomainError):
+    """Why a code did not log anybody in: `reason` (also the code) is one of JOIN_REFUSALS;
+    `participant` is set when the code was right."""
+
+    def __init__(self, reason: str, participant: Participant | None = None):
+        super().__init__(JOIN_REFUSALS[reason], code=reason)
+        self.reason = reason
+        self.participant = participant
 
 
 def join_login_check(*, code: str, ip: str) -> User:

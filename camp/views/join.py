@@ -3,9 +3,9 @@
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from camp.errors import DomainError, form_error
 from camp.forms import JoinForm
 from camp.ratelimit import client_address
 from camp.services.join import JoinRefused, join_login_check
@@ -29,11 +29,9 @@ def _refused(request, refused: JoinRefused, form: JoinForm, confirm_code: str | 
         with translation.override(refused.participant.preferred_language):
             return render(request, "camp/join_refused.html",
                           {"reason": refused.reason, "participant": refused.participant}, status=status)
-    if refused.reason == "rate_limited":
-        message = _("Too many tries. Wait a few minutes, then try again.")
-    else:
-        message = _("This code does not work. Check it on your card, or ask your coordinator.")
-    form.add_error("code" if confirm_code is None else None, message)
+    if confirm_code is None:
+        refused = DomainError({"code": refused.messages[0]}, code=refused.code)  # under the field typed in
+    form_error(form, refused)
     return render(request, "camp/join.html", {"form": form, "confirm_code": confirm_code}, status=status)
 
 
