@@ -2,11 +2,16 @@
 
 The world: one camp with a running phase; `group` (coordinator, youth) and `other_group`
 (other_coordinator, other_youth) are both approved in it. The outsiders are who catch
-permission bugs.
+permission bugs. The data is built by tests/factories.py, which every test uses.
+
+Also here, in one place: what a test needs from the machine (`needs`), and the Redis hygiene.
 """
 
 import datetime
+import functools
 import itertools
+import os
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -19,10 +24,75 @@ from camp.models import Camp, Enrollment, Group, Participant, Phase, User
 PASSWORD = "test-Password-2026"
 _counter = itertools.count(1)
 
+# --- What a test needs from the machine ------------------------------------------------------
+# Mark a test (or a module, with pytestmark) `redis`, `poppler` or `browser`. Run by hand without
+# the thing, the test is skipped with the reason; under CI=true it fails instead (and so does any
+# other skip: CI must never pass on tests that did not run).
+
+CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+NEEDS = ("redis", "poppler", "browser")
+
+
+def redis_url() -> str:
+    """The Redis of this run: REDIS_URL, or the local default (tests that need a Redis server use
+    it even when the rest of the suite runs on the in-memory channel layer)."""
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+@functools.cache
+def missing(need: str) -> str | None:
+    """Why `need` is not available here, or None when it is."""
+    if need == "redis":
+        import redis
+
+        url = redis_url()
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+        except redis.RedisError as error:
+            return f"needs a Redis server at {url} ({error}): apt-get install redis-server, or set REDIS_URL"
+        return None
+    if need == "poppler":
+        absent = [tool for tool in ("pdftoppm", "pdftotext", "pdffonts") if not shutil.which(tool)]
+        if absent:
+            return f"needs poppler ({', '.join(absent)} not found): apt-get install poppler-utils poppler-data"
+        return None
+    if need == "browser":
+        if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
+            return f"needs Chromium at {CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)"
+        return None
+    raise ValueError(f"unknown need {need!r}; known: {NEEDS}")
+
+
+def require(*needs: str) -> None:
+    """Skip the running test for the first missing need; under CI=true, fail it."""
+    for need in needs:
+        reason = missing(need)
+        if reason:
+            if CI:
+                pytest.fail(f"{reason} [CI=true: a missing requirement is a failure]", pytrace=False)
+            pytest.skip(reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    require(*(need for need in NEEDS if item.get_closest_marker(need)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which must run every test: {reason}"
+    return report
+
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop in the main thread for the
-    rest of the session, and pytest-asyncio cannot run async tests after it."""
+    rest of the session, and pytest-asyncio cannot run async tests after it. (Under pytest-xdist
+    each worker is handed tests in this order, so the same holds in every worker.)"""
     items.sort(key=lambda item: "/tests/browser/" in str(item.path).replace("\\", "/"))
 
 
@@ -48,12 +118,26 @@ def _default_language_and_zone():
     timezone.deactivate()
 
 
+def clear_own_cache() -> None:
+    """Empty the cache (rate-limit counters). On Redis this deletes only the run's own keys
+    (tests/settings.py, tests/redis_cache.py); Django's own RedisCache.clear() would FLUSHDB a
+    database other programs may share, so a plain RedisCache is refused."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    from tests.redis_cache import PrefixedRedisCache
+
+    if isinstance(cache, RedisCache) and not isinstance(cache, PrefixedRedisCache):
+        pytest.fail("the cache is a plain RedisCache, whose clear() flushes the whole database: run the "
+                    "tests with tests.settings", pytrace=False)
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_own_cache()
     yield
+    clear_own_cache()  # and leave nothing behind in a shared Redis
 
 
 @pytest.fixture

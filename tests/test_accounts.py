@@ -83,6 +83,7 @@ def test_signup_with_bad_input_creates_nobody(client):
 def test_check_deploy_is_clean_in_production_mode():
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "qiaocamp.settings",  # the product's settings, not tests.settings
         "QIAOCAMP_PRODUCTION": "1",
         "SECRET_KEY": "k" * 20 + "-production-secret-key-for-the-deploy-check-0123456789",
         "ALLOWED_HOSTS": "camp.example.org",
@@ -98,7 +99,7 @@ def test_check_deploy_is_clean_in_production_mode():
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
-    env = {**os.environ, "QIAOCAMP_PRODUCTION": "1", "SECRET_KEY": ""}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qiaocamp.settings", "QIAOCAMP_PRODUCTION": "1", "SECRET_KEY": ""}
     result = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode != 0

@@ -1,15 +1,15 @@
 """Browser harness: Playwright driving Debian's Chromium (no browser download here).
 
-In CI (CI=true) a missing browser is a failure; elsewhere the browser tests are skipped with
-the reason printed in the summary.
+Every test here is marked `browser`: in CI (CI=true) a missing browser is a failure; elsewhere the
+browser tests are skipped with the reason printed in the summary (tests/conftest.py, `require`).
 """
 
 import os
-import shutil
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+from tests.conftest import CHROMIUM, require
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,11 +30,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    require("browser")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread, and our tests touch the ORM between

@@ -1,12 +1,15 @@
 """Real daphne processes for tests that need real WebSockets (several processes, a browser).
 
 They serve the test database: the SQLite file pytest-django created, or the PostgreSQL test
-database when DATABASE_URL is set. Data must be committed (django_db(transaction=True)).
+database when DATABASE_URL is set. Data must be committed (django_db(transaction=True)). They run
+the test process's settings module (tests/settings.py: same password hasher; the same run and
+xdist worker in the environment, so the same Redis cache and channel-layer prefix), and listen on
+port 0: the kernel picks a free port as daphne binds, so parallel workers never race for one.
 """
 
 import contextlib
 import os
-import socket
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,16 +23,6 @@ from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 DAPHNE = Path(sys.executable).with_name("daphne")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def redis_url() -> str:
-    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def database_env() -> dict[str, str]:
@@ -47,33 +40,34 @@ def server_env(*, redis: str | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(database_env())
-    env["DJANGO_SETTINGS_MODULE"] = "qiaocamp.settings"
+    env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE  # tests.settings, like this process
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     if redis:
         env["REDIS_URL"] = redis
     return env
 
 
+LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
+
+
 @contextlib.contextmanager
 def daphne(*, redis: str | None):
-    """Start `daphne qiaocamp.asgi:application` on a free port; yields its base URL."""
-    port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)
+    """Start `daphne qiaocamp.asgi:application` on a port the kernel picks (port 0, read back from
+    daphne's log); yields its host:port once it answers."""
+    log = tempfile.NamedTemporaryFile(prefix="daphne-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), "qiaocamp.asgi:application"],
+        [str(DAPHNE), "-b", "127.0.0.1", "-p", "0", "qiaocamp.asgi:application"],
         cwd=ROOT, env=server_env(redis=redis), stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
-        while True:
+        while not (listening := LISTENING.search(Path(log.name).read_text(errors="replace"))):
             if process.poll() is not None:
                 raise RuntimeError(f"daphne exited with {process.returncode}:\n{Path(log.name).read_text()}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"daphne did not listen on {port}:\n{Path(log.name).read_text()}")
+                raise RuntimeError(f"daphne did not listen:\n{Path(log.name).read_text()}")
             time.sleep(0.1)
-        yield f"127.0.0.1:{port}"
+        yield f"127.0.0.1:{listening.group(1)}"
     finally:
         process.terminate()
         try:
