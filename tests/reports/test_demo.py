@@ -113,6 +113,7 @@ def test_dashboard_figures_match_the_demo_rows(client):
     assert 'data-figure="youth"' in html and ">239<" in html
 
 
+@pytest.mark.poppler
 def test_demo_youth_02_has_a_lao_certificate_that_verifies(client, tmp_path):
     seed()
     code = JoinCode.objects.get(code="DEMO-YOUTH-02")

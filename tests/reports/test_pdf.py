@@ -1,4 +1,6 @@
-"""Certificate PDFs: names in their own scripts are extracted back, embedded, shaped, and not boxes."""
+"""Certificate PDFs: names in their own scripts are extracted back, embedded, shaped, and not boxes.
+
+The tests that read the PDF back with poppler (pdftotext, pdffonts, pdftoppm) are marked `poppler`."""
 
 import datetime
 import subprocess
@@ -64,6 +66,7 @@ def differing(a: Image.Image, b: Image.Image) -> int:
     return sum(count for value, count in enumerate(diff.histogram()) if value > 64)
 
 
+@pytest.mark.poppler
 @pytest.mark.parametrize("language", ["lo", "th", "my", "zh-hans"])
 def test_text_reads_back_with_name_and_code(tmp_path, language):
     path = write(tmp_path, pdf.certificate_pdf(certificate(language)))
@@ -77,6 +80,7 @@ def test_text_reads_back_with_name_and_code(tmp_path, language):
         assert pdf.WORDING[language]["completion"] in text
 
 
+@pytest.mark.poppler
 @pytest.mark.parametrize("language", ["lo", "th", "my", "zh-hans"])
 def test_every_font_is_embedded(tmp_path, language):
     path = write(tmp_path, pdf.certificate_pdf(certificate(language)))
@@ -115,6 +119,7 @@ def test_burmese_is_reordered_by_the_shaper():
     assert clusters != sorted(range(len(clusters))) or len(shaped) != len("မြတ်နိုး")
 
 
+@pytest.mark.poppler
 @pytest.mark.parametrize("language", ["lo", "th", "my"])
 def test_rendered_name_is_not_boxes(tmp_path, monkeypatch, language):
     """Render the certificate with poppler; the name band has ink and differs clearly from the
@@ -127,6 +132,7 @@ def test_rendered_name_is_not_boxes(tmp_path, monkeypatch, language):
     assert differing(ours, tofu) > 0.25 * max(ink(ours), ink(tofu))
 
 
+@pytest.mark.poppler
 @pytest.mark.parametrize("language", ["th", "my"])
 def test_shaping_changes_what_is_drawn(tmp_path, monkeypatch, language):
     """Without shaping, Thai tone marks collide with the vowels above and Burmese medials sit in
@@ -137,12 +143,14 @@ def test_shaping_changes_what_is_drawn(tmp_path, monkeypatch, language):
     assert differing(shaped, plain) > 20
 
 
+@pytest.mark.poppler
 def test_outstanding_certificate_has_citation_and_both_titles(tmp_path):
     path = write(tmp_path, pdf.certificate_pdf(certificate("th", kind="outstanding", citation="书法作品优秀")))
     text = run("pdftotext", str(path), "-")
     assert "优秀营员证书" in text and "ผู้เข้าค่ายดีเด่น" in text and "书法作品优秀" in text
 
 
+@pytest.mark.poppler
 def test_rare_hanzi_falls_back_without_crashing(tmp_path):
     # 㛃 is outside GB 2312: drawn with the reader's standard Chinese font.
     assert pdf.script_runs("陈㛃")[-1][0] == pdf.FALLBACK_HAN
@@ -158,6 +166,7 @@ def test_fonts_are_vendored_with_their_licence():
     assert not str(pdf.FONT_DIR).startswith("/usr/share")
 
 
+@pytest.mark.poppler
 def test_zip_holds_one_pdf_per_certificate():
     import io
     import zipfile
