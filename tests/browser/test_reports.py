@@ -15,6 +15,7 @@ from tests.reports.factories import finished_phase, held_session, span
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.poppler
 def test_dashboard_zip_and_verification(live_server, new_page, world, make_participant, tmp_path):
     phase = finished_phase(world.camp, world.group, number=6)
     lao = make_participant(world.group, given_name="ອານຸສອນ", family_name="ແສງທອງ", preferred_language="lo")

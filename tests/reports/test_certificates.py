@@ -114,6 +114,7 @@ def test_malformed_nominations_write_nothing(client, world, delivered, data):
     assert not Nomination.objects.exists()
 
 
+@pytest.mark.poppler
 def test_coordinator_downloads_the_groups_zip(client, world, delivered, tmp_path):
     world.camp.completion_threshold = 25
     world.camp.save()
@@ -136,6 +137,7 @@ def test_zip_without_certificates_is_404(client, world, delivered):
     assert client.get(reverse("reports:group_certificates_zip", args=[world.group.pk])).status_code == 404
 
 
+@pytest.mark.poppler
 def test_youth_downloads_their_own_certificate_only(client, world, delivered, tmp_path):
     world.camp.completion_threshold = 25
     world.camp.save()
