@@ -9,20 +9,18 @@ Also here, in one place: what a test needs from the machine (`needs`), and the R
 
 import datetime
 import functools
-import itertools
 import os
 import shutil
 from types import SimpleNamespace
 
 import pytest
-from allauth.account.models import EmailAddress
 from channels.layers import channel_layers
 from django.utils import timezone
 
-from camp.models import Camp, Enrollment, Group, Participant, Phase, User
-
-PASSWORD = "test-Password-2026"
-_counter = itertools.count(1)
+from camp.models import Enrollment, User
+from courses.models import Lesson
+from live.models import LiveSession
+from tests import factories
 
 # --- What a test needs from the machine ------------------------------------------------------
 # Mark a test (or a module, with pytestmark) `redis`, `poppler` or `browser`. Run by hand without
@@ -118,15 +116,17 @@ def _default_language_and_zone():
     timezone.deactivate()
 
 
-def clear_own_cache() -> None:
-    """Empty the cache (rate-limit counters). On Redis this deletes only the run's own keys
-    (tests/settings.py, tests/redis_cache.py); Django's own RedisCache.clear() would FLUSHDB a
-    database other programs may share, so a plain RedisCache is refused."""
-    from django.core.cache import cache
+def clear_own_cache(cache=None) -> None:
+    """Empty the cache (default: the configured one; it holds the rate-limit counters). On Redis
+    this deletes only the run's own keys (tests/settings.py, tests/redis_cache.py); Django's own
+    RedisCache.clear() would FLUSHDB a database other programs may share, so a plain RedisCache is
+    refused."""
+    from django.core.cache import cache as default_cache
     from django.core.cache.backends.redis import RedisCache
 
     from tests.redis_cache import PrefixedRedisCache
 
+    cache = default_cache if cache is None else cache
     if isinstance(cache, RedisCache) and not isinstance(cache, PrefixedRedisCache):
         pytest.fail("the cache is a plain RedisCache, whose clear() flushes the whole database: run the "
                     "tests with tests.settings", pytrace=False)
@@ -142,52 +142,12 @@ def _fresh_cache():
 
 @pytest.fixture
 def make_user(db):
-    def make(role=User.Role.COORDINATOR, email=None, **extra) -> User:
-        number = next(_counter)
-        if email is None and role != User.Role.YOUTH:
-            email = f"{role}{number}@example.org"
-        user = User(
-            username=email or f"youth-{number}",
-            email=email or "",
-            role=role,
-            display_name=extra.pop("display_name", f"{role.title()} {number}"),
-            **extra,
-        )
-        user.set_password(PASSWORD)
-        user.save()
-        if email:
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        return user
-
-    return make
+    return factories.user
 
 
 @pytest.fixture
-def make_participant(db, make_user):
-    def make(group, *, with_account=True, consent=True, **extra) -> Participant:
-        number = next(_counter)
-        participant = Participant.objects.create(
-            group=group,
-            family_name=extra.pop("family_name", f"Family{number}"),
-            given_name=extra.pop("given_name", f"Given{number}"),
-            birth_year=extra.pop("birth_year", timezone.localdate().year - 12),
-            guardian_name="Guardian",
-            guardian_contact="+66 000 0000",
-            consent_given=consent,
-            consent_at=timezone.now() if consent else None,
-            consent_method=Participant.ConsentMethod.PAPER if consent else "",
-            preferred_language=extra.pop("preferred_language", "th"),
-            **extra,
-        )
-        if with_account:
-            participant.user = make_user(
-                User.Role.YOUTH, display_name=participant.display_name, preferred_language=participant.preferred_language,
-                time_zone=group.time_zone,
-            )
-            participant.save(update_fields=["user"])
-        return participant
-
-    return make
+def make_participant(db):
+    return factories.participant
 
 
 @pytest.fixture
@@ -212,46 +172,34 @@ def other_coordinator(make_user):
 
 @pytest.fixture
 def camp(organizer):
-    return Camp.objects.create(
-        organizer=organizer, federation="普洱市侨联", title="亲情中华·为你讲故事", year=2026,
-        languages=["zh-hans", "en", "th", "lo", "my"],
-    )
+    return factories.camp(organizer, federation="普洱市侨联", title="亲情中华·为你讲故事", year=2026,
+                          languages=["zh-hans", "en", "th", "lo", "my"])
 
 
 @pytest.fixture
 def phase(camp):
-    today = timezone.localdate()
-    return Phase.objects.create(
-        camp=camp, number=1, starts_on=today - datetime.timedelta(days=2), ends_on=today + datetime.timedelta(days=12),
-        enrollment_opens=today - datetime.timedelta(days=40), enrollment_closes=today + datetime.timedelta(days=30),
-        capacity=100, min_age=8, max_age=18,
-    )
+    return factories.running_phase(camp)
 
 
-def _group(camp, name, zone, country, coordinator):
-    group = Group.objects.create(
-        camp=camp, name=name, institution=f"{name} School", country=country, time_zone=zone,
+def _group(camp, phase, organizer, name, zone, country, coordinator):
+    group = factories.group(
+        camp, name, institution=f"{name} School", country=country, time_zone=zone, coordinators=[coordinator],
         languages=["th", "zh-hans"], chinese_level="beginner", age_min=8, age_max=16,
         available_hours=[{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "16:00", "end": "20:00"}],
     )
-    group.coordinators.add(coordinator)
+    factories.enrollment(group, phase, status=Enrollment.Status.APPROVED, decided_by=organizer,
+                         decided_at=timezone.now(), submitted_at=timezone.now())
     return group
 
 
 @pytest.fixture
 def group(camp, phase, coordinator, organizer):
-    group = _group(camp, "曼谷中华语言文化中心", "Asia/Bangkok", "TH", coordinator)
-    Enrollment.objects.create(group=group, phase=phase, status=Enrollment.Status.APPROVED, decided_by=organizer,
-                              decided_at=timezone.now(), submitted_at=timezone.now())
-    return group
+    return _group(camp, phase, organizer, "曼谷中华语言文化中心", "Asia/Bangkok", "TH", coordinator)
 
 
 @pytest.fixture
 def other_group(camp, phase, other_coordinator, organizer):
-    group = _group(camp, "仰光华侨中文学校", "Asia/Yangon", "MM", other_coordinator)
-    Enrollment.objects.create(group=group, phase=phase, status=Enrollment.Status.APPROVED, decided_by=organizer,
-                              decided_at=timezone.now(), submitted_at=timezone.now())
-    return group
+    return _group(camp, phase, organizer, "仰光华侨中文学校", "Asia/Yangon", "MM", other_coordinator)
 
 
 @pytest.fixture
@@ -267,6 +215,30 @@ def youth(youth_participant):
 @pytest.fixture
 def other_youth(other_group, make_participant):
     return make_participant(other_group, given_name="အောင်ကျော်", family_name="Tan", preferred_language="my").user
+
+
+@pytest.fixture
+def make_session(group, phase, teacher):
+    """Live rooms of `group`'s published plan in `phase`, taught by `teacher`, through the one
+    LiveSession builder (tests/factories.py). By default live, planned 10 minutes ago, 60 minutes
+    long; the sessions of one test share one lesson (60-minute live calligraphy)."""
+    lessons = []
+
+    def make(*, state=LiveSession.State.LIVE, starts_in=datetime.timedelta(minutes=-10), minutes=60,
+             teacher_user=None, **extra) -> LiveSession:
+        if not lessons:
+            lessons.append(factories.lesson("书法 Calligraphy", 60, format=Lesson.Format.LIVE))
+        return factories.live_session(plan=factories.plan_of(group, phase), lesson=lessons[0],
+                                      starts_at=timezone.now() + starts_in, minutes=minutes,
+                                      teacher=teacher_user or teacher, state=state, **extra)
+
+    return make
+
+
+@pytest.fixture
+def live_session(make_session):
+    """A live room of `group`, running now, taught by `teacher`."""
+    return make_session()
 
 
 @pytest.fixture

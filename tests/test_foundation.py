@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from camp.models import Invitation, User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.mark.django_db

@@ -73,9 +73,9 @@ def test_clearing_the_cache_keeps_every_key_that_is_not_ours(run_cache):
         client.close()
 
 
-def test_the_cleanup_before_each_test_is_the_prefixed_clear(run_cache, monkeypatch):
-    """What runs before every test clears the configured cache, the prefixed one; with a plain
-    RedisCache there (FLUSHDB) it fails instead of flushing."""
+def test_the_cleanup_before_each_test_is_the_prefixed_clear(run_cache):
+    """What runs before and after every test clears the cache through the prefix; handed a plain
+    RedisCache (whose clear() is FLUSHDB) it fails instead of flushing."""
     from django.core.cache.backends.redis import RedisCache
 
     client = redis.Redis.from_url(redis_url())
@@ -83,14 +83,12 @@ def test_the_cleanup_before_each_test_is_the_prefixed_clear(run_cache, monkeypat
     try:
         client.set(foreign, b"keep", ex=300)
         run_cache.set("counter", 3, 300)
-        monkeypatch.setattr("django.core.cache.cache", run_cache)
-        clear_own_cache()
+        clear_own_cache(run_cache)
         assert run_cache.get("counter") is None
         assert client.get(foreign) == b"keep"
 
-        monkeypatch.setattr("django.core.cache.cache", RedisCache(redis_url(), {"KEY_PREFIX": run_cache.key_prefix}))
         with pytest.raises(pytest.fail.Exception, match="plain RedisCache"):
-            clear_own_cache()
+            clear_own_cache(RedisCache(redis_url(), {"KEY_PREFIX": run_cache.key_prefix}))
         assert client.get(foreign) == b"keep"
     finally:
         client.delete(foreign)

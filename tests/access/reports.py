@@ -5,7 +5,7 @@ def build(world) -> None:
     """A finished phase for `group`: one held session taught by `teacher`, attended by `youth`,
     and the youth's completion and outstanding certificates."""
     from reports import services
-    from tests.reports.factories import finished_phase, held_session, span
+    from tests.factories import finished_phase, held_session, span
 
     world.past_phase = finished_phase(world.camp, world.group, number=9)
     world.report_session = held_session(world.group, world.past_phase, teacher=world.teacher, day=1)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from camp.models import Enrollment, Group, JoinCode, Participant
 from tests.browser.conftest import login
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HEADER = "family_name,given_name,chinese_name,birth_year,gender,preferred_language,chinese_level,guardian_name,guardian_contact,notes"

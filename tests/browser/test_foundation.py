@@ -1,7 +1,7 @@
 import pytest
 
 from tests.browser.conftest import login
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

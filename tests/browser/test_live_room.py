@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.live.conftest import lesson, live_session, make_session, plan  # noqa: F401  (fixtures)
 from tests.live.servers import daphne, session_cookie_value
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from camp.models import Enrollment, Group, Phase
 from courses.models import Lesson, Plan, PlanTemplate, TemplateItem
 from tests.browser.conftest import login
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 YANGON = zoneinfo.ZoneInfo("Asia/Yangon")

@@ -9,8 +9,7 @@ import pytest
 
 from reports import services
 from tests.browser.conftest import login
-from tests.conftest import PASSWORD
-from tests.reports.factories import finished_phase, held_session, span
+from tests.factories import PASSWORD, finished_phase, held_session, span
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

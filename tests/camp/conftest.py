@@ -1,11 +1,9 @@
-"""Fixtures for the camp app's tests: an open phase and a fresh group applying for it."""
-
-import datetime
+"""Fixtures for the camp app's tests: an open phase and a fresh group applying for it (tests/factories.py)."""
 
 import pytest
 from django.utils import timezone, translation
 
-from camp.models import Enrollment, Group, Phase
+from tests import factories
 
 HEADER = "family_name,given_name,chinese_name,birth_year,gender,preferred_language,chinese_level,guardian_name,guardian_contact,notes"
 
@@ -44,27 +42,19 @@ def speak_english(*users) -> None:
 @pytest.fixture
 def open_phase(camp):
     """Phase 2: enrollment open today, starts in a month, 50 places, ages 8–18."""
-    today = timezone.localdate()
-    return Phase.objects.create(
-        camp=camp, number=2, starts_on=today + datetime.timedelta(days=30), ends_on=today + datetime.timedelta(days=44),
-        enrollment_opens=today - datetime.timedelta(days=10), enrollment_closes=today + datetime.timedelta(days=20),
-        capacity=50, min_age=8, max_age=18,
-    )
+    return factories.open_phase(camp, 2, capacity=50)
 
 
 @pytest.fixture
 def new_group(camp, coordinator):
     """A group with no application and nobody on the roster, run by `coordinator`."""
-    group = Group.objects.create(
-        camp=camp, name="中老友谊侨校", institution="Sino-Lao Friendship School", country="LA",
-        time_zone="Asia/Vientiane", languages=["lo", "th", "zh-hans"], chinese_level="beginner",
-    )
-    group.coordinators.add(coordinator)
-    return group
+    return factories.group(camp, "中老友谊侨校", institution="Sino-Lao Friendship School", country="LA",
+                           time_zone="Asia/Vientiane", languages=["lo", "th", "zh-hans"], chinese_level="beginner",
+                           coordinators=[coordinator])
 
 
 @pytest.fixture
 def applying_group(new_group, open_phase, coordinator):
     """`new_group` with a draft application for `open_phase` (ages are checked against it)."""
-    Enrollment.objects.create(group=new_group, phase=open_phase, created_by=coordinator)
+    factories.enrollment(new_group, open_phase, created_by=coordinator)
     return new_group

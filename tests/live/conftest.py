@@ -1,14 +1,10 @@
-"""A live room for the `group` of tests/conftest.py: a published plan with one live item taught
-by `teacher`, running now."""
+"""Live-room tests: `live_session` and `make_session` (tests/conftest.py) are rooms of the `group`
+of tests/conftest.py, taught by `teacher`; here a second youth and the WebSocket helpers."""
 
-import datetime
 import json
 
 import pytest
-from django.utils import timezone
 
-from courses.models import Lesson, Plan, PlanItem
-from live.models import LiveSession
 from tests.ws import open_socket
 
 
@@ -21,38 +17,6 @@ def _close_executor_connections():
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
-
-
-@pytest.fixture
-def lesson(db):
-    return Lesson.objects.create(title="书法 Calligraphy", format=Lesson.Format.LIVE, duration_minutes=60)
-
-
-@pytest.fixture
-def plan(group, phase):
-    return Plan.objects.create(group=group, phase=phase, status=Plan.Status.PUBLISHED)
-
-
-@pytest.fixture
-def make_session(plan, lesson, teacher):
-    def make(*, state=LiveSession.State.LIVE, starts_in=datetime.timedelta(minutes=-10), minutes=60,
-             teacher_user=None, **extra) -> LiveSession:
-        starts_at = timezone.now() + starts_in
-        item = PlanItem.objects.create(plan=plan, lesson=lesson, starts_at=starts_at, duration_minutes=minutes,
-                                       teacher=teacher_user or teacher)
-        return LiveSession.objects.create(
-            plan_item=item, state=state,
-            started_at=starts_at if state in (LiveSession.State.LIVE, LiveSession.State.ENDED) else None,
-            ended_at=starts_at + datetime.timedelta(minutes=minutes) if state == LiveSession.State.ENDED else None,
-            **extra,
-        )
-
-    return make
-
-
-@pytest.fixture
-def live_session(make_session):
-    return make_session()
 
 
 @pytest.fixture

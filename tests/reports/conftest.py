@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.reports.factories import finished_phase, held_session, span
+from tests.factories import finished_phase, held_session, span
 
 
 @pytest.fixture

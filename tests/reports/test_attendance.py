@@ -9,7 +9,7 @@ from live.models import LiveSession
 from reports import services
 from reports.attendance import attendance_book, derive_status, merge_spans, minutes_inside, session_infos
 from reports.models import AttendanceCorrection
-from tests.reports.factories import finished_phase, held_session, span
+from tests.factories import finished_phase, held_session, span
 
 T0 = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from reports import services
 from reports.models import Certificate, Nomination
-from tests.reports.factories import finished_phase, held_session, span
+from tests.factories import finished_phase, held_session, span
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from camp.models import Enrollment, Group
-from tests.reports.factories import held_session, span
+from tests.factories import held_session, span
 
 pytestmark = pytest.mark.django_db
 _numbers = itertools.count(1)
