@@ -220,16 +220,16 @@ def other_youth(other_group, make_participant):
 @pytest.fixture
 def make_session(group, phase, teacher):
     """Live rooms of `group`'s published plan in `phase`, taught by `teacher`, through the one
-    LiveSession builder (tests/factories.py). By default live, planned 10 minutes ago, 60 minutes
-    long; the sessions of one test share one lesson (60-minute live calligraphy)."""
+    LiveSession builder (tests/factories.py). By default live, planned 10 minutes ago (`starts_in`,
+    or at `starts_at`), 60 minutes long; the sessions of one test share one lesson (60-minute live calligraphy)."""
     lessons = []
 
-    def make(*, state=LiveSession.State.LIVE, starts_in=datetime.timedelta(minutes=-10), minutes=60,
+    def make(*, state=LiveSession.State.LIVE, starts_in=datetime.timedelta(minutes=-10), starts_at=None, minutes=60,
              teacher_user=None, **extra) -> LiveSession:
         if not lessons:
             lessons.append(factories.lesson("书法 Calligraphy", 60, format=Lesson.Format.LIVE))
         return factories.live_session(plan=factories.plan_of(group, phase), lesson=lessons[0],
-                                      starts_at=timezone.now() + starts_in, minutes=minutes,
+                                      starts_at=starts_at or timezone.now() + starts_in, minutes=minutes,
                                       teacher=teacher_user or teacher, state=state, **extra)
 
     return make

@@ -7,7 +7,7 @@ people) is built from these too.
 
 - camp:    user, participant, camp, phase (and the named shapes running_phase, open_phase,
            finished_phase), group, enrollment
-- courses: lesson, catalog_lesson, plan, plan_of, plan_item, template
+- courses: lesson, catalog_lesson, topic, plan, plan_of, plan_item, template
 - live:    live_session (the one LiveSession builder), held_session (a session on a day of a
            phase, through live_session), span (an attendance span)
 """
@@ -19,7 +19,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from camp.models import Camp, Enrollment, Group, Participant, Phase, User
-from courses.models import Lesson, Plan, PlanItem, PlanTemplate, TemplateItem
+from courses.models import Lesson, Plan, PlanItem, PlanTemplate, TemplateItem, Topic
 from live.models import AttendanceSpan, LiveSession
 
 PASSWORD = "test-Password-2026"
@@ -29,8 +29,9 @@ DAY = datetime.timedelta(days=1)
 
 # --- camp -------------------------------------------------------------------------------------
 
-def user(role=User.Role.COORDINATOR, email=None, **extra) -> User:
-    """An account with PASSWORD; adults get a verified e-mail address (allauth), youth none."""
+def user(role=User.Role.COORDINATOR, email=None, *, email_address=True, **extra) -> User:
+    """An account with PASSWORD; adults get a verified e-mail address (allauth) unless
+    `email_address` is False (a sign-up that never confirmed), youth none."""
     number = next(_counter)
     if email is None and role != User.Role.YOUTH:
         email = f"{role}{number}@example.org"
@@ -43,7 +44,7 @@ def user(role=User.Role.COORDINATOR, email=None, **extra) -> User:
     )
     account.set_password(PASSWORD)
     account.save()
-    if email:
+    if email and email_address:
         EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
     return account
 
@@ -149,6 +150,10 @@ def catalog_lesson(title="云游长城", minutes=45, **fields) -> Lesson:
     return lesson(title, minutes, title_zh_hans=title, title_en=fields.pop("title_en", f"EN {title}"), **fields)
 
 
+def topic(slug, name, **fields) -> Topic:
+    return Topic.objects.create(slug=slug, name=name, **fields)
+
+
 def plan(group, phase, items=(), status=Plan.Status.DRAFT, **fields) -> Plan:
     """`group`'s plan for `phase`, with `items` given as (lesson, starts_at, teacher)."""
     made = Plan.objects.create(group=group, phase=phase, status=status, **fields)
@@ -213,13 +218,13 @@ def held_session(group, phase, *, teacher=None, day: int = 1, minutes: int = 45,
                         starts_at=starts_at, minutes=minutes, teacher=teacher, state=state, started_late=started_late)
 
 
-def span(session, user, start_minute: float, end_minute: float | None, *, seen=False) -> AttendanceSpan:
+def span(session, user, start_minute: float, end_minute: float | None, *, last_seen: float | None = None
+         ) -> AttendanceSpan:
     """A connection from `start_minute` to `end_minute` after the planned start (None: never
-    closed); with `seen`, last seen at its end (or start, when still open)."""
+    closed), last seen `last_seen` minutes after the planned start (None: not recorded)."""
     base = session.plan_item.starts_at
-    last = end_minute if end_minute is not None else start_minute
     return AttendanceSpan.objects.create(
         session=session, user=user, joined_at=base + datetime.timedelta(minutes=start_minute),
         left_at=None if end_minute is None else base + datetime.timedelta(minutes=end_minute),
-        last_seen_at=base + datetime.timedelta(minutes=last) if seen else None,
+        last_seen_at=None if last_seen is None else base + datetime.timedelta(minutes=last_seen),
     )

@@ -1,7 +1,7 @@
 """Access rules for the camp app's group, roster, enrollment and join pages."""
 
-import datetime
 
+from tests import factories
 from tests.access.rules import LOGIN, Rule, everyone, table
 
 
@@ -9,17 +9,12 @@ def build(world) -> None:
     """A second phase with a draft application, a roster row with an account, a pending roster file."""
     from django.utils import timezone
 
-    from camp.models import Enrollment, Phase
     from camp.services.join import youth_accounts_issue
     from camp.services.roster import participant_create, roster_import_preview
 
     today = timezone.localdate()
-    world.phase2 = Phase.objects.create(
-        camp=world.camp, number=2, starts_on=today + datetime.timedelta(days=30),
-        ends_on=today + datetime.timedelta(days=44), enrollment_opens=today - datetime.timedelta(days=10),
-        enrollment_closes=today + datetime.timedelta(days=20), capacity=100,
-    )
-    world.draft_enrollment = Enrollment.objects.create(group=world.group, phase=world.phase2, created_by=world.coordinator)
+    world.phase2 = factories.open_phase(world.camp, 2, capacity=100)
+    world.draft_enrollment = factories.enrollment(world.group, world.phase2, created_by=world.coordinator)
     world.roster_participant = participant_create(
         by=world.coordinator, group=world.group, family_name="Lim", given_name="Mali", birth_year=today.year - 11,
         guardian_name="Lim Somchai", guardian_contact="+66 81 000 0000",

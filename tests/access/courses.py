@@ -1,31 +1,28 @@
 import datetime
 
+from tests import factories
 from tests.access.rules import LOGIN, Rule, everyone, table
 
 
 def build(world) -> None:
     """A published plan for `group` (coordinator, youth), a draft for `other_group`, a template, feeds."""
     from camp.models import User
-    from courses.models import CalendarFeed, Lesson, Plan, PlanItem, PlanTemplate, TemplateItem
+    from courses.models import CalendarFeed, Plan
     from courses.services.feeds import calendar_feed_get_or_create
 
-    lesson = Lesson.objects.create(title="剪纸直播课", title_en="Live paper-cutting", duration_minutes=60,
-                                   age_min=8, age_max=18, chinese_level="none")
+    lesson = factories.lesson("剪纸直播课", 60, title_en="Live paper-cutting", age_min=8, age_max=18,
+                              chinese_level="none")
     world.lesson = lesson
     first_day = world.phase.starts_on + datetime.timedelta(days=1)
     # 16:00 local in Bangkok (UTC+7) and in Yangon (UTC+6:30): inside both groups' hours.
     bangkok = datetime.datetime.combine(first_day, datetime.time(9, 0), tzinfo=datetime.UTC)
     yangon = datetime.datetime.combine(first_day, datetime.time(9, 30), tzinfo=datetime.UTC)
-    world.plan = Plan.objects.create(group=world.group, phase=world.phase, status=Plan.Status.PUBLISHED)
-    world.plan_item = PlanItem.objects.create(plan=world.plan, lesson=lesson, starts_at=bangkok,
-                                              duration_minutes=60, teacher=world.teacher)
-    world.removable_item = PlanItem.objects.create(plan=world.plan, lesson=lesson, duration_minutes=45,
-                                                   starts_at=bangkok + datetime.timedelta(days=1))
-    world.other_plan = Plan.objects.create(group=world.other_group, phase=world.phase)
-    world.other_item = PlanItem.objects.create(plan=world.other_plan, lesson=lesson, starts_at=yangon,
-                                               duration_minutes=60)
-    world.template = PlanTemplate.objects.create(name="7天：茶与中华文化", owner=world.organizer)
-    TemplateItem.objects.create(template=world.template, day=1, lesson=lesson)
+    world.plan = factories.plan(world.group, world.phase, status=Plan.Status.PUBLISHED)
+    world.plan_item = factories.plan_item(world.plan, lesson, bangkok, minutes=60, teacher=world.teacher)
+    world.removable_item = factories.plan_item(world.plan, lesson, bangkok + datetime.timedelta(days=1), minutes=45)
+    world.other_plan = factories.plan(world.other_group, world.phase)
+    world.other_item = factories.plan_item(world.other_plan, lesson, yangon, minutes=60)
+    world.template = factories.template(world.organizer, [[lesson]], days=7)
     world.group_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=world.group, language="th")
     world.youth_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.YOUTH, user=world.youth, language="th")
     assert User.objects.filter(pk=world.teacher.pk).exists()

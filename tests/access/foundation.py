@@ -1,3 +1,4 @@
+from tests import factories
 from tests.access.rules import LOGIN, Rule, everyone, table
 
 
@@ -6,9 +7,8 @@ def build(world) -> None:
     from camp.services.accounts import invitation_create
 
     world.invitation = invitation_create(invited_by=world.organizer, email="new-teacher@example.org", role="teacher")
-    world.pending_coordinator = User.objects.create_user(
-        username="pending@example.org", email="pending@example.org", role=User.Role.COORDINATOR, is_confirmed=False
-    )
+    world.pending_coordinator = factories.user(User.Role.COORDINATOR, "pending@example.org", email_address=False,
+                                               is_confirmed=False)
     assert Invitation.objects.filter(pk=world.invitation.pk).exists()
 
 

@@ -2,20 +2,20 @@ import datetime
 
 from django.utils import timezone
 
+from tests import factories
 from tests.access.rules import Rule, everyone, table  # noqa: F401
 
 
 def build(world) -> None:
-    """A live room of `group`, taught by `teacher`, open now."""
-    from courses.models import Lesson, Plan, PlanItem
+    """A live room of `group`, taught by `teacher`, open now (planned in 5 minutes)."""
+    from courses.models import Lesson
     from live.models import LiveSession
 
-    lesson = Lesson.objects.create(title="剪纸 Paper-cutting", format=Lesson.Format.LIVE, duration_minutes=45)
-    plan, _created = Plan.objects.get_or_create(group=world.group, phase=world.phase,
-                                                defaults={"status": Plan.Status.PUBLISHED})
-    item = PlanItem.objects.create(plan=plan, lesson=lesson, starts_at=timezone.now() + datetime.timedelta(minutes=5),
-                                   duration_minutes=45, teacher=world.teacher)
-    world.live_session = LiveSession.objects.create(plan_item=item, state=LiveSession.State.OPEN)
+    world.live_session = factories.live_session(
+        plan=factories.plan_of(world.group, world.phase),
+        lesson=factories.lesson("剪纸 Paper-cutting", 45, format=Lesson.Format.LIVE),
+        starts_at=timezone.now() + datetime.timedelta(minutes=5), teacher=world.teacher, state=LiveSession.State.OPEN,
+    )
 
 
 def _session(world) -> dict:

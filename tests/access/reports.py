@@ -1,3 +1,4 @@
+from tests import factories
 from tests.access.rules import LOGIN, Rule, everyone, table
 
 
@@ -5,11 +6,10 @@ def build(world) -> None:
     """A finished phase for `group`: one held session taught by `teacher`, attended by `youth`,
     and the youth's completion and outstanding certificates."""
     from reports import services
-    from tests.factories import finished_phase, held_session, span
 
-    world.past_phase = finished_phase(world.camp, world.group, number=9)
-    world.report_session = held_session(world.group, world.past_phase, teacher=world.teacher, day=1)
-    span(world.report_session, world.youth, 0, 45)
+    world.past_phase = factories.finished_phase(world.camp, world.group, number=9)
+    world.report_session = factories.held_session(world.group, world.past_phase, teacher=world.teacher, day=1)
+    factories.span(world.report_session, world.youth, 0, 45)
     services.nomination_set(participant=world.youth_participant, phase=world.past_phase, citation="书法进步很快",
                             by=world.teacher)
     issued = services.certificates_issue(group=world.group, phase=world.past_phase, by=world.organizer)

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from camp.models import Enrollment, Group, Phase
-from courses.models import Lesson, Plan, PlanTemplate, TemplateItem
+from camp.models import Enrollment
+from courses.models import Plan
+from tests import factories
 from tests.browser.conftest import login
 from tests.factories import PASSWORD
 
@@ -25,23 +26,19 @@ def yangon_setup(camp, organizer, teacher, make_user):
         user.save()
     coordinator = make_user("coordinator", time_zone="Asia/Yangon", preferred_language="en")
     first_day = timezone.localdate(timezone=YANGON) + datetime.timedelta(days=1)
-    phase = Phase.objects.create(camp=camp, number=2, starts_on=first_day, ends_on=first_day + datetime.timedelta(days=4),
-                                 enrollment_opens=first_day - datetime.timedelta(days=30),
-                                 enrollment_closes=first_day - datetime.timedelta(days=1), capacity=60)
-    group = Group.objects.create(camp=camp, name="仰光华侨中文学校", institution="Yangon Overseas Chinese School",
-                                 country="MM", time_zone="Asia/Yangon", chinese_level="beginner", age_min=10, age_max=14,
-                                 available_hours=[{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "16:00", "end": "20:00"}])
-    group.coordinators.add(coordinator)
-    Enrollment.objects.create(group=group, phase=phase, status=Enrollment.Status.APPROVED)
+    phase = factories.phase(camp, 2, first_day, days=5, enrollment_opens=first_day - datetime.timedelta(days=30),
+                            enrollment_closes=first_day - datetime.timedelta(days=1), capacity=60)
+    group = factories.group(camp, "仰光华侨中文学校", institution="Yangon Overseas Chinese School", country="MM",
+                            time_zone="Asia/Yangon", chinese_level="beginner", age_min=10, age_max=14,
+                            available_hours=[{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "16:00", "end": "20:00"}],
+                            coordinators=[coordinator], approved_in=phase)
     lessons = [
-        Lesson.objects.create(title="普洱茶制作直播", title_en="Live Pu'er tea making", duration_minutes=60),
-        Lesson.objects.create(title="云游长城", title_en="Cloud tour: the Great Wall", duration_minutes=45),
-        Lesson.objects.create(title="剪纸直播课", title_en="Live paper-cutting", duration_minutes=60),
+        factories.lesson("普洱茶制作直播", 60, title_en="Live Pu'er tea making"),
+        factories.lesson("云游长城", 45, title_en="Cloud tour: the Great Wall"),
+        factories.lesson("剪纸直播课", 60, title_en="Live paper-cutting"),
     ]
-    template = PlanTemplate.objects.create(name="7 days: tea & culture", name_en="7 days: tea & culture",
-                                           owner=organizer, days=2)
-    for day, order, lesson in [(1, 0, lessons[0]), (1, 1, lessons[1]), (2, 0, lessons[2])]:
-        TemplateItem.objects.create(template=template, day=day, order=order, lesson=lesson)
+    template = factories.template(organizer, [lessons[:2], lessons[2:]], "7 days: tea & culture",
+                                  name_en="7 days: tea & culture")
     return coordinator, group, phase, template
 
 

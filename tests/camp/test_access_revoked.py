@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from camp.models import Enrollment, Participant, Phase
+from camp.models import Enrollment, Participant
 from camp.services.enrollment import enrollment_decide, enrollment_withdraw
 from camp.services.join import join_code_reissue, join_code_revoke
 from camp.services.roster import (
@@ -15,6 +15,7 @@ from camp.services.roster import (
     participant_update,
 )
 from camp.signals import youth_access_revoked
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -137,11 +138,11 @@ def test_withdrawing_the_only_approved_phase_signs_the_youth_out(client, coordin
 def test_withdrawing_one_of_two_approved_phases_keeps_the_youth_in(client, coordinator, organizer, group, youth,
                                                                    phase, received,
                                                                    django_capture_on_commit_callbacks):
-    second = Phase.objects.create(camp=phase.camp, number=2, starts_on=phase.ends_on, ends_on=phase.ends_on,
-                                  enrollment_opens=phase.enrollment_opens, enrollment_closes=phase.enrollment_closes,
-                                  capacity=100, min_age=8, max_age=18)
-    Enrollment.objects.create(group=group, phase=second, status=Enrollment.Status.APPROVED, decided_by=organizer,
-                              decided_at=timezone.now(), submitted_at=timezone.now())
+    second = factories.phase(phase.camp, 2, phase.ends_on, ends_on=phase.ends_on,
+                             enrollment_opens=phase.enrollment_opens, enrollment_closes=phase.enrollment_closes,
+                             capacity=100, min_age=8, max_age=18)
+    factories.enrollment(group, second, status=Enrollment.Status.APPROVED, decided_by=organizer,
+                         decided_at=timezone.now(), submitted_at=timezone.now())
     _signed_in_youth(client, youth)
     with django_capture_on_commit_callbacks(execute=True):
         enrollment_withdraw(by=coordinator, enrollment=group.enrollments.get(phase=second))

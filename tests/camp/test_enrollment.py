@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from camp.models import Camp, Enrollment, Group, JoinCode, Phase, User
+from camp.models import Enrollment, JoinCode, User
 from camp.services.enrollment import (
     enrollment_create,
     enrollment_decide,
@@ -17,6 +17,7 @@ from camp.services.enrollment import (
     phase_places_taken,
 )
 from camp.services.roster import participant_delete
+from tests import factories
 from tests.camp.conftest import speak_english
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +29,13 @@ def fill(group, make_participant, count, consent=True):
 
 
 def submitted(group, phase, coordinator, when=None):
-    enrollment = Enrollment.objects.create(group=group, phase=phase, created_by=coordinator, status=Status.SUBMITTED,
-                                           submitted_at=when or timezone.now())
-    return enrollment
+    return factories.enrollment(group, phase, created_by=coordinator, status=Status.SUBMITTED,
+                                submitted_at=when or timezone.now())
 
 
 def extra_group(camp, name, coordinator):
-    group = Group.objects.create(camp=camp, name=name, institution=name, country="TH", time_zone="Asia/Bangkok",
-                                 languages=["th"], chinese_level="beginner")
-    group.coordinators.add(coordinator)
-    return group
+    return factories.group(camp, name, institution=name, country="TH", time_zone="Asia/Bangkok", languages=["th"],
+                           chinese_level="beginner", coordinators=[coordinator])
 
 
 # --- Applying -------------------------------------------------------------------------------------
@@ -66,10 +64,10 @@ def test_apply_refusals_write_nothing(new_group, open_phase, coordinator, other_
         enrollment_create(by=coordinator, group=new_group, phase=open_phase)
     with pytest.raises(PermissionDenied):
         enrollment_create(by=other_coordinator, group=new_group, phase=phase)
-    other_camp = Camp.objects.create(organizer=phase.camp.organizer, federation="x", title="x", year=2027)
-    foreign = Phase.objects.create(camp=other_camp, number=1, starts_on=phase.starts_on, ends_on=phase.ends_on,
-                                   enrollment_opens=phase.enrollment_opens, enrollment_closes=phase.enrollment_closes,
-                                   capacity=5)
+    other_camp = factories.camp(phase.camp.organizer, federation="x", title="x", year=2027)
+    foreign = factories.phase(other_camp, 1, phase.starts_on, ends_on=phase.ends_on,
+                              enrollment_opens=phase.enrollment_opens, enrollment_closes=phase.enrollment_closes,
+                              capacity=5)
     with pytest.raises(ValidationError):
         enrollment_create(by=coordinator, group=new_group, phase=foreign)
     assert not Enrollment.objects.filter(group=new_group).exists()

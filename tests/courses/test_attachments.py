@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from courses.models import LessonAttachment, Plan
 from courses.services import lessons as lesson_services
+from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
@@ -84,8 +85,8 @@ def test_another_teacher_may_change_any_lesson(client, teacher, make_user, lesso
 
 @pytest.mark.parametrize("persona", ["coordinator", "youth", "other_youth"])
 def test_outsiders_cannot_upload(client, world, persona, lesson, media, request):
-    Plan.objects.create(group=world.group, phase=world.phase, status=Plan.Status.PUBLISHED).items.create(
-        lesson=lesson, starts_at=f"{world.phase.starts_on}T09:00Z", duration_minutes=45)
+    factories.plan(world.group, world.phase, [(lesson, f"{world.phase.starts_on}T09:00Z", None)],
+                   status=Plan.Status.PUBLISHED)
     client.force_login(getattr(world, persona))
     response = _upload(client, lesson, "a.pdf", PDF)
     assert response.status_code == (404 if persona == "other_youth" else 403)
@@ -200,8 +201,8 @@ def test_youth_downloads_only_lessons_of_their_published_plan(client, world, tea
     attachment = lesson_services.lesson_attachment_add(
         lesson=lesson, by=teacher, title="t", file=SimpleUploadedFile("a.txt", b"hello"))
     url = reverse("courses:attachment_download", args=[lesson.pk, attachment.pk])
-    plan = Plan.objects.create(group=world.group, phase=world.phase, status=Plan.Status.DRAFT)
-    plan.items.create(lesson=lesson, starts_at=f"{world.phase.starts_on}T09:00Z", duration_minutes=45)
+    plan = factories.plan(world.group, world.phase, status=Plan.Status.DRAFT)
+    factories.plan_item(plan, lesson, f"{world.phase.starts_on}T09:00Z", minutes=45)
     client.force_login(world.youth)
     assert client.get(url).status_code == 404  # a draft plan: the youth does not know the lesson yet
     plan.status = Plan.Status.PUBLISHED

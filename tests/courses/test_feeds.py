@@ -10,6 +10,7 @@ from django.urls import reverse
 from courses.models import CalendarFeed, Plan
 from courses.services.feeds import calendar_feed_get_or_create, calendar_feed_revoke
 from courses.services.plans import plan_item_update
+from tests import factories
 from tests.courses.conftest import at
 
 HOURS = [{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "16:00", "end": "20:00"}]
@@ -82,9 +83,7 @@ def test_teacher_feed_names_the_group(client, published, teacher):
 @pytest.mark.django_db
 @override_settings(SITE_URL="https://camp.example.org")
 def test_live_room_link_in_the_event(client, published):
-    from live.models import LiveSession
-
-    session = LiveSession.objects.create(plan_item=published.items.get())
+    session = factories.live_session(plan_item=published.items.get())
     feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=published.group)
     [event] = parse(client.get(reverse("courses:calendar_feed", args=[feed.token])))
     assert str(event["url"]) == f"https://camp.example.org/live/{session.pk}/"

@@ -5,15 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from courses.models import Topic
 from courses.services.interests import group_interests_set
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def tea(db):
-    return Topic.objects.create(slug="puer-tea", name="普洱茶", name_en="Pu'er tea", name_th="ชาผู่เอ๋อ")
+    return factories.topic("puer-tea", "普洱茶", name_en="Pu'er tea", name_th="ชาผู่เอ๋อ")
 
 
 def test_coordinator_and_organizer_set_interests_others_cannot(group, coordinator, organizer, other_coordinator,

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from courses.models import Lesson, Topic
+from courses.models import Lesson
 from courses.services.lessons import lesson_save
 from courses.services.text import html_sanitize, pinyin_html, pinyin_plain
+from tests import factories
 
 EVIL = [
     '<script>alert(1)</script><p>ok</p>',
@@ -42,7 +43,7 @@ def test_pinyin_reads_heteronyms_in_context_and_escapes():
 
 @pytest.mark.django_db
 def test_lesson_save_sanitizes_every_language_and_reports_complete_languages(teacher):
-    topic = Topic.objects.create(slug="calligraphy", name="书法")
+    topic = factories.topic("calligraphy", "书法")
     lesson = Lesson(title_zh_hans="永字八法", summary_zh_hans="写永字", body_zh_hans="<p>笔画</p><script>x()</script>",
                     title_en="Eight strokes", summary_en="Write 永", body_en='<p onclick="x()">Strokes</p>',
                     title_th="แปดขีด", duration_minutes=60)

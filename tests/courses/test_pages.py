@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Plan, PlanItem
+from tests import factories
 from tests.courses.conftest import at
 
 HOURS = [{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "00:00", "end": "24:00"}]
@@ -61,8 +62,7 @@ def test_times_show_viewer_zone_with_beijing_for_teachers_and_group_time_for_coo
     client, big_plan, teacher, make_user
 ):
     plan, lessons, _teachers = big_plan
-    PlanItem.objects.create(plan=plan, lesson=lessons[0], starts_at=at(datetime.date(2026, 7, 7), 9, 30),
-                            duration_minutes=45)
+    factories.plan_item(plan, lessons[0], at(datetime.date(2026, 7, 7), 9, 30), minutes=45)
     client.force_login(teacher)  # Beijing: 17:30, already Beijing — shown once
     body = client.get(reverse("courses:plan_detail", args=[plan.pk])).content.decode()
     assert "17:30" in body and "16:00" not in body

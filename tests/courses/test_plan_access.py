@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from camp.models import Camp, User
+from camp.models import User
 from courses.models import Plan, PlanItem
 from courses.services.plans import (
     plan_approve,
@@ -21,6 +21,7 @@ from courses.services.plans import (
     plan_return,
     plan_template_from_plan,
 )
+from tests import factories
 from tests.courses.conftest import at
 
 DAY = datetime.date(2026, 7, 7)
@@ -31,7 +32,7 @@ HOURS = [{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "16:00", "end": "20:00"}]
 def other_organizer(make_user):
     """Runs a camp of their own, not this one."""
     user = make_user(User.Role.ORGANIZER, preferred_language="en")
-    Camp.objects.create(organizer=user, federation="另一个侨联", title="另一个营", year=2026, languages=["zh-hans"])
+    factories.camp(user, federation="另一个侨联", title="另一个营", year=2026, languages=["zh-hans"])
     return user
 
 

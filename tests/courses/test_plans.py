@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from courses.models import Plan, PlanChange, PlanItem, PlanTemplate
+from courses.models import Plan, PlanChange, PlanTemplate
 from courses.services import conflicts as kinds
 from courses.services.conflicts import plan_conflicts
 from courses.services.plans import (
@@ -21,6 +21,7 @@ from courses.services.plans import (
     plan_publish,
     plan_template_from_plan,
 )
+from tests import factories
 from tests.courses.conftest import at
 
 EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
@@ -60,8 +61,7 @@ def test_teacher_double_booked_across_groups(setting, make_group, make_plan, mak
 @pytest.mark.django_db
 def test_group_double_booked(setting, make_lesson, make_user):
     _phase, _yangon, _lesson, plan = setting
-    PlanItem.objects.create(plan=plan, lesson=make_lesson("诗词", 45), starts_at=at(DAY, 10),
-                            duration_minutes=45, teacher=make_user("teacher"))
+    factories.plan_item(plan, make_lesson("诗词", 45), at(DAY, 10), minutes=45, teacher=make_user("teacher"))
     assert sorted(kinds_of(plan).values()) == [[kinds.GROUP_BUSY], [kinds.GROUP_BUSY]]
 
 
@@ -183,8 +183,8 @@ def test_add_without_time_takes_the_first_free_slot(setting, teacher, make_lesso
 @pytest.mark.django_db
 def test_copy_to_another_group_reschedules_in_its_time_zone(setting, make_group, teacher, organizer, make_lesson):
     phase, yangon, _lesson, plan = setting
-    PlanItem.objects.create(plan=plan, lesson=make_lesson("书法", 45), starts_at=at(DAY + datetime.timedelta(days=1),
-                            9, 30), duration_minutes=45, teacher=teacher)
+    factories.plan_item(plan, make_lesson("书法", 45), at(DAY + datetime.timedelta(days=1), 9, 30), minutes=45,
+                        teacher=teacher)
     toronto = make_group("多伦多", "America/Toronto", [{"weekdays": EVERY_DAY, "start": "08:00", "end": "09:30"}],
                          phase=phase)
 
@@ -204,7 +204,7 @@ def test_copy_to_another_group_reschedules_in_its_time_zone(setting, make_group,
 @pytest.mark.django_db
 def test_plan_becomes_a_template_day_by_day(setting, teacher, make_lesson):
     _phase, _yangon, lesson, plan = setting
-    PlanItem.objects.create(plan=plan, lesson=make_lesson("书法", 45), starts_at=at(DAY, 11), duration_minutes=45)
+    factories.plan_item(plan, make_lesson("书法", 45), at(DAY, 11), minutes=45)
     template = plan_template_from_plan(plan=plan, name="2 lessons", owner=teacher)
     assert [(i.day, i.order, i.lesson.title) for i in template.items.all()] == [(1, 0, "剪纸"), (1, 1, "书法")]
     assert PlanTemplate.objects.count() == 1

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from courses.models import Plan, PlanItem, TeacherProfile
 from courses.services.plans import PlanError, plan_create_from_template
+from tests import factories
 from tests.courses.conftest import at
 
 
@@ -155,9 +156,8 @@ def test_group_hours_outside_every_teacher_hour_is_impossible(make_phase, make_g
 @pytest.mark.django_db
 def test_template_adapts_unsuitable_lessons_and_a_plan_exists_once(make_phase, make_group, make_lesson, make_template,
                                                                    teacher):
-    from courses.models import Topic
 
-    poetry = Topic.objects.create(slug="poetry", name="诗词")
+    poetry = factories.topic("poetry", "诗词")
     phase = make_phase(1, datetime.date(2026, 7, 6), days=3)
     group = make_group("仰光", "Asia/Yangon", [{"weekdays": EVERY_DAY, "start": "16:00", "end": "20:00"}],
                        phase=phase, chinese_level="beginner")

@@ -5,13 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from camp.models import Camp
 from live import services
 from live.access import member_for
 from live.models import AttendanceSpan, BlockedTerm, ChatMessage, LiveSession, RateBucket
 from live.services import LiveError
 from live.services.attendance import STALE_AFTER
 from live.services.blocklist import STARTER_TERMS
+from tests import factories
 
 T0 = datetime.datetime(2026, 7, 20, 10, 0, tzinfo=datetime.UTC)
 
@@ -23,19 +23,15 @@ def minutes(n: float) -> datetime.timedelta:
 @pytest.fixture
 def ended_session(make_session):
     """A 60-minute class that really ran 10:00–11:00 UTC."""
-    session = make_session(state=LiveSession.State.ENDED)
-    item = session.plan_item
-    item.starts_at = T0
-    item.save()
-    session.started_at, session.ended_at = T0, T0 + minutes(60)
-    session.save()
+    session = make_session(state=LiveSession.State.ENDED, starts_at=T0)
+    assert (session.started_at, session.ended_at) == (T0, T0 + minutes(60))
     return session
 
 
 def span(session, user, start, end):
-    return AttendanceSpan.objects.create(session=session, user=user, joined_at=T0 + minutes(start),
-                                         left_at=None if end is None else T0 + minutes(end),
-                                         last_seen_at=T0 + minutes(end if end is not None else start))
+    """Minutes after 10:00 UTC (the ended session's start), last seen when it closed."""
+    assert session.plan_item.starts_at == T0
+    return factories.span(session, user, start, end, last_seen=end if end is not None else start)
 
 
 @pytest.mark.django_db
@@ -103,8 +99,8 @@ def test_attendance_present_late_absent_and_minutes(ended_session, group, youth,
 @pytest.mark.django_db
 def test_attendance_of_a_running_class_counts_up_to_now(live_session, youth):
     now = live_session.started_at + minutes(30)
-    AttendanceSpan.objects.create(session=live_session, user=youth, joined_at=live_session.started_at + minutes(20),
-                                  last_seen_at=now)
+    assert live_session.started_at == live_session.plan_item.starts_at
+    factories.span(live_session, youth, 20, None, last_seen=30)
     row = next(r for r in services.attendance_for_session(live_session, now=now) if r.user_id == youth.pk)
     # Late, and not absent for having been there a third of the class so far: it is still running.
     assert (row.status, row.minutes_present) == ("late", 10)
@@ -113,7 +109,8 @@ def test_attendance_of_a_running_class_counts_up_to_now(live_session, youth):
 @pytest.mark.django_db
 def test_a_dead_connection_counts_until_its_last_ping(live_session, youth):
     start = live_session.started_at
-    AttendanceSpan.objects.create(session=live_session, user=youth, joined_at=start, last_seen_at=start + minutes(7))
+    assert start == live_session.plan_item.starts_at
+    factories.span(live_session, youth, 0, None, last_seen=7)
     now = start + minutes(40)
     assert now - (start + minutes(7)) > STALE_AFTER
     row = next(r for r in services.attendance_for_session(live_session, now=now) if r.user_id == youth.pk)
@@ -190,7 +187,7 @@ def test_link_detection(text, link):
 
 @pytest.mark.django_db
 def test_a_new_camp_gets_the_starter_blocklists(organizer):
-    camp = Camp.objects.create(organizer=organizer, federation="F", title="T", year=2027)
+    camp = factories.camp(organizer, federation="F", title="T", year=2027)
     languages = set(BlockedTerm.objects.filter(camp=camp).values_list("language", flat=True))
     assert languages == {"zh-hans", "en", "th"}
     assert services.blocklist_seed_starter(camp=camp) == 0  # idempotent

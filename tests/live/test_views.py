@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from live.models import AttendanceSpan, LiveSession
+from live.models import LiveSession
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +93,7 @@ def _attendance_world(session, group, make_participant, count):
     session.save()
     for n in range(count):
         user = make_participant(group).user
-        AttendanceSpan.objects.create(session=session, user=user, joined_at=session.started_at + datetime.timedelta(
-            minutes=n % 15), left_at=session.started_at + datetime.timedelta(minutes=30))
+        factories.span(session, user, n % 15, 30)
 
 
 @pytest.mark.parametrize("count", [2, 12])

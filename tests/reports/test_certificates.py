@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from reports import services
 from reports.models import Certificate, Nomination
+from tests import factories
 from tests.factories import finished_phase, held_session, span
 
 pytestmark = pytest.mark.django_db
@@ -81,12 +82,10 @@ def test_organizer_issues_from_the_page(client, world, delivered):
 
 
 def test_coordinator_cannot_issue_and_phase_of_another_camp_is_404(client, world, delivered):
-    from camp.models import Camp
-
     client.force_login(world.coordinator)
     url = reverse("reports:certificates_issue", args=[world.group.pk, delivered.phase.pk])
     assert client.post(url).status_code == 403
-    other_camp = Camp.objects.create(organizer=world.organizer, federation="x", title="other", year=2026)
+    other_camp = factories.camp(world.organizer, federation="x", title="other", year=2026)
     other_phase = finished_phase(other_camp, world.other_group, number=1)
     client.force_login(world.organizer)
     assert client.post(reverse("reports:certificates_issue", args=[world.group.pk, other_phase.pk])).status_code == 404

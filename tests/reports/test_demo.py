@@ -1,7 +1,6 @@
 """The demo camp: the dashboard's figures equal what the raw rows say, and the demo youth
 DEMO-YOUTH-02 (寮龚侨校, Lao, finished phase 1) has a certificate that reads back and verifies."""
 
-import datetime
 import subprocess
 from collections import defaultdict
 
@@ -15,6 +14,7 @@ from courses.models import PlanItem
 from live.models import AttendanceSpan, LiveSession
 from reports import demo as reports_demo
 from reports.models import AttendanceCorrection, Certificate
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 DEVNULL = open("/dev/null", "w")  # noqa: SIM115
@@ -32,11 +32,11 @@ def seed():
 def _stand_in_for_live_demo():
     today = timezone.localdate()
     for item in PlanItem.objects.filter(plan__phase__ends_on__lt=today).select_related("plan"):
-        session, _created = LiveSession.objects.get_or_create(
-            plan_item=item, defaults={"state": "ended", "started_at": item.starts_at, "ended_at": item.ends_at})
+        session = LiveSession.objects.filter(plan_item=item).first() or factories.live_session(
+            plan_item=item, state=LiveSession.State.ENDED)
+        assert session.state != "ended" or session.ended_at == item.ends_at
         for participant in Participant.objects.filter(group=item.plan.group, user__isnull=False):
             pattern = (participant.pk + item.pk) % 10
-            minute = datetime.timedelta(minutes=1)
             if pattern == 0:
                 continue  # absent
             if pattern == 1:  # late
@@ -46,9 +46,7 @@ def _stand_in_for_live_demo():
             else:  # present, with a dropped connection
                 spans = [(0, 20), (19.5, item.duration_minutes + 3)]
             for start, end in spans:
-                AttendanceSpan.objects.create(session=session, user=participant.user,
-                                              joined_at=item.starts_at + start * minute,
-                                              left_at=item.starts_at + end * minute)
+                factories.span(session, participant.user, start, end)
 
 
 def raw_figures(camp):

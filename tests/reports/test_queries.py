@@ -5,7 +5,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from camp.models import Enrollment, Group
+from tests import factories
 from tests.factories import held_session, span
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +19,8 @@ def grow(world, make_participant, *, groups: int, youth: int, sessions: int) -> 
 
     phase = Phase.objects.get(pk=world.phase.pk)
     for _ in range(groups):
-        group = Group.objects.create(camp=world.camp, name=f"Group {next(_numbers)}", institution="x", country="LA",
-                                     time_zone="Asia/Vientiane")
-        group.coordinators.add(world.coordinator)
-        Enrollment.objects.create(group=group, phase=phase, status=Enrollment.Status.APPROVED)
+        group = factories.group(world.camp, f"Group {next(_numbers)}", institution="x", country="LA",
+                                time_zone="Asia/Vientiane", coordinators=[world.coordinator], approved_in=phase)
         members = [make_participant(group) for _ in range(youth)]
         for day in range(1, sessions + 1):
             session = held_session(group, phase, teacher=world.teacher, day=day)

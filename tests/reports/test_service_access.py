@@ -4,9 +4,10 @@ a caller without access is refused and nothing is written, whoever calls the ser
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from camp.models import Camp, User
+from camp.models import User
 from reports import services
 from reports.models import AttendanceCorrection, Certificate, Nomination
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_organizer(make_user):
     user = make_user(User.Role.ORGANIZER)
-    Camp.objects.create(organizer=user, federation="另一个侨联", title="另一个营", year=2026, languages=["zh-hans"])
+    factories.camp(user, federation="另一个侨联", title="另一个营", year=2026, languages=["zh-hans"])
     return user
 
 

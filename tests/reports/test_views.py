@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from reports.models import AttendanceCorrection
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +44,7 @@ def test_dashboard_refuses_others_and_wrong_method(client, world, make_user):
 
 
 def test_year_dashboard_spans_the_organizers_camps(client, world, delivered):
-    from camp.models import Camp
-
-    Camp.objects.create(organizer=world.organizer, federation="普洱市侨联", title="第二个营", year=world.camp.year)
+    factories.camp(world.organizer, federation="普洱市侨联", title="第二个营", year=world.camp.year)
     client.force_login(world.organizer)
     response = client.get(reverse("reports:year", args=[world.camp.year]))
     assert response.status_code == 200
