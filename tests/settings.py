@@ -35,7 +35,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 _database = DATABASES["default"]
 if _database["ENGINE"].endswith("sqlite3"):
-    _database["TEST"] = {"NAME": os.environ.get("QC_TEST_DB") or str(BASE_DIR / f".test-db-{RUN}.sqlite3")}
+    # Named to match .gitignore's .test-db.sqlite3*; pytest-xdist workers add _gw0, _gw1, …
+    _database["TEST"] = {"NAME": os.environ.get("QC_TEST_DB") or str(BASE_DIR / f".test-db.sqlite3-{RUN}")}
     # Durability is worthless for a database dropped at the end of the run.
     _database["OPTIONS"] = {**_database.get("OPTIONS", {}), "init_command": "PRAGMA synchronous=OFF"}
 else:
