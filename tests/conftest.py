@@ -140,6 +140,14 @@ def _fresh_cache():
     clear_own_cache()  # and leave nothing behind in a shared Redis
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """What a live server or an on-commit hook wrote after the last test's cleanup goes too."""
+    from django.conf import settings
+
+    if settings.configured and settings.REDIS_URL:
+        clear_own_cache()
+
+
 @pytest.fixture
 def make_user(db):
     return factories.user
