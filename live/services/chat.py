@@ -7,7 +7,7 @@ from django.utils import timezone
 from live import events
 from live.access import RoomMember
 from live.models import ChatMessage, LiveSession, MessageReport, Mute, Reaction
-from live.services.blocklist import camp_blocklist, contains_link
+from live.services.blocklist import BlockedContent, camp_blocklist, content_refusal
 from live.services.common import (
     camp_id_of,
     clean_client_id,
@@ -18,7 +18,7 @@ from live.services.common import (
     require_moderator,
     require_poster,
 )
-from live.services.errors import BAD_REQUEST, BLOCKED_CONTENT, LOCKED, MUTED, RATE_LIMITED, LiveError
+from live.services.errors import BAD_REQUEST, LOCKED, MUTED, RATE_LIMITED, LiveError
 from live.services.ratelimit import rate_bucket_take
 
 REACTIONS = ("👍", "❤️", "😂", "👏", "🎉", "😮")
@@ -26,12 +26,13 @@ MAX_REASON = 200  # MessageReport.reason
 
 
 def check_content(*, session: LiveSession, member: RoomMember, text: str) -> None:
-    """Blocklist for everybody's text; links only from adults unless the room allows them."""
+    """Blocklist for everybody's text; from youth no contact handles, and links only where the room
+    allows them. Refuses with BlockedContent, whose `reason` says which rule (word, link, contact)."""
     camp_id = member.camp_id if member.camp_id is not None else camp_id_of(session.pk)
-    if camp_blocklist(camp_id).find(text):
-        raise LiveError(BLOCKED_CONTENT, "This message contains a word the camp does not allow.")
-    if member.is_youth and not session.links_allowed and contains_link(text):
-        raise LiveError(BLOCKED_CONTENT, "Links are not allowed in this room.")
+    reason = content_refusal(camp_blocklist(camp_id), text, youth=member.is_youth,
+                             links_allowed=session.links_allowed)
+    if reason is not None:
+        raise BlockedContent(reason)
 
 
 def _lock_for_chat(session_id: int, member: RoomMember, client_id: str) -> LiveSession:

@@ -189,5 +189,5 @@ def test_link_detection(text, link):
 def test_a_new_camp_gets_the_starter_blocklists(organizer):
     camp = factories.camp(organizer, federation="F", title="T", year=2027)
     languages = set(BlockedTerm.objects.filter(camp=camp).values_list("language", flat=True))
-    assert languages == {"zh-hans", "en", "th"}
+    assert languages == set(STARTER_TERMS) == {"zh-hans", "en", "th", "lo", "my"}
     assert services.blocklist_seed_starter(camp=camp) == 0  # idempotent
