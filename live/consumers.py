@@ -154,7 +154,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             error = live_error_from(refusal)
             client_id = frame.get("client_id") if isinstance(frame, dict) else None
             await self.send_payload(events.error_payload(error.code, error.detail, client_id=client_id,
-                                                         retry_after=error.retry_after))
+                                                         retry_after=error.retry_after,
+                                                         reason=getattr(error, "reason", None)))
 
     async def send_payload(self, payload: dict):
         await self.send(text_data=events.dumps(payload))

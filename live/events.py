@@ -169,12 +169,15 @@ def pong_payload(last_seq: int) -> dict:
     return {"type": "pong", "last_seq": last_seq}
 
 
-def error_payload(code: str, detail: str, *, client_id=None, retry_after: int | None = None) -> dict:
+def error_payload(code: str, detail: str, *, client_id=None, retry_after: int | None = None,
+                  reason: str | None = None) -> dict:
     payload = {"type": "error", "code": code, "detail": detail}
     if isinstance(client_id, str) and CLIENT_ID_RE.fullmatch(client_id):
         payload["client_id"] = client_id
     if retry_after is not None:
         payload["retry_after"] = retry_after
+    if reason is not None:  # blocked_content: word, link or contact
+        payload["reason"] = reason
     return payload
 
 

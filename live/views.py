@@ -11,6 +11,7 @@ from camp.models import User
 from live import selectors, services
 from live.access import get_session_for_user
 from live.services.attendance import attendance_summary
+from live.services.blocklist import REFUSAL_MESSAGES
 from live.services.errors import BAD_REQUEST, MESSAGES, LiveError
 from live.services.room import opens_at
 
@@ -47,6 +48,7 @@ def room_strings() -> dict[str, str]:
         "state_live": _("Live"),
         "state_ended": _("Ended"),
         **{f"err_{code}": str(message) for code, message in MESSAGES.items()},
+        **{f"err_blocked_content_{reason}": str(message) for reason, message in REFUSAL_MESSAGES.items()},
         "deleted_note": _("message removed"),
         **{f"role_{value}": str(label) for value, label in User.Role.choices},
     }

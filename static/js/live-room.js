@@ -308,7 +308,8 @@
   }
 
   function onError(data) {
-    var text = T["err_" + data.code] || data.detail;
+    // blocked_content says why (reason: word, link or contact), each with its own kind text.
+    var text = (data.reason && T["err_" + data.code + "_" + data.reason]) || T["err_" + data.code] || data.detail;
     var item = null;
     pending.forEach(function (p) { if (p.client_id === data.client_id) item = p; });
     if (item && data.code === "rate_limited") {
