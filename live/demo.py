@@ -32,7 +32,10 @@ TEACHER_LINES = [
     "今天我们学习“永”字八法：点、横、竖、钩、提、撇、短撇、捺。",
     "先看我写一遍，注意起笔要藏锋。",
 ]
-YOUTH_LINES = ["老师好！", "ສະບາຍດີ ອາຈານ 👋", "我准备好了", "横要写得平一点吗？", "我的墨太多了 😅"]
+# Posted through the chat filter like any youth's line (the demo camp gets the five-language starter
+# blocklists): everyday Thai, Lao and Burmese pass.
+YOUTH_LINES = ["老师好！", "ສະບາຍດີ ອາຈານ 👋", "我准备好了", "ขีดแรกเขียนจากซ้ายไปขวาใช่ไหมคะ", "横要写得平一点吗？",
+               "ဆရာ မင်များနေတယ် 😅"]
 
 
 def seed(stdout) -> None:
