@@ -148,7 +148,7 @@ _ELONGATED_RE = re.compile(r"([\u0e00-\u0eff\u1000-\u109f])\1{2,}")
 
 
 def fold_case_kept(text: str) -> str:
-    """Steps 1 of the module doc except case folding (links need to see case)."""
+    """Step 1 of the module doc except case folding (links need to see case)."""
     text = unicodedata.normalize("NFKC", text)
     if text.isascii():
         return text
