@@ -11,6 +11,7 @@ import datetime
 import functools
 import os
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -141,11 +142,17 @@ def _fresh_cache():
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """What a live server or an on-commit hook wrote after the last test's cleanup goes too."""
+    """What a live server or an on-commit hook wrote after the last test's cleanup goes too; and
+    the run's media folder (tests/settings.py), once the whole run is over (not in an xdist worker)."""
     from django.conf import settings
 
-    if settings.configured and settings.REDIS_URL:
+    if not settings.configured:
+        return
+    if settings.REDIS_URL:
         clear_own_cache()
+    run_folder = Path(settings.MEDIA_ROOT).parent
+    if not hasattr(session.config, "workerinput") and run_folder.name.startswith("qiaocamp-test-"):
+        shutil.rmtree(run_folder, ignore_errors=True)
 
 
 @pytest.fixture
