@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from camp.mail import Recipient, mail_send, site_url
 from camp.models import User
 from qiaocamp.registry import LAYERS
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +85,7 @@ def test_a_thai_coordinator_gets_the_plan_change_in_thai_with_a_link_to_the_plan
     from courses.services.plans import plan_change_notify
 
     assert coordinator.preferred_language == "th" and group.coordinators.filter(pk=coordinator.pk).exists()
-    plan = Plan.objects.create(group=group, phase=phase, status=Plan.Status.PUBLISHED)
+    plan = factories.plan(group, phase, status=Plan.Status.PUBLISHED)
     change = PlanChange.objects.create(plan=plan, changed_by=organizer, summary="书法 moved to 10:30")
     with translation.override("zh-hans"):  # whoever changed the plan reads Chinese
         assert plan_change_notify(change_id=change.pk) == 1
