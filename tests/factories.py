@@ -7,7 +7,7 @@ people) is built from these too.
 
 - camp:    user, participant, camp, phase (and the named shapes running_phase, open_phase,
            finished_phase), group, enrollment
-- courses: lesson, catalog_lesson, topic, plan, plan_of, plan_item, template
+- courses: lesson, catalog_lesson, topic, plan, plan_of, plan_item, plan_items_bulk, template
 - live:    live_session (the one LiveSession builder), held_session (a session on a day of a
            phase, through live_session), span (an attendance span)
 """
@@ -171,6 +171,16 @@ def plan_item(plan, lesson, starts_at, *, minutes=None, teacher=None, **fields) 
     """`lesson` in `plan` at `starts_at`, for `minutes` (the lesson's length by default)."""
     return PlanItem.objects.create(plan=plan, lesson=lesson, starts_at=starts_at,
                                    duration_minutes=minutes or lesson.duration_minutes, teacher=teacher, **fields)
+
+
+def plan_items_bulk(plan, items, *, minutes=None) -> list[PlanItem]:
+    """Many items of `plan` in one query (bulk_create: no save() or signals), given as
+    (lesson, starts_at, teacher)."""
+    return PlanItem.objects.bulk_create([
+        PlanItem(plan=plan, lesson=item_lesson, starts_at=starts_at, teacher=teacher,
+                 duration_minutes=minutes or item_lesson.duration_minutes)
+        for item_lesson, starts_at, teacher in items
+    ])
 
 
 def template(owner, lessons_by_day, name="7天：茶与中华文化", **fields) -> PlanTemplate:

@@ -18,11 +18,10 @@ HOURS = [{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "00:00", "end": "24:00"}]
 
 def _fill(plan, lessons, teachers, count):
     start = at(plan.phase.starts_on, 0)
-    PlanItem.objects.bulk_create([
-        PlanItem(plan=plan, lesson=lessons[n % len(lessons)], teacher=teachers[n % len(teachers)],
-                 starts_at=start + datetime.timedelta(minutes=30 * n), duration_minutes=45)
+    factories.plan_items_bulk(plan, [
+        (lessons[n % len(lessons)], start + datetime.timedelta(minutes=30 * n), teachers[n % len(teachers)])
         for n in range(count)
-    ])
+    ], minutes=45)
 
 
 @pytest.fixture
