@@ -4,7 +4,8 @@ The world: one camp with a running phase; `group` (coordinator, youth) and `othe
 (other_coordinator, other_youth) are both approved in it. The outsiders are who catch
 permission bugs. The data is built by tests/factories.py, which every test uses.
 
-Also here, in one place: what a test needs from the machine (`needs`), and the Redis hygiene.
+Also here, in one place: what a test needs from the machine (markers `redis`, `poppler`, `browser`;
+`require`), and the Redis hygiene (`clear_own_cache`).
 """
 
 import datetime
@@ -78,14 +79,23 @@ def pytest_runtest_setup(item):
     require(*(need for need in NEEDS if item.get_closest_marker(need)))
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
+def _fail_skip_under_ci(report):
     if CI and report.skipped and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which must run every test: {reason}"
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    return _fail_skip_under_ci((yield))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A whole module skipped (pytest.importorskip, allow_module_level) fails under CI=true too."""
+    return _fail_skip_under_ci((yield))
 
 
 def pytest_collection_modifyitems(config, items):
