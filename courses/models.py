@@ -31,6 +31,9 @@ class Lesson(models.Model):
         WORKSHOP = "workshop", _("Craft workshop")
         SELF_STUDY = "self_study", _("Self-study")
 
+    # The formats where a teacher meets the youth: a published plan's items of these get a live room.
+    TAUGHT_LIVE = (Format.LIVE, Format.WORKSHOP)
+
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     goals = models.TextField(_("learning goals"), blank=True)

@@ -1,12 +1,17 @@
-"""Receivers of other apps' signals (connected by CoursesConfig.ready)."""
+"""Signals courses sends for the apps above it, and receivers of camp's (connected by CoursesConfig.ready)."""
 
 import logging
 
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from camp.signals import youth_access_revoked
 
 logger = logging.getLogger(__name__)
+
+# A plan's items are (again) what the group will be taught: sent inside the transaction when a plan is
+# published and when an item of a published plan is added or moved, with `plan`. The live room
+# creates the room of every item taught live (live.signals), in the same transaction.
+plan_items_published = Signal()
 
 
 @receiver(youth_access_revoked, dispatch_uid="courses_youth_access_revoked")

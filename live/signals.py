@@ -5,6 +5,7 @@ import logging
 from django.dispatch import receiver
 
 from camp.signals import youth_access_revoked
+from courses.signals import plan_items_published
 
 logger = logging.getLogger(__name__)
 
@@ -21,3 +22,12 @@ def close_revoked_youth_sockets(sender, user, **kwargs) -> None:
         member_access_revoke(user=user)
     except Exception:
         logger.exception("live: could not close the sockets of user %s", getattr(user, "pk", None))
+
+
+@receiver(plan_items_published, dispatch_uid="live_plan_items_published")
+def create_plan_rooms(sender, plan, **kwargs) -> None:
+    """A published plan's live classes and workshops get their rooms, in the publishing transaction:
+    a plan is never published without them. Moving an item moves its room (the room reads its time)."""
+    from live.services.sessions import plan_rooms_ensure
+
+    plan_rooms_ensure(plan=plan)

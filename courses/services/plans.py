@@ -14,6 +14,7 @@ from courses.access import can_build_for_group, check_plan
 from courses.models import Lesson, Plan, PlanChange, PlanItem, PlanTemplate, TemplateItem
 from courses.services.conflicts import plan_conflicts
 from courses.services.scheduling import Request, SchedulingError, busy_load, schedule
+from courses.signals import plan_items_published
 
 MAX_ITEM_MINUTES = 480
 
@@ -221,6 +222,7 @@ def plan_item_add(*, plan: Plan, lesson: Lesson, by: User, teacher: User | None 
     item.save()
     _edited(plan, by, _("Added “%(lesson)s” on %(when)s (%(zone)s).")
             % {"lesson": lesson, "when": _time_in(plan.group.zone, starts_at), "zone": plan.group.time_zone})
+    _announce_items(plan)
     return item
 
 
@@ -254,6 +256,7 @@ def plan_item_update(*, item: PlanItem, by: User, starts_at: datetime.datetime |
     _check_item(item)
     item.save()
     _edited(plan, by, " ".join(changes))
+    _announce_items(plan)
     return item
 
 
@@ -322,7 +325,14 @@ def plan_publish(*, plan: Plan, by: User) -> Plan:
     plan.published_at = timezone.now()
     plan.full_clean()
     plan.save()
+    _announce_items(plan)
     return plan
+
+
+def _announce_items(plan: Plan) -> None:
+    """A published plan's items are what the group is taught: the live room makes their rooms now."""
+    if Plan.objects.filter(pk=plan.pk, status=Plan.Status.PUBLISHED).exists():  # the caller's copy may be stale
+        plan_items_published.send(sender=Plan, plan=plan)
 
 
 @transaction.atomic

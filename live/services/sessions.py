@@ -8,8 +8,9 @@ from live.models import LiveSession
 
 @transaction.atomic
 def live_session_ensure(*, plan_item: PlanItem, video_url: str = "") -> LiveSession | None:
-    """The live session of a live-format plan item, created on first call; None for other formats."""
-    if plan_item.lesson.format != Lesson.Format.LIVE:
+    """The live session of a plan item taught live (Lesson.TAUGHT_LIVE), created on first call;
+    None for other formats."""
+    if plan_item.lesson.format not in Lesson.TAUGHT_LIVE:
         return None
     session = LiveSession.objects.filter(plan_item=plan_item).first()
     if session is None:
@@ -17,3 +18,11 @@ def live_session_ensure(*, plan_item: PlanItem, video_url: str = "") -> LiveSess
         session.full_clean()
         session.save()
     return session
+
+
+@transaction.atomic
+def plan_rooms_ensure(*, plan) -> list[LiveSession]:
+    """Every item of the plan that is taught live has its room (its meeting link is set on the room page)."""
+    items = plan.items.select_related("lesson").filter(lesson__format__in=Lesson.TAUGHT_LIVE,
+                                                       live_session__isnull=True)
+    return [live_session_ensure(plan_item=item) for item in items]
