@@ -9,4 +9,5 @@ urlpatterns = [
     path("live/<int:pk>/", views.room, name="room"),
     path("live/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("live/<int:pk>/state/", views.session_state, name="state"),
+    path("live/<int:pk>/video/", views.video_link, name="video_link"),
 ]

@@ -1,5 +1,6 @@
 """The live room's pages. The room itself talks over the WebSocket (live/consumers.py)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -122,4 +123,21 @@ def session_state(request, pk: int):
     except ValidationError as error:
         message_error(request, error)
         return _room_page(request, session, member, status=400)
+    return redirect("live:room", pk=session.pk)
+
+
+@login_required
+@require_POST
+def video_link(request, pk: int):
+    """The teacher (or an organizer) sets the class's video meeting link on the room page."""
+    session, member = get_session_for_user(request.user, pk)
+    if not member.is_moderator:
+        raise PermissionDenied
+    try:
+        services.live_session_video_link_set(session_id=session.pk, member=member,
+                                             url=request.POST.get("video_url", ""))
+    except ValidationError as error:
+        message_error(request, error)
+        return _room_page(request, session, member, status=400)
+    messages.success(request, _("The video link is saved."))
     return redirect("live:room", pk=session.pk)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,20 @@ def room_settings_update(*, session_id: int, member, locked=None, slow_mode=None
         session.full_clean()
         session.save(update_fields=fields)
         events.broadcast(session.pk, events.room_payload(session))
+    return session
+
+
+@transaction.atomic
+def live_session_video_link_set(*, session_id: int, member, url: str) -> LiveSession:
+    """The room's video meeting link (https only; empty clears it): the session's teacher or an organizer."""
+    require_moderator(member)
+    session = lock_session(session_id)
+    url = (url or "").strip()
+    if url and not url.lower().startswith("https://"):
+        raise ValidationError({"video_url": _("Give the meeting's https:// link.")})
+    session.video_url = url
+    session.full_clean()
+    session.save(update_fields=["video_url"])
     return session
 
 

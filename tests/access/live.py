@@ -28,4 +28,6 @@ RULES: dict[str, Rule] = {
     "live:attendance": Rule(table(200, youth=403, other_youth=404, other_coordinator=404), kwargs=_session),
     "live:state": Rule(table(403, teacher=302, organizer=302, other_youth=404, other_coordinator=404),
                        kwargs=_session, method="post", data=lambda world: {"action": "start"}),
+    "live:video_link": Rule(table(403, teacher=302, organizer=302, other_youth=404, other_coordinator=404),
+                            kwargs=_session, method="post", data=lambda world: {"video_url": "https://meet.example.org/a"}),
 }
