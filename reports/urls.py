@@ -21,5 +21,6 @@ urlpatterns = [
     path("reports/certificates/<str:code>.pdf", views.certificate_download, name="certificate_pdf"),
     path("reports/certificates/<str:code>/revoke/", views.certificate_revoke_view, name="certificate_revoke"),
     path("reports/certificates/<str:code>/reissue/", views.certificate_reissue_view, name="certificate_reissue"),
+    path("verify/", views.verify_form, name="verify_form"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

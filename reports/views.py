@@ -276,3 +276,15 @@ def verify(request, code):
     if certificate is None:
         return render(request, "reports/verify.html", {"code": code}, status=404)
     return render(request, "reports/verify.html", {"certificate": certificate})
+
+
+@require_GET
+def verify_form(request):
+    """Public: a box to type the code printed on a certificate; ``?code=`` goes to its page."""
+    typed = (request.GET.get("code") or "")[:64]
+    code = "".join(ch for ch in services.normalize_code(typed) if ch.isalnum() or ch == "-")
+    if code:
+        return redirect("reports:verify", code=code)
+    if typed.strip():  # nothing of it can be a code
+        return render(request, "reports/verify.html", {"code": typed}, status=404)
+    return render(request, "reports/verify.html", {"ask": True})

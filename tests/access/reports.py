@@ -56,4 +56,5 @@ RULES = {
     ),
     # Public by design: it shows only what confirms the certificate.
     "reports:verify": Rule(everyone(200), kwargs=lambda w: {"code": w.certificate.code}),
+    "reports:verify_form": Rule(everyone(200)),
 }
