@@ -305,6 +305,8 @@ def _builder_context(request, plan: Plan, *, error: ValidationError | str = "", 
     for item in items:
         item.conflicts = conflicts.get(item.pk, [])
         item.local_start = timezone.localtime(item.starts_at, plan.group.zone)
+        # The input's value as text: the template's date filter would turn it into the viewer's zone.
+        item.local_start_input = item.local_start.strftime("%Y-%m-%dT%H:%M")
     return {
         "plan": plan, "days": selectors.plan_days(plan, items), "conflicts": conflicts,
         "conflict_total": conflict_count(conflicts), "teachers": list(teachers()),

@@ -102,3 +102,46 @@ def test_a_normal_time_converts_to_utc():
     form = ItemUpdateForm({"starts_local": "2026-07-07T16:00"}, zone=zoneinfo.ZoneInfo("Asia/Bangkok"))
     assert form.is_valid()
     assert form.cleaned_data["starts_at"] == at(DAY, 9)
+
+
+# --- The time box shows the group's local time, and an unchanged Save changes nothing ---------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone, day, local", [
+    ("Asia/Yangon", datetime.date(2026, 7, 7), "16:30"),       # UTC+6:30
+    ("Asia/Bangkok", datetime.date(2026, 7, 7), "17:00"),
+    ("Asia/Vientiane", datetime.date(2026, 7, 7), "18:00"),
+    ("America/Toronto", datetime.date(2026, 3, 6), "18:00"),   # EST, the Friday before DST starts
+    ("America/Toronto", datetime.date(2026, 3, 9), "18:00"),   # EDT, the Monday after
+    ("America/Toronto", datetime.date(2026, 10, 30), "18:00"),  # EDT, the Friday before DST ends
+    ("America/Toronto", datetime.date(2026, 11, 2), "18:00"),  # EST, the Monday after
+])
+def test_an_unchanged_save_in_a_beijing_teachers_builder_changes_nothing(
+        client, make_phase, make_group, make_lesson, make_plan, teacher, coordinator, organizer, zone, day, local,
+        django_capture_on_commit_callbacks, mailoutbox):
+    from courses.models import PlanChange
+    from courses.services.plans import plan_approve, plan_propose, plan_publish
+
+    assert teacher.time_zone == "Asia/Shanghai"  # the page is rendered in Beijing time
+    phase = make_phase(1, day - datetime.timedelta(days=1), days=5)
+    hours = [{"weekdays": EVERY_DAY, "start": "15:00", "end": "21:00"}]
+    group = make_group("测试团", zone, hours, phase=phase, coordinator=coordinator)
+    hour, minute = map(int, local.split(":"))
+    start = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(zone))
+    plan = make_plan(group, phase, [(make_lesson("开营仪式", 60), start, teacher)])
+    plan_propose(plan=plan, by=teacher)
+    plan_approve(plan=plan, by=organizer)
+    plan_publish(plan=plan, by=organizer)
+    item = plan.items.get()
+    client.force_login(teacher)
+    page = client.get(reverse("courses:plan_builder", args=[plan.pk])).content.decode()
+    shown = f'value="{day.isoformat()}T{local}"'
+    assert shown in page, f"the box labelled {zone} must show {local} local"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("courses:plan_item_update", args=[plan.pk, item.pk]),
+                               {"starts_local": f"{day.isoformat()}T{local}", "teacher": str(teacher.pk)},
+                               HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.starts_at == start and item.sequence == 0
+    assert not PlanChange.objects.filter(plan=plan).exists() and mailoutbox == []
