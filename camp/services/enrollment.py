@@ -183,7 +183,9 @@ def review_queue(user: User):
         Enrollment.objects.filter(phase__camp__in=camps_for_user(user), status__in=Enrollment.DECIDABLE_STATUSES)
         .select_related("group", "phase", "phase__camp")
         .prefetch_related("group__coordinators")
-        .annotate(roster_size=Count("group__participants", distinct=True))
+        .annotate(roster_size=Count("group__participants", distinct=True),
+                  consent_missing=Count("group__participants", filter=Q(group__participants__consent_given=False),
+                                        distinct=True))
         .order_by("phase__starts_on", "phase__number", "status", "submitted_at", "pk")
     )
 

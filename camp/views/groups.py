@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from camp.access import camps_for_user, get_enrollment_for_user, get_group_for_user, visible_groups
@@ -95,6 +96,8 @@ def group_detail(request, pk):
         "apply_form": EnrollmentApplyForm(phases=open_phases) if open_phases.exists() else None,
         "roster": roster,
         "coordinators": group.coordinators.all(),
+        # Youth without guardian consent get no account and cannot join: say so before the coordinator submits.
+        "without_consent": group.participants.filter(consent_given=False).order_by("family_name", "given_name"),
         "is_organizer": camps_for_user(request.user).filter(pk=group.camp_id).exists(),
     }
     return render(request, "camp/group_detail.html", context)
@@ -134,6 +137,13 @@ def enrollment_submit_view(request, pk):
     else:
         messages.success(request, _("Your application for phase %(number)s is sent to the organizers.")
                          % {"number": enrollment.phase.number})
+        missing = enrollment.group.participants.filter(consent_given=False).count()
+        if missing:
+            messages.warning(request, ngettext(
+                "%(count)s youth has no guardian consent yet: they get no account and cannot join until "
+                "you record it on the roster.",
+                "%(count)s youth have no guardian consent yet: they get no account and cannot join until "
+                "you record it on the roster.", missing) % {"count": missing})
     return redirect("group_detail", pk=enrollment.group_id)
 
 

@@ -309,3 +309,35 @@ def test_apply_submit_withdraw_pages(client, new_group, open_phase, coordinator,
     assert client.post(reverse("enrollment_withdraw", args=[enrollment.pk])).status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.status == Status.WITHDRAWN
+
+
+# --- Guardian consent before submitting and in the review queue ----------------------------------------
+
+def test_submitting_youth_without_consent_warns_with_the_list(client, applying_group, coordinator, organizer,
+                                                            make_participant):
+    speak_english(coordinator, organizer)
+    make_participant(applying_group, with_account=False, consent=True, family_name="Tan", given_name="Mei")
+    make_participant(applying_group, with_account=False, consent=False, family_name="ວົງສະຫວັນ", given_name="ບຸນມີ")
+    make_participant(applying_group, with_account=False, consent=False, family_name="Aung", given_name="Kyaw")
+    client.force_login(coordinator)
+    page = client.get(reverse("group_detail", args=[applying_group.pk])).content.decode()
+    assert 'id="consent-missing"' in page and "ວົງສະຫວັນ ບຸນມີ" in page and "Aung Kyaw" in page
+    assert "Tan Mei" not in page.split('id="consent-missing"')[1].split("</div>")[0]
+    enrollment = applying_group.enrollments.get()
+    response = client.post(reverse("enrollment_submit", args=[enrollment.pk]), follow=True)
+    enrollment.refresh_from_db()
+    assert enrollment.status == "submitted"  # a warning, not a refusal: consent may come before approval
+    assert "2 youth have no guardian consent yet" in response.content.decode()
+    client.force_login(organizer)
+    review = client.get(reverse("enrollment_review")).content.decode()
+    assert "consent missing: 2" in review
+
+
+def test_no_consent_warning_when_every_guardian_agreed(client, applying_group, coordinator, make_participant):
+    speak_english(coordinator)
+    make_participant(applying_group, with_account=False, consent=True)
+    client.force_login(coordinator)
+    page = client.get(reverse("group_detail", args=[applying_group.pk])).content.decode()
+    assert 'id="consent-missing"' not in page
+    response = client.post(reverse("enrollment_submit", args=[applying_group.enrollments.get().pk]), follow=True)
+    assert "no guardian consent" not in response.content.decode()
