@@ -48,6 +48,8 @@ class Lesson(models.Model):
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="lessons")
     video_url = models.URLField(_("video URL"), blank=True)
+    # The video meeting a live item of this lesson uses unless the item sets its own (https only).
+    meeting_url = models.URLField(_("default video meeting link"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lessons"
     )
@@ -189,6 +191,8 @@ class PlanItem(models.Model):
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_items"
     )
+    # The class's video meeting (https only); empty means the lesson's default meeting link.
+    meeting_url = models.URLField(_("video meeting link"), blank=True)
     # iCalendar SEQUENCE: grows each time the item moves.
     sequence = models.PositiveIntegerField(default=0)
 
@@ -203,6 +207,11 @@ class PlanItem(models.Model):
     @property
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def meeting_link(self) -> str:
+        """The video meeting this class uses: its own link, else its lesson's default."""
+        return self.meeting_url or self.lesson.meeting_url
 
 
 class PlanChange(models.Model):
