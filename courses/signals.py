@@ -13,6 +13,14 @@ logger = logging.getLogger(__name__)
 # creates the room of every item taught live (live.signals), in the same transaction.
 plan_items_published = Signal()
 
+# An item stops being taught: sent inside the transaction just before a plan item is deleted, with
+# `item`. The live room closes the item's room and keeps its chat and attendance (live.signals).
+plan_item_removing = Signal()
+
+# A published plan is taken back to draft (plan_unpublish): sent inside the transaction with `plan`.
+# Its rooms close until it is published again (live.signals); republishing reopens them.
+plan_unpublished = Signal()
+
 
 @receiver(youth_access_revoked, dispatch_uid="courses_youth_access_revoked")
 def revoke_youth_calendar_feeds(sender, user, **kwargs) -> None:

@@ -14,7 +14,7 @@ from courses.access import can_build_for_group, check_plan
 from courses.models import Lesson, Plan, PlanChange, PlanItem, PlanTemplate, TemplateItem
 from courses.services.conflicts import plan_conflicts
 from courses.services.scheduling import Request, SchedulingError, busy_load, schedule
-from courses.signals import plan_items_published
+from courses.signals import plan_item_removing, plan_items_published, plan_unpublished
 
 MAX_ITEM_MINUTES = 480
 
@@ -266,8 +266,37 @@ def plan_item_remove(*, item: PlanItem, by: User) -> None:
     check_plan(by, plan, build=True)
     summary = _("Removed “%(lesson)s” of %(when)s (%(zone)s).") % {
         "lesson": item.lesson, "when": _time_in(plan.group.zone, item.starts_at), "zone": plan.group.time_zone}
+    plan_item_removing.send(sender=PlanItem, item=item)
     item.delete()
     _edited(plan, by, summary)
+
+
+def meeting_url_clean(url: str) -> str:
+    """A video meeting link as stored: stripped, https only (a youth's browser opens it), or empty."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    field = PlanItem._meta.get_field("meeting_url")
+    try:
+        url = field.clean(url, None)
+    except ValidationError as error:
+        raise ValidationError({"meeting_url": error.messages}) from error
+    if not url.lower().startswith("https://"):
+        raise ValidationError({"meeting_url": _("The video meeting link must start with https://.")})
+    return url
+
+
+@transaction.atomic
+def plan_item_meeting_link_set(*, item: PlanItem, by: User, url: str) -> PlanItem:
+    """Set (or clear, with "") the class's own video meeting link; empty falls back to the lesson's
+    default. Who may build the plan may set it, on a published plan too; an unchanged link writes nothing."""
+    item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan__group", "lesson").get(pk=item.pk)
+    check_plan(by, item.plan, build=True)
+    url = meeting_url_clean(url)
+    if url != item.meeting_url:
+        item.meeting_url = url
+        item.save(update_fields=["meeting_url"])
+    return item
 
 
 # --- Workflow ----------------------------------------------------------------------------------------------
@@ -346,6 +375,22 @@ def plan_return(*, plan: Plan, by: User, note: str = "") -> Plan:
     plan.proposed_at = plan.approved_at = None
     plan.approved_by = None
     plan.save(update_fields=["status", "proposed_at", "approved_at", "approved_by"])
+    return plan
+
+
+@transaction.atomic
+def plan_unpublish(*, plan: Plan, by: User, note: str = "") -> Plan:
+    """An organizer takes a published plan back to draft: its live rooms close (their chat and
+    attendance are kept) until the plan is published again."""
+    plan = _lock(plan)
+    check_plan(by, plan, decide=True)
+    if plan.status != Plan.Status.PUBLISHED:
+        raise PlanError(_("Only a published plan can be unpublished."))
+    plan.status = Plan.Status.DRAFT
+    plan.proposed_at = plan.approved_at = plan.published_at = None
+    plan.approved_by = None
+    plan.save(update_fields=["status", "proposed_at", "approved_at", "approved_by", "published_at"])
+    plan_unpublished.send(sender=Plan, plan=plan)
     return plan
 
 
