@@ -166,6 +166,17 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
+def clock():
+    """Move "now" for this test and the servers it starts (tests/clock.py); put back afterwards."""
+    from tests.clock import Clock
+
+    shared = Clock()
+    shared.reset()
+    yield shared
+    shared.reset()
+
+
+@pytest.fixture
 def make_user(db):
     return factories.user
 

@@ -23,9 +23,12 @@ import uuid
 from pathlib import Path
 
 from qiaocamp.settings import *  # noqa: F403
+from tests.clock import install as install_clock
 from qiaocamp.settings import BASE_DIR, CACHES, CHANNEL_LAYERS, DATABASES, REDIS_URL
 
 RUN = os.environ.setdefault("QC_TEST_RUN", uuid.uuid4().hex[:10])
+# "Now" that a test can move, the same in pytest and in the daphne servers it starts (tests/clock.py).
+install_clock()
 WORKER = os.environ.get("PYTEST_XDIST_WORKER") or "main"
 # Letters, digits and dashes only: the prefix is used as a Redis SCAN pattern.
 REDIS_PREFIX = f"qiaocamp-test-{RUN}-{WORKER}"
