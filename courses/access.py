@@ -110,7 +110,29 @@ def get_template_for_user(user, pk) -> PlanTemplate:
         raise PermissionDenied
     try:
         return PlanTemplate.objects.get(pk=pk)
-    except (PlanTemplate.DoesNotExist, ValueError, TypeError):
+    except (PlanTemplate.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def can_edit_template(user, template: PlanTemplate | None) -> bool:
+    """Teachers and organizers make templates; a template is edited by its owner or an organizer."""
+    if not can_build_plans(user):
+        return False
+    return template is None or user.is_organizer or template.owner_id == user.pk
+
+
+def check_template_edit(user, template: PlanTemplate) -> None:
+    if not can_edit_template(user, template):
+        raise PermissionDenied
+
+
+def get_template_item_for_user(user, pk, item_pk):
+    """A template's item the user may remove (owner or organizer); 404 for an item of another template."""
+    template = get_template_for_user(user, pk)
+    check_template_edit(user, template)
+    try:
+        return template.items.get(pk=item_pk)
+    except (template.items.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from camp.fields import ModelMultipleChoiceField
+from camp.fields import MAX_PK, ModelMultipleChoiceField
 from camp.models import LANGUAGE_CHOICES, ChineseLevel, Enrollment, User
 from courses.models import TRANSLATED_LESSON_FIELDS, Lesson, PlanTemplate, TeacherProfile, Topic
 
@@ -249,3 +249,45 @@ class GroupInterestsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Lessons on these topics come first when the teacher builds the group's plan."),
     )
+
+
+class PlanTemplateForm(forms.ModelForm):
+    """A template's name, description and length (in the author's UI language)."""
+
+    class Meta:
+        model = PlanTemplate
+        fields = ["name", "description", "days"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].min_value = 1
+        self.fields["days"].widget.attrs.update(min=1, max=60)
+
+
+class LessonChoiceField(forms.ModelChoiceField):
+    """A catalog lesson by id; an id no database can hold is "not one of the choices", not a 500."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                number = int(str(value))
+            except ValueError:
+                number = 0
+            if not 0 < number <= MAX_PK:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def label_from_instance(self, obj):
+        return f"{obj.title} · {obj.get_format_display()} · {obj.duration_minutes}′"
+
+
+class TemplateItemForm(forms.Form):
+    lesson = LessonChoiceField(label=_("Lesson"), queryset=Lesson.objects.none())
+    day = forms.IntegerField(label=_("Day"), min_value=1, max_value=60)  # the service checks the template's days
+
+    def __init__(self, *args, lessons, days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].queryset = lessons
+        self.fields["day"].widget.attrs.update(max=days)
+

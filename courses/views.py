@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from camp.access import get_group_for_user, participant_for_youth
@@ -25,19 +26,23 @@ from courses.forms import (
     LessonForm,
     PlanCopyForm,
     PlanCreateForm,
+    PlanTemplateForm,
     ProposeForm,
     ReturnForm,
     TeacherHoursForm,
     TemplateFromPlanForm,
+    TemplateItemForm,
+    UnpublishForm,
     teachers,
 )
 from courses.models import CalendarFeed, Lesson, Plan, PlanTemplate, TeacherProfile
 from courses.services import feeds, plans
 from courses.services import lessons as lesson_services
+from courses.services import templates as template_services
 from courses.services.conflicts import conflict_count, plan_conflicts
 from courses.services.interests import group_interests_set
 from courses.services.lessons import attachment_content_type, lesson_save
-from courses.services.scheduling import describe_hours
+from courses.services.scheduling import BEIJING, describe_hours, teacher_work_hours
 
 
 def _is_htmx(request) -> bool:
@@ -225,6 +230,13 @@ def plan_create(request):
             form_error(form, error)
         else:
             messages.success(request, _("Plan created. Check it, adjust it, and propose it."))
+            waiting = plan.unscheduled.count()
+            if waiting:
+                messages.warning(request, ngettext(
+                    "%(count)s lesson could not be placed in the group's hours: it is listed in the builder, "
+                    "add it by hand.",
+                    "%(count)s lessons could not be placed in the group's hours: they are listed in the builder, "
+                    "add them by hand.", waiting) % {"count": waiting})
             return redirect("courses:plan_builder", pk=plan.pk)
     return render(request, "courses/plan_create.html", {"form": form, "templates": PlanTemplate.objects.all()})
 
@@ -285,6 +297,7 @@ def plan_detail(request, pk):
         "pinyin": _pinyin(request), "feed": _feed_for_viewer(request.user, plan),
         "can_build": access.can_build_plans(request.user), "changes": list(plan.changes.select_related("changed_by")[:20]),
         "materials": [item for item in items if item.lesson.materials],
+        "can_decide": access.can_decide_plan(request.user, plan), "unpublish_form": UnpublishForm(),
     })
 
 
@@ -307,11 +320,19 @@ def _builder_context(request, plan: Plan, *, error: ValidationError | str = "", 
         item.local_start = timezone.localtime(item.starts_at, plan.group.zone)
         # The input's value as text: the template's date filter would turn it into the viewer's zone.
         item.local_start_input = item.local_start.strftime("%Y-%m-%dT%H:%M")
+        item.taught_live = item.lesson.format in Lesson.TAUGHT_LIVE
+    unscheduled = list(plan.unscheduled.select_related("lesson", "teacher__teacher_profile"))
+    for entry in unscheduled:
+        # Suggest the template's day as a date of the phase (its last day when the template is longer).
+        day = plan.phase.starts_on + datetime.timedelta(days=entry.day - 1)
+        entry.suggested_date = min(day, plan.phase.ends_on).isoformat()
+        entry.work_hours = teacher_work_hours(entry.teacher)
     return {
         "plan": plan, "days": selectors.plan_days(plan, items), "conflicts": conflicts,
         "conflict_total": conflict_count(conflicts), "teachers": list(teachers()),
         "error": " ".join(error_messages(error)) if error else "",
         "propose_form": propose_form or ProposeForm(), "is_organizer": request.user.is_organizer,
+        "unscheduled": unscheduled, "hours_text": describe_hours(plan.group),
     }
 
 
@@ -385,9 +406,11 @@ def plan_item_update(request, pk, item_pk):
     if data.get("shift"):
         starts_at = item.starts_at + datetime.timedelta(minutes=data["shift"])
     teacher = data["teacher"] if "teacher" in request.POST else False
+    # Only the item form of a live class sends the link box; the shift buttons leave the link alone.
+    meeting_url = data["meeting_url"] if "meeting_url" in request.POST else None
     try:
         plans.plan_item_update(item=item, by=request.user, starts_at=starts_at, teacher=teacher,
-                               duration_minutes=data["duration_minutes"])
+                               duration_minutes=data["duration_minutes"], meeting_url=meeting_url)
     except ValidationError as error:
         return _builder_response(request, plan, error=error)
     return _builder_response(request, plan)
@@ -399,6 +422,16 @@ def plan_item_remove(request, pk, item_pk):
     plan = access.get_plan_for_user(request.user, pk, build=True)
     item = access.get_item_for_user(request.user, plan, item_pk)
     plans.plan_item_remove(item=item, by=request.user)
+    return _builder_response(request, plan)
+
+
+@login_required
+@require_POST
+def plan_unscheduled_dismiss(request, pk, entry_pk):
+    """Drop a lesson from the builder's "could not be placed" list."""
+    plan = access.get_plan_for_user(request.user, pk, build=True)
+    entry = access.get_unscheduled_for_user(request.user, plan, entry_pk)
+    plans.plan_unscheduled_dismiss(entry=entry, by=request.user)
     return _builder_response(request, plan)
 
 
@@ -445,6 +478,18 @@ def plan_publish(request, pk):
 
 @login_required
 @require_POST
+def plan_unpublish(request, pk):
+    """Back to draft, after the organizer ticked the confirmation on the plan page."""
+    plan = access.get_plan_for_user(request.user, pk, decide=True)
+    if not UnpublishForm(request.POST).is_valid():
+        return error_redirect(request, _("Tick the box to confirm that the plan goes back to draft."),
+                              "courses:plan_detail", pk=plan.pk)
+    return _decision(request, pk, plans.plan_unpublish,
+                     _("Plan unpublished: it is a draft again, the coordinators and youth no longer see it."))
+
+
+@login_required
+@require_POST
 def plan_return(request, pk):
     form = ReturnForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -470,7 +515,90 @@ def template_detail(request, pk):
     days: dict[int, list] = {}
     for item in items:
         days.setdefault(item.day, []).append(item)
-    return render(request, "courses/template_detail.html", {"template": template, "days": sorted(days.items())})
+    return render(request, "courses/template_detail.html", {
+        "template": template, "days": sorted(days.items()), "can_edit": access.can_edit_template(request.user, template),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_create(request):
+    _require_builder(request.user)
+    form = PlanTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            template = template_services.plan_template_create(by=request.user, name=data["name"],
+                                                      description=data["description"], days=data["days"])
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Template created. Now add its lessons, day by day."))
+            return redirect("courses:template_edit", pk=template.pk)
+    return render(request, "courses/template_form.html", {"form": form})
+
+
+def _template_edit_page(request, template, *, form=None, item_form=None, status=200):
+    access.check_template_edit(request.user, template)
+    items = list(template.items.select_related("lesson"))
+    days = {day: [] for day in range(1, template.days + 1)}
+    for item in items:
+        days.setdefault(item.day, []).append(item)
+    return render(request, "courses/template_edit.html", {
+        "template": template, "days": sorted(days.items()),
+        "form": form or PlanTemplateForm(instance=template),
+        "item_form": item_form or TemplateItemForm(lessons=access.visible_lessons(request.user),
+                                                   days=template.days, initial={"day": 1}),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request, pk):
+    template = access.get_template_for_user(request.user, pk)
+    access.check_template_edit(request.user, template)
+    if request.method == "GET":
+        return _template_edit_page(request, template)
+    form = PlanTemplateForm(request.POST, instance=PlanTemplate.objects.get(pk=template.pk))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            template_services.plan_template_update(by=request.user, template=template, name=data["name"],
+                                           description=data["description"], days=data["days"])
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Template saved."))
+            return redirect("courses:template_edit", pk=template.pk)
+    template.refresh_from_db()
+    return _template_edit_page(request, template, form=form, status=400)
+
+
+@login_required
+@require_POST
+def template_item_add(request, pk):
+    template = access.get_template_for_user(request.user, pk)
+    access.check_template_edit(request.user, template)
+    form = TemplateItemForm(request.POST, lessons=access.visible_lessons(request.user), days=template.days)
+    if form.is_valid():
+        try:
+            template_services.template_item_add(by=request.user, template=template, lesson=form.cleaned_data["lesson"],
+                                        day=form.cleaned_data["day"])
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Lesson added to day %(day)s.") % {"day": form.cleaned_data["day"]})
+            return redirect("courses:template_edit", pk=template.pk)
+    return _template_edit_page(request, template, item_form=form, status=400)
+
+
+@login_required
+@require_POST
+def template_item_remove(request, pk, item_pk):
+    item = access.get_template_item_for_user(request.user, pk, item_pk)
+    template_services.template_item_remove(by=request.user, item=item)
+    messages.success(request, _("Lesson removed from the template."))
+    return redirect("courses:template_edit", pk=pk)
 
 
 # --- Teachers ----------------------------------------------------------------------------------------------
@@ -504,7 +632,19 @@ def teacher_hours(request):
                                 work_end=form.cleaned_data["work_end"])
         messages.success(request, _("Working hours saved."))
         return redirect("courses:teacher_schedule")
-    return render(request, "courses/teacher_hours.html", {"form": form})
+    return render(request, "courses/teacher_hours.html", {"form": form, "own_hours": _own_zone_hours(request.user,
+                                                                                                     profile)})
+
+
+def _own_zone_hours(user, profile: TeacherProfile) -> tuple[str, str, str] | None:
+    """The working day (kept in Beijing time) as today's times in the teacher's own zone, when it differs."""
+    zone = user.zone
+    today = timezone.localdate(timezone=BEIJING)
+    start = datetime.datetime.combine(today, profile.work_start, tzinfo=BEIJING)
+    end = datetime.datetime.combine(today, profile.work_end, tzinfo=BEIJING)
+    if start.utcoffset() == start.astimezone(zone).utcoffset():
+        return None
+    return (str(zone), start.astimezone(zone).strftime("%a %H:%M"), end.astimezone(zone).strftime("%a %H:%M"))
 
 
 # --- Calendars ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ def build(world) -> None:
     world.other_plan = factories.plan(world.other_group, world.phase)
     world.other_item = factories.plan_item(world.other_plan, lesson, yangon, minutes=60)
     world.template = factories.template(world.organizer, [[lesson]], days=7)
+    world.template_item = world.template.items.get()
     world.group_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=world.group, language="th")
     world.youth_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.YOUTH, user=world.youth, language="th")
     assert User.objects.filter(pk=world.teacher.pk).exists()
@@ -63,7 +64,19 @@ def _removable(world) -> dict:
     return {}
 
 
+def _removable_template_item(world) -> dict:
+    """Put the template's lesson back before each persona tries to remove it."""
+    from courses.models import TemplateItem
+
+    if not TemplateItem.objects.filter(pk=world.template_item.pk).exists():
+        world.template_item.save(force_insert=True)
+    return {}
+
+
 BUILDERS_ONLY = table(403, teacher=200, organizer=200)
+# The organizer's own template: the organizer edits it; a teacher who did not write it only reads it.
+TEMPLATE_EDIT = table(403, organizer=200)
+TEMPLATE_EDIT_POST = table(403, organizer=302)
 TEACHER_ONLY = table(403, teacher=200)
 # A published plan of `group`: its youth and coordinator see it; the other group's do not know it exists.
 PUBLISHED_PLAN_VIEW = table(200, other_youth=404, other_coordinator=404)
@@ -125,6 +138,13 @@ RULES = {
     "courses:plan_return": Rule(PUBLISHED_PLAN_DECIDE, method="post", kwargs=_plan, data=lambda w: {"note": ""}),
     "courses:template_list": Rule(BUILDERS_ONLY),
     "courses:template_detail": Rule(BUILDERS_ONLY, kwargs=lambda w: {"pk": w.template.pk}),
+    "courses:template_create": Rule(table(403, teacher=302, organizer=302), method="post",
+                                    data=lambda w: {"name": "新模板", "description": "", "days": "5"}),
+    "courses:template_edit": Rule(TEMPLATE_EDIT, kwargs=lambda w: {"pk": w.template.pk}),
+    "courses:template_item_add": Rule(TEMPLATE_EDIT_POST, method="post", kwargs=lambda w: {"pk": w.template.pk},
+                                      data=lambda w: {"lesson": str(w.lesson.pk), "day": "2"}),
+    "courses:template_item_remove": Rule(TEMPLATE_EDIT_POST, method="post", data=_removable_template_item,
+                                         kwargs=lambda w: {"pk": w.template.pk, "item_pk": w.template_item.pk}),
     "courses:teacher_schedule": Rule(TEACHER_ONLY),
     "courses:teacher_hours": Rule(TEACHER_ONLY),
     "courses:feed_list": Rule(table(200)),
