@@ -9,7 +9,15 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from camp.access import camps_for_user, visible_groups
-from courses.models import CalendarFeed, Lesson, LessonAttachment, Plan, PlanItem, PlanTemplate
+from courses.models import (
+    CalendarFeed,
+    Lesson,
+    LessonAttachment,
+    Plan,
+    PlanItem,
+    PlanTemplate,
+    UnscheduledLesson,
+)
 
 
 def can_write_lessons(user) -> bool:
@@ -72,6 +80,15 @@ def get_item_for_user(user, plan: Plan, item_pk) -> PlanItem:
     try:
         return plan.items.select_related("lesson", "teacher").get(pk=item_pk)
     except (PlanItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_unscheduled_for_user(user, plan: Plan, pk) -> UnscheduledLesson:
+    """A lesson on the plan's "could not be placed" list; 404 for another plan's (the plan was fetched
+    with build=True by get_plan_for_user)."""
+    try:
+        return plan.unscheduled.select_related("plan__group", "lesson").get(pk=pk)
+    except (UnscheduledLesson.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 

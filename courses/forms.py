@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,12 +27,18 @@ class LessonForm(forms.ModelForm):
     """All languages on one form: a teacher writes Chinese first, translators fill the others."""
 
     video_url = forms.URLField(label=_("video URL"), required=False, assume_scheme="https")
+    meeting_url = forms.URLField(
+        label=_("Default video meeting link"), required=False, assume_scheme="https", max_length=200,
+        help_text=_("The https:// link of the video meeting (Zoom, Tencent Meeting, …) that live classes of this "
+                    "lesson use, unless a class in a plan sets its own."),
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+    )
 
     class Meta:
         model = Lesson
         fields = [
             *[_field(code, name) for code, _label in LANGUAGE_CHOICES for name in TRANSLATED_LESSON_FIELDS],
-            "duration_minutes", "format", "age_min", "age_max", "chinese_level", "topics", "video_url",
+            "duration_minutes", "format", "age_min", "age_max", "chinese_level", "topics", "video_url", "meeting_url",
         ]
         widgets = {"topics": forms.CheckboxSelectMultiple}
         field_classes = {"topics": ModelMultipleChoiceField}
@@ -57,6 +64,14 @@ class LessonForm(forms.ModelForm):
              "fields": [self[_field(code, name)] for name in TRANSLATED_LESSON_FIELDS]}
             for code, label in LANGUAGE_CHOICES
         ]
+
+    def clean_meeting_url(self):
+        from courses.services.plans import meeting_url_clean
+
+        try:
+            return meeting_url_clean(self.cleaned_data.get("meeting_url") or "")
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["meeting_url"]) from error
 
     def clean(self):
         data = super().clean()
@@ -128,9 +143,9 @@ class _ZoneForm(forms.Form):
 
 class ItemAddForm(_ZoneForm):
     lesson = forms.ModelChoiceField(queryset=Lesson.objects.all(), widget=forms.HiddenInput)
-    on_date = forms.DateField(label=_("On or after (local date)"), required=False,
+    on_date = forms.DateField(label=_("On or after (the group's local date)"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
-    starts_local = LocalDateTimeField(label=_("At (group's local time)"), required=False)
+    starts_local = LocalDateTimeField(label=_("At (the group's local time)"), required=False)
     teacher = TeacherChoiceField(label=_("Teacher"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -149,9 +164,11 @@ class ItemUpdateForm(_ZoneForm):
     SHIFTS = [("-1440", _("One day earlier")), ("-30", _("30 minutes earlier")), ("30", _("30 minutes later")),
               ("1440", _("One day later"))]
 
-    starts_local = LocalDateTimeField(label=_("Starts (group's local time)"), required=False)
+    starts_local = LocalDateTimeField(label=_("Starts (the group's local time)"), required=False)
     teacher = TeacherChoiceField(label=_("Teacher"), queryset=User.objects.none(), required=False)
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=480, required=False)
+    # Checked by the service (https only, live formats only); absent from the POST means "leave it".
+    meeting_url = forms.CharField(label=_("Video meeting link"), required=False, max_length=200, strip=True)
     shift = forms.TypedChoiceField(choices=SHIFTS, coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, **kwargs):
@@ -169,7 +186,7 @@ class PlanCreateForm(forms.Form):
     template = forms.ModelChoiceField(label=_("Start from template"), queryset=PlanTemplate.objects.all(),
                                       required=False, empty_label=_("— an empty plan —"))
     teacher = TeacherChoiceField(label=_("Teacher for the lessons"), queryset=User.objects.none(), required=False)
-    start_on = forms.DateField(label=_("Schedule from (date)"), required=False,
+    start_on = forms.DateField(label=_("Schedule from (the group's local date)"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}),
                                help_text=_("Empty: from the phase's first day."))
     adapt = forms.BooleanField(label=_("Swap lessons that do not suit the group for suitable ones of the same topic"),
@@ -206,14 +223,25 @@ class ReturnForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class UnpublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes: take this plan back to draft. The coordinators and youth stop seeing it and its live "
+                "rooms close until it is published again."),
+    )
+
+
 class TemplateFromPlanForm(forms.Form):
     name = forms.CharField(label=_("Template name"), max_length=200)
 
 
 class TeacherHoursForm(forms.ModelForm):
+    """A teacher's working day, always in Beijing time (Asia/Shanghai), whatever their own zone."""
+
     class Meta:
         model = TeacherProfile
         fields = ["work_start", "work_end"]
+        labels = {"work_start": _("Working day starts (Asia/Shanghai, Beijing time)"),
+                  "work_end": _("Working day ends (Asia/Shanghai, Beijing time)")}
         widgets = {"work_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                    "work_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 

@@ -214,6 +214,29 @@ class PlanItem(models.Model):
         return self.meeting_url or self.lesson.meeting_url
 
 
+class UnscheduledLesson(models.Model):
+    """A template's lesson that found no free slot when the plan was made: listed on the builder
+    until someone adds it by hand (adding the lesson takes it off the list) or drops it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unscheduled")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    day = models.PositiveSmallIntegerField(_("day"))  # the template's 1-based day
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "day", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="unscheduled_duration_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} (day {self.day})"
+
+
 class PlanChange(models.Model):
     """What changed in a published plan, for the record and the coordinator."""
 

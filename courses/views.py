@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -644,7 +645,7 @@ def _own_zone_hours(user, profile: TeacherProfile) -> tuple[str, str, str] | Non
     end = datetime.datetime.combine(today, profile.work_end, tzinfo=BEIJING)
     if start.utcoffset() == start.astimezone(zone).utcoffset():
         return None
-    return (str(zone), start.astimezone(zone).strftime("%a %H:%M"), end.astimezone(zone).strftime("%a %H:%M"))
+    return (str(zone), date_format(start.astimezone(zone), "D H:i"), date_format(end.astimezone(zone), "D H:i"))
 
 
 # --- Calendars ---------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ people) is built from these too.
 
 - camp:    user, participant, camp, phase (and the named shapes running_phase, open_phase,
            finished_phase), group, enrollment
-- courses: lesson, catalog_lesson, topic, plan, plan_of, plan_item, plan_items_bulk, template
+- courses: lesson, catalog_lesson, topic, plan, plan_of, plan_item, plan_items_bulk, template,
+           unscheduled_lesson
 - live:    live_session (the one LiveSession builder), held_session (a session on a day of a
            phase, through live_session), span (an attendance span)
 """
@@ -19,7 +20,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from camp.models import Camp, Enrollment, Group, Participant, Phase, User
-from courses.models import Lesson, Plan, PlanItem, PlanTemplate, TemplateItem, Topic
+from courses.models import Lesson, Plan, PlanItem, PlanTemplate, TemplateItem, Topic, UnscheduledLesson
 from live.models import AttendanceSpan, LiveSession
 
 PASSWORD = "test-Password-2026"
@@ -191,6 +192,12 @@ def template(owner, lessons_by_day, name="7天：茶与中华文化", **fields) 
         for order, day_lesson in enumerate(lessons):
             TemplateItem.objects.create(template=made, day=day, order=order, lesson=day_lesson)
     return made
+
+
+def unscheduled_lesson(plan, lesson, *, day=1, minutes=None, teacher=None) -> UnscheduledLesson:
+    """A lesson on a plan's "could not be placed" list (what plan_create_from_template leaves)."""
+    return UnscheduledLesson.objects.create(plan=plan, lesson=lesson, day=day, teacher=teacher,
+                                            duration_minutes=minutes or lesson.duration_minutes)
 
 
 # --- live -------------------------------------------------------------------------------------

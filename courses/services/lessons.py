@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from camp.models import LANGUAGE_CODES
 from courses.models import Lesson, LessonAttachment, Topic
+from courses.services.plans import meeting_url_clean
 from courses.services.text import html_sanitize
 
 
@@ -28,6 +29,8 @@ def lesson_save(*, lesson: Lesson, topics: list[Topic] | None = None, author=Non
     if author is not None and lesson.author_id is None:
         lesson.author = author
     _sanitize_bodies(lesson)
+    # The same rule as an item's own link: https only, or empty (a youth's browser opens it).
+    lesson.meeting_url = meeting_url_clean(lesson.meeting_url)
     lesson.full_clean()
     lesson.save()
     if topics is not None:

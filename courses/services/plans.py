@@ -11,9 +11,16 @@ from camp.errors import DomainError
 from camp.mail import mail_send, site_url
 from camp.models import CHINESE_LEVEL_ORDER, Group, Phase, User
 from courses.access import can_build_for_group, check_plan
-from courses.models import Lesson, Plan, PlanChange, PlanItem, PlanTemplate, TemplateItem
+from courses.models import Lesson, Plan, PlanChange, PlanItem, PlanTemplate, TemplateItem, UnscheduledLesson
 from courses.services.conflicts import plan_conflicts
-from courses.services.scheduling import Request, SchedulingError, busy_load, schedule
+from courses.services.scheduling import (
+    Request,
+    SchedulingError,
+    Unplaced,
+    busy_load,
+    schedule,
+    schedule_what_fits,
+)
 from courses.signals import plan_item_removing, plan_items_published, plan_unpublished
 
 MAX_ITEM_MINUTES = 480
@@ -91,7 +98,12 @@ def plan_create(*, group: Group, phase: Phase, created_by: User) -> Plan:
 @transaction.atomic
 def plan_create_from_template(*, template: PlanTemplate, group: Group, phase: Phase, teacher: User | None,
                               created_by: User, start_on: datetime.date | None = None, adapt: bool = True) -> Plan:
-    """A draft plan with the template's lessons scheduled into the group's hours; all or nothing."""
+    """A draft plan with the template's lessons scheduled into the group's hours.
+
+    What fits is placed; what does not is kept as the plan's UnscheduledLesson rows (plan.unscheduled),
+    for the builder to list and the teacher to add by hand. When nothing fits at all (or the group has
+    no usable hours) it refuses and writes nothing: an empty plan would only hide the reason.
+    """
     _check_new_plan(group, phase, created_by)
     used: set[int] = set()
     requests = []
@@ -102,15 +114,43 @@ def plan_create_from_template(*, template: PlanTemplate, group: Group, phase: Ph
                                 duration_minutes=lesson.duration_minutes))
     plan = Plan(group=group, phase=phase, created_by=created_by, template=template)
     plan.full_clean()
+    start, end = _window(phase)
+    busy = busy_load(group=group, teachers=[teacher], start=start, end=end)
     try:
-        items = _place(plan=plan, group=group, phase=phase, requests=requests, start_on=start_on)
+        placements, unplaced = schedule_what_fits(group=group, phase=phase, requests=requests, busy=busy,
+                                                  start_on=start_on)
     except SchedulingError as error:
         raise PlanError(str(error)) from error
+    if requests and not placements:
+        # Nothing fits: refuse with the scheduler's own words about the first lesson (all or nothing).
+        try:
+            schedule(group=group, phase=phase, requests=requests, busy=busy, start_on=start_on)
+        except SchedulingError as error:
+            raise PlanError(str(error), code="nothing_fits") from error
     plan.save()
-    for item in items:
-        item.plan = plan
-    PlanItem.objects.bulk_create(items)
+    PlanItem.objects.bulk_create([
+        PlanItem(plan=plan, lesson=p.lesson, starts_at=p.starts_at, duration_minutes=p.duration_minutes,
+                 teacher=p.teacher)
+        for p in placements
+    ])
+    _unscheduled_keep(plan, unplaced)
     return plan
+
+
+def _unscheduled_keep(plan: Plan, unplaced: list[Unplaced]) -> None:
+    rows = [UnscheduledLesson(plan=plan, lesson=entry.request.lesson, day=entry.request.day,
+                              duration_minutes=entry.request.duration_minutes, teacher=entry.request.teacher)
+            for entry in unplaced]
+    for row in rows:
+        row.full_clean()
+    UnscheduledLesson.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def plan_unscheduled_dismiss(*, entry: UnscheduledLesson, by: User) -> None:
+    """Drop a lesson from the plan's "could not be placed" list without adding it."""
+    check_plan(by, entry.plan, build=True)
+    entry.delete()
 
 
 def _local_days(plan: Plan) -> list[tuple[int, PlanItem]]:
@@ -220,6 +260,10 @@ def plan_item_add(*, plan: Plan, lesson: Lesson, by: User, teacher: User | None 
     item = PlanItem(plan=plan, lesson=lesson, starts_at=starts_at, duration_minutes=duration, teacher=teacher)
     _check_item(item)
     item.save()
+    # Added by hand, from the list or the catalog: the lesson is no longer waiting for a slot.
+    waiting = plan.unscheduled.filter(lesson=lesson).order_by("day", "pk").first()
+    if waiting is not None:
+        waiting.delete()
     _edited(plan, by, _("Added “%(lesson)s” on %(when)s (%(zone)s).")
             % {"lesson": lesson, "when": _time_in(plan.group.zone, starts_at), "zone": plan.group.time_zone})
     _announce_items(plan)
@@ -228,13 +272,27 @@ def plan_item_add(*, plan: Plan, lesson: Lesson, by: User, teacher: User | None 
 
 @transaction.atomic
 def plan_item_update(*, item: PlanItem, by: User, starts_at: datetime.datetime | None = None,
-                     teacher: User | None | bool = False, duration_minutes: int | None = None) -> PlanItem:
-    """Move an item and/or change its teacher or length; a move raises its calendar SEQUENCE."""
+                     teacher: User | None | bool = False, duration_minutes: int | None = None,
+                     meeting_url: str | None = None) -> PlanItem:
+    """Move an item and/or change its teacher, length or video meeting link (None: leave the link).
+
+    A move raises its calendar SEQUENCE. Only a change of time, length or teacher is a change of the
+    schedule: it is recorded and, on a published plan, mailed to the coordinators. The meeting link
+    alone is not: the youth reach it through the class's room page (the calendar's link is the room,
+    not the meeting), so coordinators have nothing to pass on, and an approved plan stays approved.
+    """
     item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan__group", "lesson", "teacher").get(
         pk=item.pk
     )
     plan, zone = item.plan, item.plan.group.zone
     check_plan(by, plan, build=True)
+    if meeting_url is not None:
+        # Checked before anything is written: a bad link must not leave a half-saved move behind.
+        meeting_url = meeting_url_clean(meeting_url)
+        if meeting_url and item.lesson.format not in Lesson.TAUGHT_LIVE:
+            raise ValidationError({"meeting_url": _("Only live classes and workshops have a video meeting.")})
+    if meeting_url is not None and meeting_url != item.meeting_url:
+        item = plan_item_meeting_link_set(item=item, by=by, url=meeting_url)
     changes = []
     if starts_at is not None and starts_at != item.starts_at:
         changes.append(_("“%(lesson)s” moved from %(old)s to %(new)s (%(zone)s).") % {

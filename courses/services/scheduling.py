@@ -224,13 +224,36 @@ def describe_hours(group: Group) -> str:
     return "; ".join(parts) or _("none")
 
 
+@dataclass
+class Unplaced:
+    """A request that found no free slot, with the scheduler's reason (in the active language)."""
+
+    request: Request
+    reason: str
+
+
 def schedule(*, group: Group, phase: Phase, requests: list[Request], busy: Busy,
              start_on: datetime.date | None = None) -> list[Placement]:
     """Place the requests, template day by template day, at the first free slot; all or nothing."""
+    placements, _unplaced = _schedule(group=group, phase=phase, requests=requests, busy=busy, start_on=start_on,
+                                      keep_going=False)
+    return placements
+
+
+def schedule_what_fits(*, group: Group, phase: Phase, requests: list[Request], busy: Busy,
+                       start_on: datetime.date | None = None) -> tuple[list[Placement], list[Unplaced]]:
+    """Place what fits and say what does not: a request without a free slot is skipped, and the later
+    ones are placed as if it were not there. Malformed hours, or no hours at all in the phase, still
+    raise SchedulingError: then nothing could be placed and the group's hours are what must change."""
+    return _schedule(group=group, phase=phase, requests=requests, busy=busy, start_on=start_on, keep_going=True)
+
+
+def _schedule(*, group: Group, phase: Phase, requests: list[Request], busy: Busy, start_on: datetime.date | None,
+              keep_going: bool) -> tuple[list[Placement], list[Unplaced]]:
     hours = available_hours_parse(group.available_hours)
     dates = [day for day in phase_dates(phase, start_on) if group_windows(group, day, hours)]
     if not requests:
-        return []
+        return [], []
     if not dates:
         raise SchedulingError(
             _("%(group)s has no available hours between %(first)s and %(last)s (its hours: %(hours)s). "
@@ -242,6 +265,7 @@ def schedule(*, group: Group, phase: Phase, requests: list[Request], busy: Busy,
     group_busy = list(busy.group)
     teacher_busy = {key: list(value) for key, value in busy.teachers.items()}
     placements: list[Placement] = []
+    unplaced: list[Unplaced] = []
     ordered = sorted(enumerate(requests), key=lambda pair: (pair[1].day, pair[0]))
     last_index, current_day, day_floor = -1, None, 0
     not_before: datetime.datetime | None = None
@@ -255,6 +279,7 @@ def schedule(*, group: Group, phase: Phase, requests: list[Request], busy: Busy,
         teacher_id = request.teacher.pk if request.teacher is not None else None
         work = teacher_work_hours(request.teacher)
         placed = None
+        day_start_after = not_before
         for index in range(day_floor, len(dates)):
             windows = group_windows(group, dates[index], hours)
             free = _intersect(windows, teacher_windows(work, Interval(windows[0].start, windows[-1].end)))
@@ -270,17 +295,26 @@ def schedule(*, group: Group, phase: Phase, requests: list[Request], busy: Busy,
             not_before = None
         if placed is None:
             teacher_name = str(request.teacher) if request.teacher is not None else _("the teacher")
-            raise SchedulingError(
-                _("“%(lesson)s” (day %(day)s, %(minutes)s minutes) does not fit: between %(first)s and %(last)s "
-                  "there is no free slot in %(group)s's hours (%(hours)s, %(zone)s) that is also within "
-                  "%(teacher)s's working hours (%(work_start)s–%(work_end)s Beijing time). Nothing was saved.")
-                % {
-                    "lesson": request.lesson, "day": request.day, "minutes": request.duration_minutes,
-                    "first": dates[min(day_floor, len(dates) - 1)], "last": dates[-1], "group": group.name,
-                    "hours": describe_hours(group), "zone": group.time_zone, "teacher": teacher_name,
-                    "work_start": work[0].strftime("%H:%M"), "work_end": work[1].strftime("%H:%M"),
-                }
-            )
+            facts = {
+                "lesson": request.lesson, "day": request.day, "minutes": request.duration_minutes,
+                "first": dates[min(day_floor, len(dates) - 1)], "last": dates[-1], "group": group.name,
+                "hours": describe_hours(group), "zone": group.time_zone, "teacher": teacher_name,
+                "work_start": work[0].strftime("%H:%M"), "work_end": work[1].strftime("%H:%M"),
+            }
+            if not keep_going:
+                raise SchedulingError(
+                    _("“%(lesson)s” (day %(day)s, %(minutes)s minutes) does not fit: between %(first)s and %(last)s "
+                      "there is no free slot in %(group)s's hours (%(hours)s, %(zone)s) that is also within "
+                      "%(teacher)s's working hours (%(work_start)s–%(work_end)s Beijing time). Nothing was saved.")
+                    % facts
+                )
+            unplaced.append(Unplaced(request, _(
+                "“%(lesson)s” (day %(day)s, %(minutes)s minutes): no free slot between %(first)s and %(last)s in "
+                "%(group)s's hours (%(hours)s, %(zone)s) within %(teacher)s's working hours "
+                "(%(work_start)s–%(work_end)s Beijing time).") % facts))
+            # The next lesson of the same day still comes after the last one placed.
+            not_before = day_start_after
+            continue
         index, start = placed
         placement = Placement(request.lesson, request.teacher, start, request.duration_minutes)
         placements.append(placement)
@@ -290,4 +324,4 @@ def schedule(*, group: Group, phase: Phase, requests: list[Request], busy: Busy,
         day_floor = index
         last_index = max(last_index, index)
         not_before = placement.interval.end + pad
-    return placements
+    return placements, unplaced

@@ -29,30 +29,68 @@ def _zone_label(zone) -> str:
 
 @register.simple_tag(takes_context=True)
 def when(context, moment: datetime.datetime | None, group=None, fmt: str = "datetime", end=None):
-    """A time (optionally a range up to `end`) in the viewer's zone, with the second zone beside it."""
+    """A time (optionally a range up to `end`) in the viewer's zone, with the other zones beside it.
+
+    Teachers and organizers plan in Beijing time for groups in other zones: they see their own time
+    (labelled), Beijing time when theirs differs, and the group's local time, e.g.
+    "Fri 18:00 Beijing · Fri 17:00 Bangkok". Coordinators see the group's time beside their own.
+    A zone with the same offset as one already shown is left out.
+    """
     if moment is None:
         return ""
     viewer_zone = timezone.get_current_timezone()
     local = timezone.localtime(moment, viewer_zone)
-    text = date_format(local, FORMATS.get(fmt, FORMATS["datetime"]))
-    if end is not None:
+    main_format = FORMATS.get(fmt, FORMATS["datetime"])
+    if fmt == "time" and group is not None and timezone.localtime(moment, group.zone).date() != local.date():
+        # Pages list times under the group's local date: a time on another date here says which day.
+        main_format = "D H:i"
+    text = date_format(local, main_format)
+    if end is not None and fmt != "date":
         text += "–" + date_format(timezone.localtime(end, viewer_zone), "H:i")
     main = format_html('<time datetime="{}">{}</time>', moment.astimezone(datetime.UTC).isoformat(), text)
     user = context.get("user")
-    other_zone, label = None, ""
-    if user is not None and getattr(user, "is_authenticated", False):
-        if user.is_teacher or user.is_organizer:
-            other_zone, label = BEIJING, _("Beijing")
-        elif user.is_coordinator and group is not None:
-            other_zone, label = group.zone, _zone_label(group.zone)
-    if other_zone is None or _same_offset(moment, viewer_zone, other_zone):
+    if user is None or not getattr(user, "is_authenticated", False):
         return main
-    other = timezone.localtime(moment, other_zone)
-    other_text = date_format(other, "H:i" if other.date() == local.date() else "D H:i")
+    if user.is_teacher or user.is_organizer:
+        return _planner_times(main, moment, end, fmt, local, viewer_zone, group)
+    if user.is_coordinator and group is not None and not _same_offset(moment, viewer_zone, group.zone):
+        other = timezone.localtime(moment, group.zone)
+        other_text = _other_text(other, end, group.zone, local, fmt)
+        if other_text:
+            return format_html('{} <span class="time-other">({} {})</span>', main, _zone_label(group.zone),
+                               other_text)
+    return main
+
+
+def _planner_times(main, moment, end, fmt, local, viewer_zone, group):
+    shown = [viewer_zone]
+    parts = []
+    for zone, css in ((BEIJING, "time-beijing"), (group.zone if group is not None else None, "time-group")):
+        if zone is None or any(_same_offset(moment, zone, other) for other in shown):
+            continue
+        other_text = _other_text(timezone.localtime(moment, zone), end, zone, local, fmt)
+        shown.append(zone)
+        if other_text:
+            parts.append(format_html('<span class="{}"> · {} {}</span>', css, other_text, _zone_name(zone)))
+    if not parts:
+        return main
+    return format_html('{} <span class="zone-label">{}</span>{}', main, _zone_name(viewer_zone),
+                       mark_safe("".join(parts)))  # noqa: S308 — each part went through format_html
+
+
+def _other_text(other: datetime.datetime, end, zone, local: datetime.datetime, fmt: str) -> str:
+    """The same moment in another zone: its weekday when the page shows dates or the date differs."""
+    if fmt == "date":
+        return date_format(other, "D") if other.date() != local.date() else ""
+    text = date_format(other, "D H:i" if fmt != "time" or other.date() != local.date() else "H:i")
     if end is not None:
-        other_text += "–" + date_format(timezone.localtime(end, other_zone), "H:i")
-    css = "time-beijing" if other_zone is BEIJING else "time-other"
-    return format_html('{} <span class="{}">({} {})</span>', main, css, label, other_text)
+        text += "–" + date_format(timezone.localtime(end, zone), "H:i")
+    return text
+
+
+def _zone_name(zone) -> str:
+    """Beijing for China's zone, else the city of the zone (Bangkok, Yangon, Toronto)."""
+    return _("Beijing") if str(zone) in ("Asia/Shanghai", "PRC") else _zone_label(zone)
 
 
 def _same_offset(moment, first, second) -> bool:

@@ -22,6 +22,7 @@ def build(world) -> None:
     world.removable_item = factories.plan_item(world.plan, lesson, bangkok + datetime.timedelta(days=1), minutes=45)
     world.other_plan = factories.plan(world.other_group, world.phase)
     world.other_item = factories.plan_item(world.other_plan, lesson, yangon, minutes=60)
+    world.unscheduled = factories.unscheduled_lesson(world.other_plan, lesson, day=2, teacher=world.teacher)
     world.template = factories.template(world.organizer, [[lesson]], days=7)
     world.template_item = world.template.items.get()
     world.group_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=world.group, language="th")
@@ -71,6 +72,23 @@ def _removable_template_item(world) -> dict:
     if not TemplateItem.objects.filter(pk=world.template_item.pk).exists():
         world.template_item.save(force_insert=True)
     return {}
+
+
+def _unscheduled(world) -> dict:
+    """Put the dismissed lesson back on the list before each persona tries (the URL names its pk)."""
+    from courses.models import UnscheduledLesson
+
+    if not UnscheduledLesson.objects.filter(pk=world.unscheduled.pk).exists():
+        world.unscheduled.save(force_insert=True)
+    return {}
+
+
+def _republished(world) -> dict:
+    """Publish the plan again before each persona tries to unpublish it (confirmed)."""
+    from courses.models import Plan
+
+    Plan.objects.filter(pk=world.plan.pk).update(status=Plan.Status.PUBLISHED)
+    return {"confirm": "on"}
 
 
 BUILDERS_ONLY = table(403, teacher=200, organizer=200)
@@ -136,6 +154,11 @@ RULES = {
     "courses:plan_approve": Rule(PUBLISHED_PLAN_DECIDE, method="post", kwargs=_plan, data=lambda w: {}),
     "courses:plan_publish": Rule(PUBLISHED_PLAN_DECIDE, method="post", kwargs=_plan, data=lambda w: {}),
     "courses:plan_return": Rule(PUBLISHED_PLAN_DECIDE, method="post", kwargs=_plan, data=lambda w: {"note": ""}),
+    "courses:plan_unpublish": Rule(PUBLISHED_PLAN_DECIDE, method="post", kwargs=_plan, data=_republished),
+    "courses:plan_unscheduled_dismiss": Rule(
+        DRAFT_BUILD_POST, method="post", kwargs=lambda w: {"pk": w.other_plan.pk, "entry_pk": w.unscheduled.pk},
+        data=_unscheduled,
+    ),
     "courses:template_list": Rule(BUILDERS_ONLY),
     "courses:template_detail": Rule(BUILDERS_ONLY, kwargs=lambda w: {"pk": w.template.pk}),
     "courses:template_create": Rule(table(403, teacher=302, organizer=302), method="post",

@@ -62,9 +62,10 @@ def test_times_show_viewer_zone_with_beijing_for_teachers_and_group_time_for_coo
 ):
     plan, lessons, _teachers = big_plan
     factories.plan_item(plan, lessons[0], at(datetime.date(2026, 7, 7), 9, 30), minutes=45)
-    client.force_login(teacher)  # Beijing: 17:30, already Beijing — shown once
+    client.force_login(teacher)  # Beijing: 17:30, already Beijing — shown once, the group's 16:00 beside it
     body = client.get(reverse("courses:plan_detail", args=[plan.pk])).content.decode()
-    assert "17:30" in body and "16:00" not in body
+    assert "17:30–18:15</time>" in body and 'class="time-beijing"' not in body
+    assert '<span class="time-group"> · 16:00–16:45 Yangon</span>' in body
     toronto_teacher = make_user("teacher", time_zone="America/Toronto")
     client.force_login(toronto_teacher)
     body = client.get(reverse("courses:plan_detail", args=[plan.pk])).content.decode()
