@@ -18,6 +18,29 @@ def camps_for_user(user) -> QuerySet[Camp]:
     return Camp.objects.filter(Q(organizer=user) | Q(co_organizers=user)).distinct()
 
 
+def get_camp_for_user(user, pk) -> Camp:
+    """A camp the organizer runs (alone or with others), to change it or its phases; PermissionDenied
+    for anybody who is not an organizer, 404 for an organizer of other camps."""
+    if not (user.is_authenticated and user.is_organizer):
+        raise PermissionDenied
+    try:
+        return camps_for_user(user).get(pk=pk)
+    except (Camp.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def get_phase_for_user(user, pk):
+    """A phase of a camp the organizer runs; as get_camp_for_user."""
+    from camp.models import Phase
+
+    if not (user.is_authenticated and user.is_organizer):
+        raise PermissionDenied
+    try:
+        return Phase.objects.select_related("camp").get(pk=pk, camp__in=camps_for_user(user))
+    except (Phase.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
 def visible_groups(user) -> QuerySet[Group]:
     """Groups a user may know about: an organizer's camps, a coordinator's own groups,
     every group for teachers (they plan across groups), a youth's own group.

@@ -3,7 +3,8 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from camp.models import LANGUAGE_CHOICES, Group, Participant, User
+from camp.fields import ModelChoiceField, ModelMultipleChoiceField
+from camp.models import LANGUAGE_CHOICES, Group, Participant, Phase, User
 
 COMMON_TIME_ZONES = [
     "Asia/Shanghai",
@@ -239,3 +240,121 @@ class JoinForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
                                       "placeholder": "ABCD-EFGH-JK", "inputmode": "text"}),
     )
+
+
+# --- Camps and phases (organizers) -----------------------------------------------------------------
+
+class OrganizerChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} <{obj.email}>" if obj.email else obj.name
+
+
+class CampForm(forms.Form):
+    """A camp: its title and description in every language (Chinese title required), the federation,
+    year, home time zone (the phases' dates are days there), languages offered, completion rule and
+    co-organizers."""
+
+    federation = forms.CharField(label=_("Federation"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    home_time_zone = forms.ChoiceField(
+        label=_("Home time zone"), choices=time_zone_choices, initial="Asia/Shanghai",
+        help_text=_("The phases' dates and enrollment windows are days in this time zone."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple,
+    )
+    completion_threshold = forms.IntegerField(
+        label=_("Attendance needed for completion (%)"), min_value=0, max_value=100, initial=80,
+    )
+    co_organizers = OrganizerChoiceField(
+        label=_("Co-organizers"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Other organizers who run this camp with you: they see and change it as you do."),
+    )
+
+    def __init__(self, *args, camp=None, organizer=None, **kwargs):
+        from camp.models import Camp
+        from camp.services.camps import translated_names
+
+        super().__init__(*args, **kwargs)
+        translated = {}
+        for name, label_text, widget in (("title", _("Title"), None),
+                                         ("description", _("Description"), forms.Textarea(attrs={"rows": 4}))):
+            for field_name, (_code, language) in zip(translated_names(name), LANGUAGE_CHOICES, strict=True):
+                translated[field_name] = forms.CharField(
+                    label=f"{label_text} ({language})", required=field_name == "title_zh_hans",
+                    max_length=200 if name == "title" else 5000, widget=widget, strip=True,
+                )
+        self.fields = {**translated, **self.fields}
+        main = camp.organizer if camp is not None else organizer
+        self.fields["co_organizers"].queryset = (
+            User.objects.filter(role=User.Role.ORGANIZER, is_active=True).exclude(pk=getattr(main, "pk", None))
+            .order_by("display_name", "email")
+        )
+        if camp is not None:
+            for name in self.fields:
+                if name != "co_organizers":
+                    self.initial[name] = getattr(camp, name)
+            self.initial["co_organizers"] = list(camp.co_organizers.values_list("pk", flat=True))
+        elif organizer is not None:
+            last = Camp.objects.filter(organizer=organizer).order_by("-year", "-pk").first()
+            if last is not None:
+                self.initial.setdefault("federation", last.federation)
+            self.initial.setdefault("languages", ["zh-hans"])
+
+    def title_fields(self):
+        return [self[name] for name in self.fields if name.startswith("title_")]
+
+    def description_fields(self):
+        return [self[name] for name in self.fields if name.startswith("description_")]
+
+    def other_fields(self):
+        return [self[name] for name in self.fields if not name.startswith(("title_", "description_"))]
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class DayInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PhaseForm(forms.Form):
+    """A phase's days (in the camp's home time zone, said in each label), places and ages."""
+
+    starts_on = forms.DateField(widget=DayInput())
+    ends_on = forms.DateField(widget=DayInput())
+    enrollment_opens = forms.DateField(widget=DayInput())
+    enrollment_closes = forms.DateField(widget=DayInput())
+    capacity = forms.IntegerField(label=_("Capacity (youth places)"), min_value=1, max_value=100000)
+    min_age = forms.IntegerField(label=_("Minimum age"), min_value=3, max_value=99, initial=8)
+    max_age = forms.IntegerField(label=_("Maximum age"), min_value=3, max_value=99, initial=18)
+
+    def __init__(self, *args, camp, phase=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = camp.home_time_zone
+        for name, label in (("starts_on", _("First day")), ("ends_on", _("Last day")),
+                            ("enrollment_opens", _("Enrollment opens")),
+                            ("enrollment_closes", _("Enrollment closes (last day to apply)"))):
+            self.fields[name].label = _("%(label)s (%(zone)s)") % {"label": label, "zone": zone}
+        if phase is not None:
+            for name in self.fields:
+                self.initial[name] = getattr(phase, name)
+
+    def clean(self):
+        cleaned = super().clean()
+        pairs = (("starts_on", "ends_on", _("The last day is before the first day.")),
+                 ("enrollment_opens", "enrollment_closes", _("Enrollment closes before it opens.")),
+                 ("min_age", "max_age", _("The maximum age is below the minimum age.")))
+        for first, last, message in pairs:
+            if cleaned.get(first) is not None and cleaned.get(last) is not None and cleaned[last] < cleaned[first]:
+                self.add_error(last, message)
+        return cleaned
+
+
+class OfferPhaseForm(forms.Form):
+    """The phase an organizer offers a waitlisted group instead (the service checks camp and room)."""
+
+    phase = ModelChoiceField(label=_("Phase with room"), queryset=Phase.objects.all())

@@ -146,6 +146,11 @@ class Camp(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The camp's home zone: a phase's dates and enrollment window are days there."""
+        return zoneinfo.ZoneInfo(self.home_time_zone)
+
 
 class Phase(models.Model):
     """期: one session of a camp."""
@@ -364,8 +369,15 @@ class Enrollment(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
-    # Waitlisted enrollment that now fits after a place freed up: one click for the organizer.
+    # A waitlisted enrollment that now fits after a place freed up (or an organizer's offer of
+    # another phase): the coordinator may accept until offer_expires_at, an organizer approve.
     offered_place_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("accept the place by"), null=True, blank=True)
+    # An offer of this phase to a group waitlisted for another phase of the camp: that waitlisted
+    # enrollment, closed when the group accepts this one.
+    offer_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

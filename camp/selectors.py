@@ -1,17 +1,25 @@
 """Reads for the camp app's pages and the home pages."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from camp.access import participant_for_youth, visible_groups
-from camp.models import Enrollment
+from camp.access import camps_for_user, participant_for_youth, visible_groups
+from camp.models import Enrollment, Group, Invitation, User
 
 # Pages this app adds to the navigation, per role: {"coordinator": [("url-name", _("Label"))]}.
 NAVIGATION: dict = {
     "coordinator": [("group_list", _("My groups"))],
-    "organizer": [("enrollment_review", _("Enrollments")), ("group_list", _("Groups"))],
+    "organizer": [("camp_list", _("Camps")), ("enrollment_review", _("Enrollments")), ("group_list", _("Groups"))],
 }
+
+
+def organizer_camps(user) -> list[dict]:
+    """The camps an organizer runs, newest first, each with its phases' places (taken, free, offered)."""
+    from camp.services.enrollment import phases_with_places
+
+    camps = camps_for_user(user).select_related("organizer").prefetch_related("co_organizers", "phases")
+    return [{"camp": camp, "phases": phases_with_places(camp)} for camp in camps.order_by("-year", "title")]
 
 
 def my_camp_context(user) -> dict:
@@ -73,5 +81,34 @@ def home_context(user) -> dict:
     if user.is_organizer:
         from camp.services.enrollment import review_queue
 
-        return {"camp_review_count": review_queue(user).count()}
+        return {"camp_review_count": review_queue(user).count(), "camp_camps": organizer_camps(user)}
     return {}
+
+
+def people_context(user) -> dict:
+    """What an organizer's People page lists: the adults of the camps they run (their organizers,
+    the coordinators of their groups), every teacher (teachers plan across camps), coordinators who
+    have no group yet, and whoever they or their camps' organizers invited; the invitations those
+    organizers sent; every coordinator waiting for confirmation (any organizer may confirm one)."""
+    camps = camps_for_user(user)
+    organizers = User.objects.filter(
+        Q(pk=user.pk) | Q(organized_camps__in=camps) | Q(co_organized_camps__in=camps), role=User.Role.ORGANIZER
+    ).values("pk")
+    invitations = Invitation.objects.filter(invited_by__in=organizers)
+    adults = (
+        User.objects.filter(is_active=True).exclude(role=User.Role.YOUTH)
+        .filter(Q(pk__in=organizers) | Q(role=User.Role.TEACHER)
+                | Q(role=User.Role.COORDINATOR, coordinated_groups__camp__in=camps)
+                | Q(role=User.Role.COORDINATOR, is_confirmed=True, coordinated_groups__isnull=True)
+                | Q(pk__in=invitations.filter(accepted_user__isnull=False).values("accepted_user")))
+        .distinct()
+        .prefetch_related(Prefetch("coordinated_groups", queryset=Group.objects.filter(camp__in=camps),
+                                   to_attr="camp_groups"))
+        .order_by("role", "display_name", "email")
+    )
+    return {
+        "pending": User.objects.filter(role=User.Role.COORDINATOR, is_confirmed=False, is_active=True)
+        .order_by("date_joined"),
+        "invitations": invitations.select_related("invited_by")[:50],
+        "staff": adults,
+    }

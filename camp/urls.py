@@ -1,6 +1,6 @@
 from django.urls import path
 
-from camp.views import accounts, groups, join, review, roster
+from camp.views import accounts, camps, groups, join, review, roster
 
 # Included at the root without a namespace: names are unprefixed (group_detail, roster_import, join…).
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("people/<int:pk>/confirm/", accounts.coordinator_confirm_view, name="coordinator_confirm"),
     path("invite/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("profile/", accounts.profile, name="profile"),
+    path("camps/", camps.camp_list, name="camp_list"),
+    path("camps/new/", camps.camp_create_view, name="camp_create"),
+    path("camps/<int:pk>/edit/", camps.camp_edit, name="camp_edit"),
+    path("camps/<int:pk>/phases/new/", camps.phase_create_view, name="phase_create"),
+    path("phases/<int:pk>/edit/", camps.phase_edit, name="phase_edit"),
     path("groups/", groups.group_list, name="group_list"),
     path("groups/new/", groups.group_create_view, name="group_create"),
     path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
@@ -15,7 +20,10 @@ urlpatterns = [
     path("groups/<int:pk>/apply/", groups.enrollment_apply, name="enrollment_apply"),
     path("enrollments/<int:pk>/submit/", groups.enrollment_submit_view, name="enrollment_submit"),
     path("enrollments/<int:pk>/withdraw/", groups.enrollment_withdraw_view, name="enrollment_withdraw"),
+    path("enrollments/<int:pk>/offer/accept/", groups.enrollment_offer_accept_view, name="enrollment_offer_accept"),
+    path("enrollments/<int:pk>/offer/decline/", groups.enrollment_offer_decline_view, name="enrollment_offer_decline"),
     path("enrollments/review/", review.enrollment_review, name="enrollment_review"),
+    path("enrollments/<int:pk>/offer-phase/", review.enrollment_offer_phase_view, name="enrollment_offer_phase"),
     path("enrollments/<int:pk>/decide/", review.enrollment_decide_view, name="enrollment_decide"),
     path("groups/<int:pk>/roster/", roster.roster, name="roster"),
     path("groups/<int:pk>/roster/add/", roster.participant_create_view, name="participant_create"),

@@ -6,7 +6,7 @@ as the row it makes. The shared world of tests/conftest.py (camp, running phase,
 people) is built from these too.
 
 - camp:    user, participant, camp, phase (and the named shapes running_phase, open_phase,
-           finished_phase), group, enrollment
+           finished_phase), group, enrollment, offered_enrollment
 - courses: lesson, catalog_lesson, topic, plan, plan_of, plan_item, plan_items_bulk, template,
            unscheduled_lesson
 - live:    live_session (the one LiveSession builder), held_session (a session on a day of a
@@ -135,6 +135,16 @@ def group(camp, name="曼谷中华语言文化中心", *, coordinators=(), appro
 def enrollment(group, phase, **fields) -> Enrollment:
     """`group`'s application for `phase`; a draft unless `status` says otherwise."""
     return Enrollment.objects.create(group=group, phase=phase, **fields)
+
+
+def offered_enrollment(group, phase, **fields) -> Enrollment:
+    """`group` waitlisted for `phase` with a place offered to it (open for five days unless
+    `offer_expires_at` says otherwise)."""
+    now = timezone.now()
+    fields.setdefault("submitted_at", now - DAY)
+    fields.setdefault("offered_place_at", now)
+    fields.setdefault("offer_expires_at", now + 5 * DAY)
+    return enrollment(group, phase, status=Enrollment.Status.WAITLISTED, **fields)
 
 
 # --- courses ----------------------------------------------------------------------------------

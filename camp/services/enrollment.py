@@ -3,21 +3,30 @@
 Statuses: draft → submitted → approved / waitlisted / rejected; waitlisted → approved / rejected;
 any open enrollment → withdrawn (by its coordinator). When places free up in a phase (an
 approved group withdraws or shrinks) the waitlist is walked in order of submission and every
-group that now fits is *flagged* (offered_place_at) for one-click approval by an organizer:
-a person, not the machine, decides who joins a camp (docs/enrollment.md).
+group that now fits is *offered* the place (offered_place_at, offer_expires_at): its coordinators
+are e-mailed and accept (or decline) on the group page until the deadline, and an organizer may
+approve it in the review queue. An organizer may also offer a waitlisted group a place in another
+phase of the camp that has room (a new enrollment for that phase, accepted the same way). Nobody
+joins a camp without a person saying yes (docs/enrollment.md).
 """
+
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from camp.access import camps_for_user, can_manage_group
+from camp.errors import DomainError
 from camp.mail import mail_send, site_url
-from camp.models import Enrollment, Group, Participant, Phase, User
+from camp.models import Camp, Enrollment, Group, Participant, Phase, User
 
 Status = Enrollment.Status
+# How long a waitlisted group's coordinators have to accept a place offered to them.
+OFFER_VALID_FOR = datetime.timedelta(days=5)
 
 
 # --- Reads the services (and pages) share ------------------------------------------------------
@@ -31,6 +40,19 @@ def phase_places_taken(phase: Phase) -> int:
 
 def phase_places_free(phase: Phase) -> int:
     return max(phase.capacity - phase_places_taken(phase), 0)
+
+
+def phase_places_offered(phase: Phase) -> int:
+    """Youth of the waitlisted groups a place in the phase is offered to (held for them)."""
+    return Participant.objects.filter(
+        group__enrollments__phase=phase, group__enrollments__status=Status.WAITLISTED,
+        group__enrollments__offered_place_at__isnull=False,
+    ).count()
+
+
+def camp_today(camp: Camp) -> datetime.date:
+    """Today in the camp's home zone: the day its phase dates and enrollment windows are read in."""
+    return timezone.localdate(timezone=camp.zone)
 
 
 def group_roster_phase(group: Group) -> Phase | None:
@@ -47,7 +69,7 @@ def approved_enrollments(group: Group):
 
 
 def phases_open_for_enrollment(camp, today=None):
-    today = today or timezone.localdate()
+    today = today or camp_today(camp)
     return camp.phases.filter(enrollment_opens__lte=today, enrollment_closes__gte=today)
 
 
@@ -85,7 +107,7 @@ def _require_manager(by: User, group: Group) -> None:
 
 
 def _check_window(phase: Phase) -> None:
-    today = timezone.localdate()
+    today = camp_today(phase.camp)
     if not (phase.enrollment_opens <= today <= phase.enrollment_closes):
         raise ValidationError(
             _("Enrollment for phase %(number)s is open from %(opens)s to %(closes)s.")
@@ -111,6 +133,7 @@ def enrollment_create(*, by: User, group: Group, phase: Phase, submit: bool = Fa
     enrollment.created_by = by
     enrollment.submitted_at = enrollment.decided_at = enrollment.decided_by = None
     enrollment.withdrawn_at = enrollment.withdrawn_by = enrollment.offered_place_at = None
+    enrollment.offer_expires_at = enrollment.offer_from = None
     enrollment.reason = ""
     enrollment.full_clean()
     enrollment.save()
@@ -155,11 +178,7 @@ def enrollment_withdraw(*, by: User, enrollment: Enrollment) -> Enrollment:
     if not enrollment.is_open:
         raise ValidationError(_("This application is already closed."))
     was_approved = enrollment.status == Status.APPROVED
-    enrollment.status = Status.WITHDRAWN
-    enrollment.withdrawn_at = timezone.now()
-    enrollment.withdrawn_by = by
-    enrollment.offered_place_at = None
-    enrollment.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "offered_place_at"])
+    _close(enrollment, by)
     waitlist_offers_refresh(phase=enrollment.phase)
     if was_approved:
         _end_access_unless_approved(enrollment.group)
@@ -181,7 +200,7 @@ def review_queue(user: User):
     """Enrollments waiting for a decision in the organizer's camps, with roster sizes."""
     return (
         Enrollment.objects.filter(phase__camp__in=camps_for_user(user), status__in=Enrollment.DECIDABLE_STATUSES)
-        .select_related("group", "phase", "phase__camp")
+        .select_related("group", "phase", "phase__camp", "offer_from__phase")
         .prefetch_related("group__coordinators")
         .annotate(roster_size=Count("group__participants", distinct=True),
                   consent_missing=Count("group__participants", filter=Q(group__participants__consent_given=False),
@@ -219,20 +238,206 @@ def enrollment_decide(*, by: User, enrollment: Enrollment, decision: str, reason
         if size == 0:
             raise ValidationError(_("The group has nobody on its roster."))
         capacity_check(phase=phase, extra=size)
+    held_a_place = enrollment.offered_place_at is not None
     enrollment.status = decision
     enrollment.decided_by = by
     enrollment.decided_at = timezone.now()
     enrollment.reason = reason
-    enrollment.offered_place_at = None
+    enrollment.offered_place_at = enrollment.offer_expires_at = None
     enrollment.full_clean()
-    enrollment.save(update_fields=["status", "decided_by", "decided_at", "reason", "offered_place_at"])
+    enrollment.save(update_fields=["status", "decided_by", "decided_at", "reason", "offered_place_at",
+                                   "offer_expires_at"])
     if decision == Status.APPROVED:
         youth_accounts_issue(group=enrollment.group, issued_by=by)
+        _close_other_offers(enrollment, by)
     else:
         _end_access_unless_approved(enrollment.group)
-    waitlist_offers_refresh(phase=enrollment.phase, offer_new=False)
+    # Refusing a group a place was offered to frees that place for the next in line; any other
+    # decision frees nothing, and a group just waitlisted for another reason is not offered one.
+    waitlist_offers_refresh(phase=enrollment.phase, offer_new=held_a_place and decision != Status.APPROVED)
     transaction.on_commit(lambda: _mail_coordinators_decision(enrollment))
     return enrollment
+
+
+def _close(enrollment: Enrollment, by: User) -> None:
+    """Withdraw an open enrollment (the row is locked by the caller), offer and all."""
+    enrollment.status = Status.WITHDRAWN
+    enrollment.withdrawn_at = timezone.now()
+    enrollment.withdrawn_by = by
+    enrollment.offered_place_at = enrollment.offer_expires_at = None
+    enrollment.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "offered_place_at", "offer_expires_at"])
+
+
+def _close_other_offers(enrollment: Enrollment, by: User) -> None:
+    """A group approved in a phase leaves the waitlist it was moved from, and drops the places
+    other phases offered it instead of this one: it takes one place, not two."""
+    linked = Enrollment.objects.select_for_update().filter(status=Status.WAITLISTED).filter(
+        Q(offer_from=enrollment) | Q(pk=enrollment.offer_from_id)
+    ).select_related("phase")
+    for other in linked:
+        had_offer = other.offered_place_at is not None
+        _close(other, by)
+        if had_offer:
+            waitlist_offers_refresh(phase=other.phase)
+
+
+# --- A place offered to a waitlisted group -------------------------------------------------------
+
+def offer_is_expired(enrollment: Enrollment, now=None) -> bool:
+    return enrollment.offer_expires_at is not None and (now or timezone.now()) > enrollment.offer_expires_at
+
+
+def _offered(enrollment: Enrollment) -> None:
+    if enrollment.status != Status.WAITLISTED or enrollment.offered_place_at is None:
+        raise DomainError(
+            _("No place in phase %(number)s is offered to %(group)s (any more): the group is %(status)s.")
+            % {"number": enrollment.phase.number, "group": enrollment.group.name,
+               "status": enrollment.get_status_display()},
+            code="no_offer",
+        )
+
+
+def enrollment_offer_accept(*, by: User, enrollment: Enrollment) -> Enrollment:
+    """The coordinator takes the place offered: the capacity is checked again under the phase's
+    lock, the group is approved and its youth get their accounts, as an organizer's approval does.
+    If the place went meanwhile (another group or a grown roster took it), nothing is approved,
+    the offer is withdrawn and the group stays on the waitlist."""
+    try:
+        return _offer_accept(by=by, enrollment=enrollment)
+    except DomainError as refused:
+        if refused.code == "offer_gone":
+            waitlist_offers_refresh(phase=enrollment.phase, offer_new=False)
+        raise
+
+
+@transaction.atomic
+def _offer_accept(*, by: User, enrollment: Enrollment) -> Enrollment:
+    from camp.services.join import youth_accounts_issue
+
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("group", "phase", "phase__camp").get(
+        pk=enrollment.pk
+    )
+    _require_manager(by, enrollment.group)
+    _offered(enrollment)
+    if offer_is_expired(enrollment):
+        raise DomainError(
+            _("The offer of a place in phase %(number)s ended on %(date)s. Write to the organizers: they can "
+              "still approve the group.")
+            % {"number": enrollment.phase.number,
+               "date": date_format(timezone.localtime(enrollment.offer_expires_at), "SHORT_DATETIME_FORMAT")},
+            code="offer_expired",
+        )
+    phase = lock_phase(enrollment.phase)
+    size = enrollment.group.participants.count()
+    if size == 0:
+        raise DomainError(_("The group has nobody on its roster."), code="empty_roster")
+    taken = phase_places_taken(phase)
+    if taken + size > phase.capacity:
+        raise DomainError(
+            _("The place in phase %(number)s went meanwhile: %(free)s places are left and the group has %(size)s "
+              "youth. It stays on the waitlist.")
+            % {"number": phase.number, "free": max(phase.capacity - taken, 0), "size": size},
+            code="offer_gone",
+        )
+    outside = roster_ages_outside(enrollment.group, phase)
+    if outside:
+        raise DomainError(
+            _("%(count)s youth on the roster are outside the ages of phase %(number)s (%(min)s–%(max)s).")
+            % {"count": outside, "number": phase.number, "min": phase.min_age, "max": phase.max_age},
+            code="ages",
+        )
+    enrollment.status = Status.APPROVED
+    enrollment.decided_by = by
+    enrollment.decided_at = timezone.now()
+    enrollment.reason = ""
+    enrollment.offered_place_at = enrollment.offer_expires_at = None
+    enrollment.full_clean()
+    enrollment.save(update_fields=["status", "decided_by", "decided_at", "reason", "offered_place_at",
+                                   "offer_expires_at"])
+    youth_accounts_issue(group=enrollment.group, issued_by=by)
+    _close_other_offers(enrollment, by)
+    waitlist_offers_refresh(phase=phase, offer_new=False)
+    transaction.on_commit(lambda: _mail_organizers_offer_answer(enrollment, accepted=True))
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_offer_decline(*, by: User, enrollment: Enrollment) -> Enrollment:
+    """The coordinator says no to the place offered: this application is withdrawn and the place
+    goes to the next group in line. Declining another phase's offer keeps the group on the
+    waitlist it was moved from."""
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("group", "phase", "phase__camp").get(
+        pk=enrollment.pk
+    )
+    _require_manager(by, enrollment.group)
+    _offered(enrollment)
+    _close(enrollment, by)
+    waitlist_offers_refresh(phase=enrollment.phase)
+    transaction.on_commit(lambda: _mail_organizers_offer_answer(enrollment, accepted=False))
+    return enrollment
+
+
+def phase_room_for_offers(phase: Phase) -> int:
+    """Places neither taken nor already offered to another group."""
+    return max(phase.capacity - phase_places_taken(phase) - phase_places_offered(phase), 0)
+
+
+@transaction.atomic
+def enrollment_offer_phase(*, by: User, enrollment: Enrollment, phase: Phase) -> Enrollment:
+    """An organizer offers a group waitlisted for one phase a place in another phase of the same
+    camp that has room for the whole roster. The offer is a new (waitlisted, offered) enrollment
+    for that phase, which the coordinators accept or decline like any offered place; accepting it
+    withdraws the group from the waitlist it came from."""
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("group", "phase", "phase__camp").get(
+        pk=enrollment.pk
+    )
+    if not camps_for_user(by).filter(pk=enrollment.phase.camp_id).exists():
+        raise PermissionDenied
+    if enrollment.status != Status.WAITLISTED:
+        raise DomainError(
+            _("Only a waitlisted group can be offered another phase; this application is %(status)s.")
+            % {"status": enrollment.get_status_display()}, code="not_waitlisted")
+    if phase.camp_id != enrollment.phase.camp_id:
+        raise DomainError({"phase": _("This phase belongs to another camp.")}, code="other_camp")
+    if phase.pk == enrollment.phase_id:
+        raise DomainError({"phase": _("The group is already waitlisted for phase %(number)s.")
+                           % {"number": phase.number}}, code="same_phase")
+    group = enrollment.group
+    phase = lock_phase(phase)
+    size = group.participants.count()
+    if size == 0:
+        raise DomainError(_("The group has nobody on its roster."), code="empty_roster")
+    room = phase_room_for_offers(phase)
+    if size > room:
+        raise DomainError(
+            {"phase": _("Phase %(number)s has room for %(room)s more youth (places free and not offered to "
+                        "another group); the group has %(size)s.")
+             % {"number": phase.number, "room": room, "size": size}}, code="full")
+    outside = roster_ages_outside(group, phase)
+    if outside:
+        raise DomainError(
+            {"phase": _("%(count)s youth on the roster are outside the ages of phase %(number)s (%(min)s–%(max)s).")
+             % {"count": outside, "number": phase.number, "min": phase.min_age, "max": phase.max_age}},
+            code="ages")
+    offer = Enrollment.objects.select_for_update().filter(group=group, phase=phase).first()
+    if offer is not None and offer.is_open:
+        raise DomainError(
+            {"phase": _("The group already has an application for phase %(number)s: %(status)s.")
+             % {"number": phase.number, "status": offer.get_status_display()}}, code="already_applied")
+    if offer is None:
+        offer = Enrollment(group=group, phase=phase)
+    now = timezone.now()
+    offer.status = Status.WAITLISTED
+    offer.created_by = offer.decided_by = by
+    offer.submitted_at = offer.decided_at = offer.offered_place_at = now
+    offer.offer_expires_at = now + OFFER_VALID_FOR
+    offer.offer_from = enrollment
+    offer.withdrawn_at = offer.withdrawn_by = None
+    offer.reason = ""
+    offer.full_clean()
+    offer.save()
+    transaction.on_commit(lambda: _mail_coordinators_offer(offer))
+    return offer
 
 
 @transaction.atomic
@@ -257,15 +462,20 @@ def waitlist_offers_refresh(*, phase: Phase, offer_new: bool = True) -> list[Enr
             free -= enrollment.roster_size
             if enrollment.offered_place_at is None:
                 enrollment.offered_place_at = now
+                enrollment.offer_expires_at = now + OFFER_VALID_FOR
                 offered.append(enrollment)
                 changed.append(enrollment)
         elif enrollment.offered_place_at is not None and not fits:
-            enrollment.offered_place_at = None
+            enrollment.offered_place_at = enrollment.offer_expires_at = None
             changed.append(enrollment)
     if changed:
-        Enrollment.objects.bulk_update(changed, ["offered_place_at"])
+        Enrollment.objects.bulk_update(changed, ["offered_place_at", "offer_expires_at"])
     if offered:
-        transaction.on_commit(lambda: [_mail_organizers_offer(e) for e in offered])
+        def tell():
+            for enrollment in offered:
+                _mail_coordinators_offer(enrollment)
+                _mail_organizers_offer(enrollment)
+        transaction.on_commit(tell)
     return offered
 
 
@@ -323,12 +533,45 @@ def _mail_organizers_offer(enrollment: Enrollment) -> None:
     )
 
 
+def _mail_coordinators_offer(enrollment: Enrollment) -> None:
+    enrollment = Enrollment.objects.select_related("group", "phase", "phase__camp", "offer_from__phase").get(
+        pk=enrollment.pk)
+    mail_send(
+        enrollment.group.coordinators.all(),
+        subject=lambda: _("%(group)s: a place is free in phase %(number)s, accept it on the group page")
+        % {"group": enrollment.group.name, "number": enrollment.phase.number},
+        template="camp/email/enrollment_offer_coordinator.txt",
+        context={"enrollment": enrollment, "group_url": site_url("group_detail", enrollment.group_id)},
+    )
+
+
+def _mail_organizers_offer_answer(enrollment: Enrollment, *, accepted: bool) -> None:
+    mail_send(
+        _organizers(enrollment.phase.camp),
+        subject=lambda: (_("%(group)s accepted the place in phase %(number)s") if accepted
+                         else _("%(group)s declined the place in phase %(number)s"))
+        % {"group": enrollment.group.name, "number": enrollment.phase.number},
+        template="camp/email/enrollment_offer_answer.txt",
+        context={"enrollment": enrollment, "accepted": accepted, "review_url": site_url("enrollment_review")},
+    )
+
+
 def phase_summary(phase: Phase) -> dict:
-    taken = phase_places_taken(phase)
-    return {"phase": phase, "taken": taken, "free": max(phase.capacity - taken, 0)}
+    taken, offered = phase_places_taken(phase), phase_places_offered(phase)
+    return {"phase": phase, "taken": taken, "free": max(phase.capacity - taken, 0), "offered": offered,
+            "room": max(phase.capacity - taken - offered, 0)}
 
 
 def phases_with_places(camp) -> list[dict]:
-    """Each phase of a camp with places taken and free (one query per phase is fine: a camp has few)."""
+    """Each phase of a camp with places taken, free, offered to waitlisted groups, and the room left
+    for another offer (two queries per phase are fine: a camp has few)."""
     return [phase_summary(phase) for phase in camp.phases.all()]
+
+
+def offer_phase_choices(enrollment: Enrollment, rows: list[dict]) -> list[dict]:
+    """The other phases of a waitlisted group's camp with room for its whole roster (`rows` from
+    phases_with_places, `enrollment` annotated with roster_size as in review_queue)."""
+    if enrollment.status != Status.WAITLISTED:
+        return []
+    return [row for row in rows if row["phase"].pk != enrollment.phase_id and row["room"] >= enrollment.roster_size > 0]
 

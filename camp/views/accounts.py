@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from camp.errors import form_error
 from camp.forms import InvitationAcceptForm, InvitationForm, profile_form_class
 from camp.models import Invitation
+from camp.selectors import people_context
 from camp.services.accounts import (
     coordinator_confirm,
     invitation_accept,
@@ -37,13 +38,7 @@ def people(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("people")
-    context = {
-        "form": form,
-        "pending": User.objects.filter(role=User.Role.COORDINATOR, is_confirmed=False).order_by("date_joined"),
-        "invitations": Invitation.objects.select_related("invited_by")[:50],
-        "staff": User.objects.exclude(role=User.Role.YOUTH).order_by("role", "display_name"),
-    }
-    return render(request, "camp/people.html", context)
+    return render(request, "camp/people.html", {"form": form, **people_context(request.user)})
 
 
 @login_required

@@ -15,8 +15,11 @@ from camp.forms import EnrollmentApplyForm, GroupForm
 from camp.models import Camp
 from camp.services.enrollment import (
     enrollment_create,
+    enrollment_offer_accept,
+    enrollment_offer_decline,
     enrollment_submit,
     enrollment_withdraw,
+    offer_is_expired,
     phases_open_for_enrollment,
 )
 from camp.services.groups import group_create, group_update
@@ -82,7 +85,10 @@ def group_edit(request, pk):
 @login_required
 def group_detail(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
-    enrollments = group.enrollments.select_related("phase", "decided_by").order_by("phase__number")
+    enrollments = list(group.enrollments.select_related("phase", "decided_by", "offer_from__phase")
+                       .order_by("phase__number"))
+    offers = [{"enrollment": e, "expired": offer_is_expired(e)} for e in enrollments
+              if e.status == "waitlisted" and e.offered_place_at]
     open_phases = phases_open_for_enrollment(group.camp).exclude(
         enrollments__in=group.enrollments.exclude(status="withdrawn")
     )
@@ -93,6 +99,7 @@ def group_detail(request, pk):
     context = {
         "group": group,
         "enrollments": enrollments,
+        "offers": offers,
         "apply_form": EnrollmentApplyForm(phases=open_phases) if open_phases.exists() else None,
         "roster": roster,
         "coordinators": group.coordinators.all(),
@@ -158,4 +165,31 @@ def enrollment_withdraw_view(request, pk):
     else:
         messages.success(request, _("The application for phase %(number)s is withdrawn.")
                          % {"number": enrollment.phase.number})
+    return redirect("group_detail", pk=enrollment.group_id)
+
+
+@login_required
+@require_POST
+def enrollment_offer_accept_view(request, pk):
+    """The coordinator takes the place offered to the waitlisted group."""
+    enrollment = get_enrollment_for_user(request.user, pk)
+    try:
+        enrollment = enrollment_offer_accept(by=request.user, enrollment=enrollment)
+    except ValidationError as error:
+        return error_redirect(request, error, "group_detail", pk=enrollment.group_id)
+    messages.success(request, _("Your group has its place in phase %(number)s: its youth's accounts are ready, "
+                                "print the login cards.") % {"number": enrollment.phase.number})
+    return redirect("group_detail", pk=enrollment.group_id)
+
+
+@login_required
+@require_POST
+def enrollment_offer_decline_view(request, pk):
+    """The coordinator says no to the place offered; it goes to the next group in line."""
+    enrollment = get_enrollment_for_user(request.user, pk)
+    try:
+        enrollment = enrollment_offer_decline(by=request.user, enrollment=enrollment)
+    except ValidationError as error:
+        return error_redirect(request, error, "group_detail", pk=enrollment.group_id)
+    messages.success(request, _("You declined the place in phase %(number)s.") % {"number": enrollment.phase.number})
     return redirect("group_detail", pk=enrollment.group_id)

@@ -4,6 +4,8 @@
 from tests import factories
 from tests.access.rules import LOGIN, Rule, everyone, table
 
+DAY = factories.DAY
+
 
 def build(world) -> None:
     """A second phase with a draft application, a roster row with an account, a pending roster file."""
@@ -23,6 +25,13 @@ def build(world) -> None:
     world.roster_participant.consent_at = timezone.now()
     world.roster_participant.save()
     youth_accounts_issue(group=world.group)
+    # Places offered to the group (accept, decline) and a waitlisted application an organizer may
+    # move to a phase with room (camp pages: tests/camp/test_camps.py, offers: tests/camp/test_offers.py).
+    world.offer_accept = factories.offered_enrollment(world.group, factories.phase(world.camp, 3, today + 60 * DAY))
+    world.offer_decline = factories.offered_enrollment(world.group, factories.phase(world.camp, 4, today + 80 * DAY))
+    world.waitlisted = factories.enrollment(world.group, factories.phase(world.camp, 5, today + 100 * DAY),
+                                            status="waitlisted", submitted_at=timezone.now())
+    world.phase_with_room = factories.phase(world.camp, 6, today + 120 * DAY, capacity=100)
     world.roster_import = roster_import_preview(
         by=world.coordinator, group=world.group, file_name="roster.csv",
         data=b"family_name,given_name,birth_year,guardian_name,guardian_contact\nTan,Ann,20x3,Mum,+66 1\n",
@@ -42,7 +51,23 @@ def _participant(w):
 MANAGE = table(403, coordinator=200, organizer=200, other_coordinator=404, other_youth=404)
 MANAGE_POST = table(403, coordinator=302, organizer=302, other_coordinator=404, other_youth=404)
 
+# Camps and phases: the camp's organizers only; every other persona is no organizer (403).
+ORGANIZER_PAGE = table(403, organizer=200)
+
 RULES = {
+    "camp_list": Rule(ORGANIZER_PAGE),
+    "camp_create": Rule(ORGANIZER_PAGE),
+    "camp_edit": Rule(ORGANIZER_PAGE, kwargs=lambda w: {"pk": w.camp.pk}),
+    "phase_create": Rule(ORGANIZER_PAGE, kwargs=lambda w: {"pk": w.camp.pk}),
+    "phase_edit": Rule(ORGANIZER_PAGE, kwargs=lambda w: {"pk": w.phase.pk}),
+    "enrollment_offer_accept": Rule(MANAGE_POST, kwargs=lambda w: {"pk": w.offer_accept.pk}, method="post",
+                                    data=lambda w: {}),
+    "enrollment_offer_decline": Rule(MANAGE_POST, kwargs=lambda w: {"pk": w.offer_decline.pk}, method="post",
+                                     data=lambda w: {}),
+    "enrollment_offer_phase": Rule(
+        table(403, organizer=302, other_coordinator=404, other_youth=404),
+        kwargs=lambda w: {"pk": w.waitlisted.pk}, method="post", data=lambda w: {"phase": w.phase_with_room.pk},
+    ),
     "group_list": Rule(table(403, coordinator=200, other_coordinator=200, organizer=200)),
     "group_create": Rule(table(403, coordinator=200, other_coordinator=200)),
     "group_detail": Rule(MANAGE, kwargs=_group),
