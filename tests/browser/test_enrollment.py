@@ -193,3 +193,97 @@ def test_done_when_demo_coordinator_takes_a_group_from_empty_to_approved_and_a_y
     assert "琅勃拉邦华侨学校" in youth.locator(".my-camp").inner_text()
     assert "第4期" in youth.locator(".my-camp").inner_text()
     assert phase4.starts_on > timezone.localdate() - datetime.timedelta(days=1)
+
+
+def test_organizer_creates_the_first_camp_and_its_phase_from_an_empty_installation_on_a_phone(
+    live_server, new_page, monkeypatch
+):
+    from django.core.management import call_command
+
+    from camp.models import Camp, User
+
+    assert not User.objects.exists()
+    monkeypatch.setenv("QIAOCAMP_ORGANIZER_PASSWORD", PASSWORD)
+    call_command("create_organizer", "--email", "wang@federation.example", "--name", "王老师", "--language", "en",
+                 stdout=io.StringIO())
+    page = new_page(locale="en-US", viewport={"width": 390, "height": 844})
+    login(page, live_server.url, "wang@federation.example", PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    first = page.locator("section.first-camp")
+    assert "You run no camp yet." in first.inner_text()
+    first.get_by_role("link", name="Create your first camp").click()
+    page.wait_for_url(f"{live_server.url}/camps/new/")
+    assert page.get_by_role("heading", name="Create your first camp").is_visible()
+    page.get_by_label("Title (简体中文)").fill("寻根之旅")
+    page.get_by_label("Title (English)").fill("Roots Journey")
+    page.get_by_label("Federation").fill("普洱市侨联")
+    page.get_by_label("Year").fill(str(timezone.localdate().year + 1))
+    page.get_by_label("Home time zone").select_option("Asia/Shanghai")
+    page.check("input[name=languages][value=zh-hans]")
+    page.check("input[name=languages][value=lo]")
+    page.get_by_role("button", name="Create the camp").click()
+    camp = Camp.objects.get()
+    page.wait_for_url(f"{live_server.url}/camps/{camp.pk}/phases/new/")
+    assert "The camp Roots Journey is created." in page.locator(".messages").inner_text()
+
+    start = timezone.localdate() + datetime.timedelta(days=60)
+    page.get_by_label("First day (Asia/Shanghai)").fill(start.isoformat())
+    page.get_by_label("Last day (Asia/Shanghai)").fill((start - datetime.timedelta(days=1)).isoformat())  # a slip
+    page.get_by_label("Enrollment opens (Asia/Shanghai)").fill((start - datetime.timedelta(days=40)).isoformat())
+    page.get_by_label("Enrollment closes (last day to apply) (Asia/Shanghai)").fill(
+        (start - datetime.timedelta(days=5)).isoformat())
+    page.get_by_label("Capacity (youth places)").fill("80")
+    page.get_by_role("button", name="Add the phase").click()
+    assert "The last day is before the first day." in page.locator(".field-ends_on").inner_text()
+    assert not camp.phases.exists()
+    page.get_by_label("Last day (Asia/Shanghai)").fill((start + datetime.timedelta(days=9)).isoformat())
+    page.get_by_role("button", name="Add the phase").click()
+    page.wait_for_url(f"{live_server.url}/camps/")
+    phase = camp.phases.get()
+    assert (phase.number, phase.starts_on, phase.capacity) == (1, start, 80)
+    row = page.locator("table.capacity tbody tr").first
+    assert "80" in row.inner_text() and row.get_by_role("link", name="Edit phase 1").is_visible()
+    # The navigation reaches the camps from anywhere.
+    page.goto(f"{live_server.url}/people/")
+    page.locator(".main-nav").get_by_role("link", name="Camps").click()
+    page.wait_for_url(f"{live_server.url}/camps/")
+
+
+def test_coordinator_accepts_a_place_offered_when_one_frees(
+    live_server, new_page, camp, organizer, coordinator, other_coordinator, make_participant
+):
+    from camp.services.enrollment import enrollment_decide, enrollment_withdraw
+    from tests import factories
+
+    coordinator.preferred_language = "en"
+    coordinator.save()
+    phase = factories.open_phase(camp, 2, capacity=6)
+    full = factories.group(camp, "Full School", coordinators=[other_coordinator])
+    waiting = factories.group(camp, "Waiting School", coordinators=[coordinator])
+    for _ in range(4):
+        make_participant(full, with_account=False)
+        make_participant(waiting, with_account=False)
+    approved = factories.enrollment(full, phase, status=Enrollment.Status.SUBMITTED, submitted_at=timezone.now())
+    enrollment_decide(by=organizer, enrollment=approved, decision="approved")
+    wait = factories.enrollment(waiting, phase, status=Enrollment.Status.SUBMITTED, submitted_at=timezone.now())
+    enrollment_decide(by=organizer, enrollment=wait, decision="waitlisted", reason="Full")
+    enrollment_withdraw(by=other_coordinator, enrollment=approved)  # 6 places free: Waiting School is offered
+    wait.refresh_from_db()
+    assert wait.offered_place_at is not None
+
+    page = new_page(locale="en-US", viewport={"width": 390, "height": 844})
+    login(page, live_server.url, coordinator.email, PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="A place is free for phase 2: accept it on the group page").click()
+    page.wait_for_url(f"{live_server.url}/groups/{waiting.pk}/#place-offer-{wait.pk}")
+    offer = page.locator("section.place-offer")
+    assert "A place is free for phase 2: accept by" in offer.inner_text()
+    offer.get_by_role("button", name="Accept the place").click()
+    page.wait_for_url(f"{live_server.url}/groups/{waiting.pk}/")
+    assert "Your group has its place in phase 2" in page.locator(".messages").inner_text()
+    assert page.locator("section.place-offer").count() == 0
+    wait.refresh_from_db()
+    assert wait.status == Enrollment.Status.APPROVED
+    assert JoinCode.objects.filter(user__participant__group=waiting, revoked_at__isnull=True).count() == 4
+    page.get_by_role("link", name="Print login cards").click()
+    assert page.locator("article.login-card").count() == 4
