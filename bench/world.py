@@ -114,6 +114,7 @@ def ensure_room(index: int, youth: int) -> dict:
     PlanItem.objects.filter(pk=item.pk).update(starts_at=now - datetime.timedelta(minutes=5), duration_minutes=600)
     session, _ = LiveSession.objects.get_or_create(plan_item=item)
     LiveSession.objects.filter(pk=session.pk).update(
+        starts_at=now - datetime.timedelta(minutes=5), duration_minutes=600,  # the room's copy of the item's time
         state=LiveSession.State.LIVE, started_at=now - datetime.timedelta(minutes=5), ended_at=None,
         chat_locked=False, slow_mode_seconds=0,
     )

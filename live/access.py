@@ -8,6 +8,8 @@ Roles in a room:
   group's attendance, but does not post, raise hands, ask, vote, react or report (adults do not
   chat with other people's children; the teacher runs the room).
 - ``youth``: a participant of the session's group whose guardian has consented.
+A cancelled class (taken off the plan) keeps its page for all of them, which says so; its socket,
+with the chat history, is the teacher's and the organizers' only.
 Anyone else (other teachers, other groups' youth and coordinators, youth without consent, users
 the teacher removed from the room) is refused.
 """
@@ -64,9 +66,9 @@ def room_role(user, session: LiveSession) -> str | None:
     """The user's role in this room, or None when they may not enter it."""
     if not (user.is_authenticated and user.is_active):
         return None
-    group = session.plan_item.plan.group
+    group = session.group
     role = None
-    if user.is_teacher and session.plan_item.teacher_id == user.pk:
+    if user.is_teacher and session.teacher_id == user.pk:
         role = TEACHER
     elif user.is_organizer and camps_for_user(user).filter(pk=group.camp_id).exists():
         role = ORGANIZER
@@ -82,8 +84,7 @@ def room_role(user, session: LiveSession) -> str | None:
 
 
 def session_queryset():
-    return LiveSession.objects.select_related("plan_item", "plan_item__plan", "plan_item__plan__group",
-                                              "plan_item__lesson", "plan_item__teacher")
+    return LiveSession.objects.select_related("group", "lesson", "teacher", "plan_item", "plan_item__lesson")
 
 
 def get_session(pk) -> LiveSession | None:
@@ -93,12 +94,15 @@ def get_session(pk) -> LiveSession | None:
         return None
 
 
-def member_for(user, session: LiveSession) -> RoomMember | None:
+def member_for(user, session: LiveSession, *, page: bool = False) -> RoomMember | None:
+    """The user as the room's socket admits them; page=True: as its page shows them (a cancelled
+    class's page tells everyone it was cancelled, its socket admits only the moderators)."""
     role = room_role(user, session)
     if role is None:
         return None
-    return RoomMember(user_id=user.pk, name=public_name(user), role=role,
-                      camp_id=session.plan_item.plan.group.camp_id)
+    if session.is_cancelled and role not in MODERATORS and not page:
+        return None
+    return RoomMember(user_id=user.pk, name=public_name(user), role=role, camp_id=session.group.camp_id)
 
 
 def member_again(user_id: int, session_id: int) -> RoomMember | None:
@@ -113,6 +117,12 @@ def member_again(user_id: int, session_id: int) -> RoomMember | None:
     return member_for(user, session)
 
 
+def removed_from(user_id: int, session_id: int) -> bool:
+    """Did a teacher or organizer remove this user from this class (a Removal)? Says why a refused
+    user is refused: the room page and the socket then tell them so, and whom to ask."""
+    return Removal.objects.filter(session_id=session_id, user_id=user_id).exists()
+
+
 def get_session_for_user(user, pk) -> tuple[LiveSession, RoomMember]:
     """The session and the user's place in it. 404 when there is no such session or its group is
     unknown to the user; PermissionDenied when they know the group but may not enter
@@ -120,12 +130,40 @@ def get_session_for_user(user, pk) -> tuple[LiveSession, RoomMember]:
     from camp.access import visible_groups
 
     session = get_session(pk)
-    if session is None or not visible_groups(user).filter(pk=session.plan_item.plan.group_id).exists():
+    if session is None or not visible_groups(user).filter(pk=session.group_id).exists():
         raise Http404
-    member = member_for(user, session)
+    member = member_for(user, session, page=True)
     if member is None:
         raise PermissionDenied
     return session, member
+
+
+def can_curate_blocklist(user, camp_id: int) -> bool:
+    """An organizer (or co-organizer) of this camp edits its chat blocklist."""
+    return camps_for_user(user).filter(pk=camp_id).exists()
+
+
+def get_camp_for_blocklist(user, pk):
+    """The camp whose blocklist the user curates, or 404 (nobody else learns the camp's terms)."""
+    camp = camps_for_user(user).filter(pk=pk).first() if isinstance(pk, int) else None
+    if camp is None:
+        raise Http404
+    return camp
+
+
+def get_blocked_term_for_user(user, camp_pk, pk, *, change: bool = False):
+    """(camp, term) of the user's camp, or 404; with change=True PermissionDenied for a starter term
+    (read-only: every camp keeps the starter lists)."""
+    from live.models import BlockedTerm
+    from live.services.blocked_terms import is_starter
+
+    camp = get_camp_for_blocklist(user, camp_pk)
+    term = BlockedTerm.objects.filter(camp=camp, pk=pk).first()
+    if term is None:
+        raise Http404
+    if change and is_starter(term):
+        raise PermissionDenied
+    return camp, term
 
 
 def can_see_attendance(member: RoomMember) -> bool:

@@ -17,7 +17,7 @@ from live.models import (
 class LiveSessionAdmin(admin.ModelAdmin):
     list_display = ("__str__", "state", "chat_locked", "slow_mode_seconds", "links_allowed", "last_seq")
     list_filter = ("state",)
-    raw_id_fields = ("plan_item",)
+    raw_id_fields = ("plan_item", "group", "lesson", "teacher")
 
 
 @admin.register(ChatMessage)

@@ -14,7 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from live import events, selectors, services
-from live.access import get_session, member_again, member_for
+from live.access import get_session, member_again, member_for, removed_from
 from live.services.errors import BAD_REQUEST, FORBIDDEN, UNKNOWN_TYPE, LiveError, live_error_from
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         member = await database_sync_to_async(member_for)(user, session)
         if member is None:
             await self.accept()
+            if await database_sync_to_async(removed_from)(user.pk, session.pk):
+                # Say why, so that the client shows "the teacher removed you from this class"
+                # rather than a bare refusal (only to the user themself).
+                await self.send(text_data=events.dumps(events.removed_payload(events.REMOVED_BY_MODERATOR)))
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.session, self.member, self.user = session, member, user
@@ -107,6 +111,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     async def room_remove(self, event):
         if self.member is not None and not self.member_lost and event["user_id"] == self.member.user_id:
+            await self.send_out(event["text"])
+
+    async def room_cancel(self, event):
+        # The class was taken off the plan: the teacher and organizers stay to read it, the rest go.
+        if self.member is not None and not self.member_lost and not self.member.is_moderator:
             await self.send_out(event["text"])
 
     async def send_out(self, text: str):
@@ -179,7 +188,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.checked_at = time.monotonic()
         member = await database_sync_to_async(member_again)(self.member.user_id, self.session.pk)
         if member is None:
-            await self.send_out(events.dumps(events.removed_payload()))
+            removed = await database_sync_to_async(removed_from)(self.member.user_id, self.session.pk)
+            reason = events.REMOVED_BY_MODERATOR if removed else None
+            await self.send_out(events.dumps(events.removed_payload(reason)))
             return False
         if member.is_moderator != self.member.is_moderator:
             if member.is_moderator:
@@ -264,6 +275,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self._call(services.room_settings_update, links_allowed=allowed)
         elif action == "remove":
             await self._call(services.member_remove, user_id=frame.get("user_id"))
+        elif action == "readmit":
+            await self._call(services.member_readmit, user_id=frame.get("user_id"))
         elif action == "start":
             await self._call(services.live_session_start)
         elif action == "end":

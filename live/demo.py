@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from camp.models import JoinCode, Participant, User
 from courses.models import Lesson, PlanItem
+from courses.services.plans import plan_item_meeting_link_set
 from live import services
 from live.access import member_for
 from live.models import AttendanceSpan, ChatMessage, LiveSession, Poll, RaisedHand
@@ -52,7 +53,10 @@ def seed(stdout) -> None:
     for item in items:
         session = LiveSession.objects.filter(plan_item=item).first()
         if session is None:
-            session = services.live_session_ensure(plan_item=item, video_url=VIDEO_URL.format(pk=item.pk))
+            session = services.live_session_ensure(plan_item=item)
+        if not item.meeting_link:  # the demo's classes have a (pretend) video meeting to join
+            plan_item_meeting_link_set(item=item, by=item.teacher or item.plan.group.camp.organizer,
+                                       url=VIDEO_URL.format(pk=item.pk))
         counts["sessions"] += 1
         if live_now is not None and item.pk == live_now.pk:
             _make_live(session, now)
@@ -90,13 +94,13 @@ def _live_now_item(items, now):
 def _make_live(session: LiveSession, now) -> None:
     if session.state != LiveSession.State.LIVE:
         LiveSession.objects.filter(pk=session.pk).update(state=LiveSession.State.LIVE,
-                                                         started_at=session.plan_item.starts_at, ended_at=None)
+                                                         started_at=session.starts_at, ended_at=None)
         session.refresh_from_db()
     if ChatMessage.objects.filter(session=session).exists():
         return
-    teacher = session.plan_item.teacher or User.objects.get(username=DEMO_TEACHER)
+    teacher = session.teacher or User.objects.get(username=DEMO_TEACHER)
     teacher_member = member_for(teacher, session)
-    youth = list(User.objects.filter(participant__group=session.plan_item.plan.group, participant__consent_given=True)
+    youth = list(User.objects.filter(participant__group=session.group, participant__consent_given=True)
                  .select_related("participant").order_by("participant__pk")[:6])
     if teacher_member is None:
         return

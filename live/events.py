@@ -24,6 +24,7 @@ PROTOCOL_VERSION = 1
 # Channel-layer message types, handled by LiveRoomConsumer.room_event / room_remove.
 ROOM_EVENT = "room.event"
 ROOM_REMOVE = "room.remove"
+ROOM_CANCEL = "room.cancel"
 
 
 def dumps(payload: dict) -> str:
@@ -75,11 +76,12 @@ def message_payload(message, reactions: dict[str, int] | None = None, *, author=
 def session_payload(session) -> dict:
     return {
         "id": session.pk,
-        "title": session.plan_item.lesson.title,
+        "title": session.lesson_title,
         "state": session.state,
         "starts_at": iso(session.starts_at),
         "ends_at": iso(session.ends_at),
-        "video_url": session.video_url,
+        # The protocol's name for the class's meeting link: its plan item's, else its lesson's default.
+        "video_url": session.meeting_link,
     }
 
 
@@ -134,7 +136,7 @@ def report_shape(report) -> dict:
 
 
 def welcome_payload(*, session, member, muted: bool, last_seq: int, history: list, online: list, hands: list,
-                    questions: list, polls: list, reports: list | None) -> dict:
+                    questions: list, polls: list, reports: list | None, removed: list | None = None) -> dict:
     payload = {
         "type": "welcome",
         "protocol": PROTOCOL_VERSION,
@@ -150,6 +152,8 @@ def welcome_payload(*, session, member, muted: bool, last_seq: int, history: lis
     }
     if reports is not None:
         payload["reports"] = reports
+    if removed is not None:
+        payload["removed"] = removed
     return payload
 
 
@@ -181,8 +185,25 @@ def error_payload(code: str, detail: str, *, client_id=None, retry_after: int | 
     return payload
 
 
-def removed_payload() -> dict:
-    return {"type": "removed"}
+# `removed.reason` when a teacher or organizer sent the user out of this class (Removal); a user who
+# lost access (consent, join code, roster) gets `removed` without a reason.
+REMOVED_BY_MODERATOR = "moderator"
+
+
+def removed_payload(reason: str | None = None) -> dict:
+    if reason is None:
+        return {"type": "removed"}
+    return {"type": "removed", "reason": reason}
+
+
+def removal_payload(user, removed: bool) -> dict:
+    """To the room's moderators: someone was removed from the class, or let back in."""
+    return {"type": "removal", "user": user_payload(user), "removed": removed}
+
+
+def cancelled_payload() -> dict:
+    """To the youth and coordinators of a class taken off the plan, before their sockets close."""
+    return {"type": "cancelled"}
 
 
 def reported_payload(seq: int) -> dict:
@@ -242,9 +263,16 @@ def broadcast(session_id: int, payload: dict, *, moderators_only: bool = False) 
     transaction.on_commit(lambda: _group_send(group, {"type": ROOM_EVENT, "text": text}))
 
 
-def broadcast_removal(session_id: int, user_id: int) -> None:
+def broadcast_removal(session_id: int, user_id: int, *, reason: str | None = None) -> None:
     """Tell every process to close the removed user's sockets in this room."""
-    text = dumps(removed_payload())
+    text = dumps(removed_payload(reason))
     transaction.on_commit(
         lambda: _group_send(room_group(session_id), {"type": ROOM_REMOVE, "user_id": user_id, "text": text})
     )
+
+
+def broadcast_cancel(session_id: int) -> None:
+    """Tell every process that the class was cancelled: the sockets of everyone but the teacher and
+    organizers get `cancelled` and close (live.consumers.LiveRoomConsumer.room_cancel)."""
+    text = dumps(cancelled_payload())
+    transaction.on_commit(lambda: _group_send(room_group(session_id), {"type": ROOM_CANCEL, "text": text}))

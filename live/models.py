@@ -5,22 +5,39 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import PlanItem
+from courses.models import Lesson, PlanItem
 
 
 class LiveSession(models.Model):
+    """The room of one class. It belongs to its plan item while the item exists, and keeps what it
+    needs without it (group, lesson, title, teacher, time): removing the item from the plan cancels
+    the room and keeps its chat, attendance, questions and polls."""
+
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         OPEN = "open", _("Open")
         LIVE = "live", _("Live")
         ENDED = "ended", _("Ended")
+        # Taken off the plan (the item removed, or the plan back to draft): nobody is taught here.
+        CANCELLED = "cancelled", _("Cancelled")
 
-    plan_item = models.OneToOneField(PlanItem, on_delete=models.CASCADE, related_name="live_session")
+    plan_item = models.OneToOneField(PlanItem, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="live_session")
+    # The room's own copy of its item (copy_item; live.services.sessions.room_follow_item keeps it in
+    # step on every save of the item): access, lists and attendance read these, never the item.
+    group = models.ForeignKey("camp.Group", on_delete=models.CASCADE, related_name="live_sessions")
+    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The lesson's title in the camp's source language, shown once the lesson itself is gone.
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    starts_at = models.DateTimeField(_("starts at"))  # UTC
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SCHEDULED)
     opens_minutes_before = models.PositiveSmallIntegerField(_("room opens (minutes before)"), default=15)
-    video_url = models.URLField(_("video meeting link"), blank=True)
     chat_locked = models.BooleanField(_("chat locked"), default=False)
     slow_mode_seconds = models.PositiveSmallIntegerField(_("slow mode (seconds)"), default=0)
     links_allowed = models.BooleanField(_("youth may post links"), default=False)
@@ -28,24 +45,57 @@ class LiveSession(models.Model):
     last_seq = models.PositiveBigIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["plan_item__starts_at"]
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["group", "starts_at"], name="live_session_group_idx"),
+            models.Index(fields=["teacher", "starts_at"], name="live_session_teacher_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(duration_minutes__gt=0), name="live_session_duration_positive"),
+        ]
 
     def __str__(self) -> str:
-        return str(self.plan_item)
+        return f"{self.lesson_title} @ {self.starts_at:%Y-%m-%d %H:%M}Z" if self.starts_at else self.lesson_title
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.plan_item_id is not None and self.group_id is None:
+            self.copy_item(self.plan_item)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         """The room's page: the one link other apps show for a live class."""
         return reverse("live:room", args=[self.pk])
 
-    @property
-    def starts_at(self) -> datetime.datetime:
-        return self.plan_item.starts_at
+    def copy_item(self, item: PlanItem) -> None:
+        """Take the item's group, lesson, teacher and time (not saved)."""
+        self.group_id = item.plan.group_id
+        self.lesson_id = item.lesson_id
+        with translation.override(settings.LANGUAGE_CODE):
+            self.title = item.lesson.title[:200]
+        self.teacher_id = item.teacher_id
+        self.starts_at = item.starts_at
+        self.duration_minutes = item.duration_minutes
 
     @property
     def ends_at(self) -> datetime.datetime:
-        return self.plan_item.ends_at
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def lesson_title(self) -> str:
+        """The lesson's title in the viewer's language while the lesson exists, else the copy."""
+        return self.lesson.title if self.lesson_id else self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+    @property
+    def meeting_link(self) -> str:
+        """The class's video meeting: its plan item's link (else its lesson's default); none without an item."""
+        return self.plan_item.meeting_link if self.plan_item_id else ""
 
 
 class ChatMessage(models.Model):

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from live import events
 from live.access import RoomMember
-from live.models import ChatMessage, LiveSession, MessageReport, Mute, Poll, PollVote, Question, RaisedHand
+from live.models import (
+    ChatMessage,
+    LiveSession,
+    MessageReport,
+    Mute,
+    Poll,
+    PollVote,
+    Question,
+    RaisedHand,
+    Removal,
+)
 from live.services.attendance import online_users
 from live.services.chat import reaction_counts
 
@@ -21,7 +31,7 @@ WELCOME_POLLS = 10
 # Pages this app adds to the navigation, per role: {"coordinator": [("url-name", _("Label"))]}.
 NAVIGATION: dict = {
     "teacher": [("live:sessions", _("Live classes"))],
-    "organizer": [("live:sessions", _("Live classes"))],
+    "organizer": [("live:sessions", _("Live classes")), ("live:blocklist_index", _("Chat filter"))],
     "coordinator": [("live:sessions", _("Live classes"))],
 }
 
@@ -63,7 +73,7 @@ def poll_counts_for(polls: list[Poll]) -> dict[int, list[int]]:
 
 
 def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
-    session = LiveSession.objects.select_related("plan_item__lesson").get(pk=session.pk)
+    session = LiveSession.objects.select_related("lesson", "plan_item__lesson").get(pk=session.pk)
     recent = list(_messages(session.pk).filter(seq__lte=session.last_seq).order_by("-seq")[:WELCOME_HISTORY])
     recent.reverse()
     hands = [events.user_payload(h.user) for h in
@@ -75,11 +85,13 @@ def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
     polls = list(Poll.objects.filter(session=session).order_by("-opened_at")[:WELCOME_POLLS])
     votes = dict(PollVote.objects.filter(poll__in=polls, user_id=member.user_id).values_list("poll_id", "option"))
     counts = poll_counts_for(polls)
-    reports = None
+    reports = removed = None
     if member.is_moderator:
         reports = [events.report_shape(r) for r in MessageReport.objects.filter(
             message__session=session, resolved_at__isnull=True).select_related(
             "message__author__participant", "reporter__participant")[:100]]
+        removed = [events.user_payload(r.user) for r in Removal.objects.filter(session=session)
+                   .select_related("user__participant").order_by("created_at", "pk")]
     return events.welcome_payload(
         session=session,
         member=member,
@@ -91,22 +103,24 @@ def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
         questions=[events.question_shape(q, q.n, bool(q.mine)) for q in reversed(list(questions))],
         polls=[events.poll_shape(p, counts[p.pk], votes.get(p.pk)) for p in reversed(polls)],
         reports=reports,
+        removed=removed,
     )
 
 
 def rooms_today_for_group(group_id: int, now=None) -> list[LiveSession]:
     """The group's sessions a youth can walk into today: open or live now, or starting later today
-    (in the group's own day)."""
+    (in the group's own day); today's cancelled classes too, shown as cancelled."""
     now = now or timezone.now()
-    sessions = (LiveSession.objects.select_related("plan_item__lesson", "plan_item__plan__group")
-                .filter(plan_item__plan__group_id=group_id, plan_item__plan__status="published")
+    sessions = (LiveSession.objects.select_related("lesson", "group")
+                .filter(group_id=group_id)
+                .filter(Q(plan_item__plan__status="published") | Q(state=LiveSession.State.CANCELLED))
                 .exclude(state=LiveSession.State.ENDED)
-                .filter(plan_item__starts_at__lte=now + datetime.timedelta(hours=24),
-                        plan_item__starts_at__gte=now - datetime.timedelta(hours=12))
-                .order_by("plan_item__starts_at"))
+                .filter(starts_at__lte=now + datetime.timedelta(hours=24),
+                        starts_at__gte=now - datetime.timedelta(hours=12))
+                .order_by("starts_at", "pk"))
     result = []
     for session in sessions:
-        zone = session.plan_item.plan.group.zone
+        zone = session.group.zone
         if session.state in (LiveSession.State.OPEN, LiveSession.State.LIVE) or (
             session.starts_at.astimezone(zone).date() == now.astimezone(zone).date() and session.ends_at > now
         ):
@@ -120,17 +134,17 @@ def rooms_for_adult(user, now=None) -> list[LiveSession]:
     from camp.access import camps_for_user
 
     now = now or timezone.now()
-    sessions = LiveSession.objects.select_related("plan_item__lesson", "plan_item__plan__group")
+    sessions = LiveSession.objects.select_related("lesson", "group")
     if user.is_teacher:
-        sessions = sessions.filter(plan_item__teacher=user)
+        sessions = sessions.filter(teacher=user)
     elif user.is_coordinator:
-        sessions = sessions.filter(plan_item__plan__group__coordinators=user)
+        sessions = sessions.filter(group__coordinators=user)
     elif user.is_organizer:
-        sessions = sessions.filter(plan_item__plan__group__camp__in=camps_for_user(user))
+        sessions = sessions.filter(group__camp__in=camps_for_user(user))
     else:
         return []
-    return list(sessions.filter(plan_item__starts_at__gte=now - datetime.timedelta(days=1))
-                .order_by("plan_item__starts_at")[:20])
+    return list(sessions.filter(starts_at__gte=now - datetime.timedelta(days=1))
+                .order_by("starts_at", "pk")[:20])
 
 
 def home_context(user) -> dict:

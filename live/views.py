@@ -5,12 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from camp.errors import message_error
+from camp.access import camps_for_user
+from camp.errors import error_redirect, form_error, message_error
 from camp.models import User
 from live import selectors, services
-from live.access import get_session_for_user
+from live.access import (
+    get_blocked_term_for_user,
+    get_camp_for_blocklist,
+    get_session,
+    get_session_for_user,
+    removed_from,
+)
+from live.forms import BlockedTermForm, TryPhraseForm
+from live.models import BlockedTerm
+from live.services import blocked_terms
 from live.services.attendance import attendance_summary
 from live.services.blocklist import REFUSAL_MESSAGES
 from live.services.errors import BAD_REQUEST, MESSAGES, LiveError
@@ -41,6 +51,14 @@ def room_strings() -> dict[str, str]:
         "react": _("React"),
         "you_muted": _("The teacher has muted you. You can still read the chat."),
         "removed": _("The teacher has removed you from this class."),
+        "lost_access": _("You can no longer take part in this class. Ask your group's coordinator."),
+        # %(name)s is replaced by the client with the person's name.
+        "confirm_remove": _("Remove %(name)s from this class? They cannot come back into this class until you "
+                            "let them back in. Their other classes are not affected."),
+        "confirm_end": _("End the class for everyone? Nobody can chat, ask or vote in it any more."),
+        "end": _("End the class"),
+        "readmit": _("Let back in"),
+        "readmitted": _("%(name)s may come back into this class now."),
         "not_logged_in": _("Please sign in again."),
         "forbidden": _("You are not in this class."),
         "not_found": _("This class does not exist."),
@@ -48,6 +66,8 @@ def room_strings() -> dict[str, str]:
         "state_open": _("Open"),
         "state_live": _("Live"),
         "state_ended": _("Ended"),
+        "state_cancelled": _("Cancelled"),
+        "cancelled": _("This class was cancelled."),
         **{f"err_{code}": str(message) for code, message in MESSAGES.items()},
         **{f"err_blocked_content_{reason}": str(message) for reason, message in REFUSAL_MESSAGES.items()},
         "deleted_note": _("message removed"),
@@ -69,10 +89,33 @@ def session_list(request):
 @login_required
 @require_GET
 def room(request, pk: int):
-    """The room page: chat, online list, hands, questions, polls. The JS client does the rest."""
-    session, member = get_session_for_user(request.user, pk)
+    """The room page: chat, online list, hands, questions, polls. The JS client does the rest.
+    Someone the teacher removed from this class gets a page that says so, and whom to ask."""
+    try:
+        session, member = get_session_for_user(request.user, pk)
+    except PermissionDenied:
+        if not removed_from(request.user.pk, pk):
+            raise
+        return removed_page(request, get_session(pk))
     services.live_session_open_if_due(session_id=session.pk)
     return _room_page(request, session, member)
+
+
+def removed_page(request, session):
+    """403 with what happened (removed from this class, this class only) and whom to ask."""
+    coordinators = session.group.coordinators.order_by("display_name") if request.user.is_youth else []
+    return render(request, "live/removed.html", {
+        "session": session,
+        "teacher_name": adult_name(session.teacher),
+        "coordinator_names": [name for name in map(adult_name, coordinators) if name],
+    }, status=403)
+
+
+def adult_name(user) -> str:
+    """An adult's name for a youth to ask for: never their e-mail address (User.name falls back to it)."""
+    if user is None:
+        return ""
+    return user.display_name or user.get_full_name()
 
 
 def _room_page(request, session, member, *, status: int = 200):
@@ -80,8 +123,9 @@ def _room_page(request, session, member, *, status: int = 200):
     return render(request, "live/room.html", {
         "session": session,
         "member": member,
-        "lesson": session.plan_item.lesson,
-        "group": session.plan_item.plan.group,
+        "lesson": session.lesson,
+        "group": session.group,
+        "item": session.plan_item,
         "opens_at": opens_at(session),
         "ws_path": f"/ws/live/{session.pk}/",
         "reactions": services.REACTIONS,
@@ -100,7 +144,7 @@ def attendance(request, pk: int):
     return render(request, "live/attendance.html", {
         "session": session,
         "member": member,
-        "group": session.plan_item.plan.group,
+        "group": session.group,
         "rows": rows,
         "summary": attendance_summary(rows),
         "window": services.session_window(session),
@@ -129,15 +173,118 @@ def session_state(request, pk: int):
 @login_required
 @require_POST
 def video_link(request, pk: int):
-    """The teacher (or an organizer) sets the class's video meeting link on the room page."""
+    """The teacher (or an organizer) sets the class's video meeting link on the room page: the plan
+    item's own link; empty uses the lesson's default."""
     session, member = get_session_for_user(request.user, pk)
     if not member.is_moderator:
         raise PermissionDenied
     try:
-        services.live_session_video_link_set(session_id=session.pk, member=member,
-                                             url=request.POST.get("video_url", ""))
+        services.live_session_video_link_set(by=request.user, session_id=session.pk,
+                                             url=request.POST.get("meeting_url", ""))
     except ValidationError as error:
         message_error(request, error)
         return _room_page(request, session, member, status=400)
     messages.success(request, _("The video link is saved."))
     return redirect("live:room", pk=session.pk)
+
+
+# --- the camp's chat blocklist (organizers) -------------------------------------------------------
+
+@login_required
+@require_GET
+def blocklist_index(request):
+    """The organizer's way in from the navigation: their camp's blocklist, or a choice of camps."""
+    if not request.user.is_organizer:
+        raise PermissionDenied
+    camps = list(camps_for_user(request.user).order_by("-year", "title"))
+    if len(camps) == 1:
+        return redirect("live:blocklist", pk=camps[0].pk)
+    return render(request, "live/blocklist_index.html", {"camps": camps})
+
+
+def _blocklist_page(request, camp, *, add_form=None, try_form=None, verdict=None, status=200):
+    languages = dict(blocked_terms.language_choices())
+    own, starter = [], {}
+    for term in BlockedTerm.objects.filter(camp=camp).order_by("language", "term"):
+        term.language_label = languages.get(term.language, term.language)
+        if blocked_terms.is_starter(term):
+            starter.setdefault(term.language_label, []).append(term.term)
+        else:
+            own.append(term)
+    return render(request, "live/blocklist.html", {
+        "camp": camp,
+        "own_terms": own,
+        "starter_by_language": list(starter.items()),
+        "starter_count": sum(len(terms) for terms in starter.values()),
+        "add_form": add_form or BlockedTermForm(),
+        "try_form": try_form or TryPhraseForm(),
+        "verdict": verdict,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def blocklist(request, pk: int):
+    """The camp's chat blocklist: its own terms (editable), the starter list (read-only), a try box."""
+    return _blocklist_page(request, get_camp_for_blocklist(request.user, pk))
+
+
+@login_required
+@require_POST
+def blocklist_add(request, pk: int):
+    camp = get_camp_for_blocklist(request.user, pk)
+    form = BlockedTermForm(request.POST)
+    if form.is_valid():
+        try:
+            term = blocked_terms.blocked_term_add(by=request.user, camp=camp, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("“%(term)s” is on the list: the chat refuses it from now on.")
+                             % {"term": term.term})
+            return redirect("live:blocklist", pk=camp.pk)
+    return _blocklist_page(request, camp, add_form=form, status=400)
+
+
+@login_required
+@require_POST
+def blocklist_try(request, pk: int):
+    """What the filter would do with a phrase (nothing is stored)."""
+    camp = get_camp_for_blocklist(request.user, pk)
+    form = TryPhraseForm(request.POST)
+    verdict = None
+    if form.is_valid():
+        try:
+            verdict = blocked_terms.blocklist_try(by=request.user, camp=camp, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form_error(form, error)
+    return _blocklist_page(request, camp, try_form=form, verdict=verdict, status=200 if verdict else 400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def blocklist_edit(request, pk: int, term_pk: int):
+    camp, term = get_blocked_term_for_user(request.user, pk, term_pk, change=True)
+    form = BlockedTermForm(request.POST or None, initial={"term": term.term, "language": term.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            blocked_terms.blocked_term_update(by=request.user, blocked_term=term, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The term is saved."))
+            return redirect("live:blocklist", pk=camp.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "live/blocklist_edit.html", {"camp": camp, "term": term, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def blocklist_delete(request, pk: int, term_pk: int):
+    camp, term = get_blocked_term_for_user(request.user, pk, term_pk, change=True)
+    try:
+        blocked_terms.blocked_term_delete(by=request.user, blocked_term=term)
+    except ValidationError as error:
+        return error_redirect(request, error, "live:blocklist", pk=camp.pk)
+    messages.success(request, _("“%(term)s” is off the list.") % {"term": term.term})
+    return redirect("live:blocklist", pk=camp.pk)

@@ -83,22 +83,19 @@ def require_nominator(user, group: Group) -> None:
 def get_session_for_correction(user, pk) -> LiveSession:
     """The session's teacher and the camp's organizers correct; other report readers may look."""
     try:
-        session = LiveSession.objects.select_related(
-            "plan_item__plan__group__camp", "plan_item__plan__phase", "plan_item__lesson", "plan_item__teacher"
-        ).get(pk=pk)
+        session = LiveSession.objects.select_related("group__camp", "lesson", "teacher").get(pk=pk)
     except (LiveSession.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    group = session.plan_item.plan.group
-    get_group_for_report(user, group.pk)  # 404 / 403 for those who may not see the group's report
+    get_group_for_report(user, session.group_id)  # 404 / 403 for those who may not see the group's report
     return session
 
 
 def can_correct(user, session: LiveSession) -> bool:
     """Attendance corrections: the session's own teacher and the organizers of its camp."""
     if user.is_teacher:
-        return session.plan_item.teacher_id == user.pk
+        return session.teacher_id == user.pk
     if user.is_organizer:
-        return camps_for_user(user).filter(pk=session.plan_item.plan.group.camp_id).exists()
+        return camps_for_user(user).filter(pk=session.group.camp_id).exists()
     return False
 
 

@@ -5,6 +5,7 @@ the same ones the views call, so a new caller (a command, a job) cannot skip the
 """
 
 import secrets
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,7 +43,7 @@ def attendance_correct(*, session: LiveSession, participant: Participant, status
                        by: User) -> AttendanceCorrection:
     """Record a teacher's correction of one youth's status for one session (the latest counts)."""
     require_corrector(by, session)
-    if participant.group_id != session.plan_item.plan.group_id:
+    if participant.group_id != session.group_id:
         raise ValidationError({"participant": _("This youth is not in the session's group.")})
     if not (session.state == LiveSession.State.ENDED or session.ended_at):
         raise ValidationError(_("Attendance can be corrected once the session has ended."))
@@ -87,6 +88,7 @@ def _snapshot(participant: Participant, phase: Phase, kind: str, attendance: flo
         camp_title=chinese_title, camp_title_local=local_title if local_title != chinese_title else "",
         issuer=camp.federation, phase_number=phase.number, starts_on=phase.starts_on, ends_on=phase.ends_on,
         attendance_percent=int(attendance or 0), citation=citation, issued_at=timezone.now(), issued_by=issued_by,
+        time_zone=camp.home_time_zone,
     )
 
 
@@ -97,7 +99,8 @@ def certificates_issue(*, group: Group, phase: Phase, by: User) -> list[Certific
     require_organizer_of(by, group)
     if phase.camp_id != group.camp_id:
         raise ValidationError(_("The phase is not in the group's camp."))
-    if phase.ends_on >= timezone.localdate():
+    # "After the last day" on the camp's clock, not the organizer's or the server's.
+    if phase.ends_on >= timezone.localdate(timezone=zoneinfo.ZoneInfo(group.camp.home_time_zone)):
         raise ValidationError(_("Certificates are issued after the phase's last day."))
     # Lock the group so two organizers clicking at once do not issue twice.
     Group.objects.select_for_update().filter(pk=group.pk).first()

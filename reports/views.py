@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from camp.access import camps_for_user, visible_groups
 from camp.errors import error_redirect, form_error
 from camp.models import Enrollment
+from camp.ratelimit import client_address
 from reports import access, services
 from reports.charts import bar_chart
 from reports.exports import export_response
@@ -120,7 +121,7 @@ def group_export(request, pk, fmt):
 def session_attendance(request, pk):
     """One session's attendance, with the correction form for its teacher and the organizers."""
     session = access.get_session_for_correction(request.user, pk)
-    group = session.plan_item.plan.group
+    group = session.group
     may_correct = access.can_correct(request.user, session)
     participants = group.participants.order_by("family_name", "given_name", "pk")
     form = CorrectionForm(request.POST or None, participants=participants)
@@ -226,51 +227,62 @@ def certificate_download(request, code):
     return response
 
 
+def _certificate_action(request, code, *, action: str):
+    """Revoke or reissue, in two steps, both POST: the list's button (with a reason, or not) opens
+    the confirmation page, which shows what is changed and asks for the reason; its button
+    (confirm=yes) does it. A refusal is shown on the confirmation page, nothing changed."""
+    certificate = access.get_certificate_for_user(request.user, code, manage=True)
+    page = reverse("reports:group_certificates", args=[certificate.participant.group_id])
+    confirmed = request.POST.get("confirm") == "yes"
+    form = RevokeForm(request.POST if confirmed else None, initial={"reason": request.POST.get("reason", "")[:300]})
+    status = 200
+    if confirmed:
+        if form.is_valid():
+            try:
+                if action == "revoke":
+                    services.certificate_revoke(certificate=certificate, by=request.user,
+                                                reason=form.cleaned_data["reason"])
+                    messages.success(request, _("Certificate %(code)s is revoked.") % {"code": certificate.code})
+                else:
+                    new = services.certificate_reissue(certificate=certificate, by=request.user,
+                                                       reason=form.cleaned_data["reason"])
+                    messages.success(request, _("Reissued as %(code)s.") % {"code": new.code})
+            except ValidationError as error:
+                form_error(form, error)
+            else:
+                return redirect(page)
+        status = 400
+    return render(request, "reports/certificate_confirm.html", {
+        "certificate": certificate, "form": form, "action": action, "back": page,
+        "group": certificate.participant.group,
+    }, status=status)
+
+
 @login_required
 @require_POST
 def certificate_revoke_view(request, code):
-    certificate = access.get_certificate_for_user(request.user, code, manage=True)
-    form = RevokeForm(request.POST)
-    page = reverse("reports:group_certificates", args=[certificate.participant.group_id])
-    if not form.is_valid():
-        return error_redirect(request, _("Say why the certificate is revoked."), page)
-    try:
-        services.certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return error_redirect(request, error, page)
-    messages.success(request, _("Certificate %(code)s is revoked.") % {"code": certificate.code})
-    return redirect(page)
+    return _certificate_action(request, code, action="revoke")
 
 
 @login_required
 @require_POST
 def certificate_reissue_view(request, code):
-    certificate = access.get_certificate_for_user(request.user, code, manage=True)
-    form = RevokeForm(request.POST)
-    page = reverse("reports:group_certificates", args=[certificate.participant.group_id])
-    if not form.is_valid():
-        return error_redirect(request, _("Say why the certificate is reissued."), page)
-    try:
-        new = services.certificate_reissue(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return error_redirect(request, error, page)
-    messages.success(request, _("Reissued as %(code)s.") % {"code": new.code})
-    return redirect(page)
+    return _certificate_action(request, code, action="reissue")
 
 
 @never_cache
 @require_GET
 def verify(request, code):
     """Public: confirms a certificate with the least a stranger needs (no family name, no group)."""
-    # Behind the reverse proxy, daphne --proxy-headers puts the real client in REMOTE_ADDR (as for join codes).
-    if access.verify_rate_limited(request.META.get("REMOTE_ADDR", "") or "unknown"):
+    # The address the proxy saw (qiaocamp.middleware.ClientAddressMiddleware), as for join codes.
+    if access.verify_rate_limited(client_address(request)):
         response = render(request, "reports/verify.html", {"limited": True}, status=429)
         response["Retry-After"] = str(access.VERIFY_RATE_LIMIT[1])
         return response
     certificate = (
         Certificate.objects.filter(code=services.normalize_code(code))
         .only("code", "kind", "given_name", "camp_title", "phase_number", "starts_on", "ends_on", "issued_at",
-              "revoked_at", "issuer")
+              "time_zone", "revoked_at", "issuer")
         .first()
     )
     if certificate is None:

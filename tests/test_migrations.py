@@ -102,3 +102,48 @@ def test_starter_blocklist_migration_fills_existing_camps_once(camp):
     expected = {term for terms in migration.STARTER_TERMS.values() for term in terms}
     terms = list(BlockedTerm.objects.filter(camp=camp).values_list("term", flat=True))
     assert sorted(terms) == sorted(expected)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_room_copy_migration_fills_each_room_and_moves_its_link_to_the_item(group, phase, teacher):
+    """live 0005→0007: a room gets its item's group, lesson, title, teacher and time; the link set on
+    the room page becomes the item's own link (an item with its own link keeps it); video_url goes."""
+    import datetime
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from courses.models import Lesson, PlanItem
+    from tests import factories
+
+    before, after = [("live", "0005_room_keeps_its_class")], [("live", "0007_room_copies_required")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        plan = factories.plan_of(group, phase)
+        lesson = factories.catalog_lesson("书法直播课", minutes=60, format=Lesson.Format.LIVE)
+        at = datetime.datetime.combine(phase.starts_on, datetime.time(12), tzinfo=datetime.UTC)
+        # PlanItem.objects.bulk_create: no post_save, the old room model must not be touched by it.
+        linked, own = PlanItem.objects.bulk_create([
+            PlanItem(plan=plan, lesson=lesson, starts_at=at, duration_minutes=60, teacher=teacher),
+            PlanItem(plan=plan, lesson=lesson, starts_at=at + datetime.timedelta(days=1), duration_minutes=45,
+                     meeting_url="https://meet.example.org/own"),
+        ])
+        old = executor.loader.project_state(before).apps.get_model("live", "LiveSession")
+        old.objects.create(plan_item_id=linked.pk, video_url="https://meet.example.org/room")
+        old.objects.create(plan_item_id=own.pk, video_url="https://meet.example.org/room-2")
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps.get_model("live", "LiveSession")
+        rows = {row["plan_item_id"]: row for row in new.objects.values()}
+        assert "video_url" not in rows[linked.pk]
+        assert {k: rows[linked.pk][k] for k in ("group_id", "lesson_id", "title", "teacher_id", "starts_at",
+                                               "duration_minutes")} == {
+            "group_id": group.pk, "lesson_id": lesson.pk, "title": "书法直播课", "teacher_id": teacher.pk,
+            "starts_at": at, "duration_minutes": 60}
+        assert rows[own.pk]["teacher_id"] is None and rows[own.pk]["duration_minutes"] == 45
+        links = dict(PlanItem.objects.values_list("pk", "meeting_url"))
+        assert links == {linked.pk: "https://meet.example.org/room", own.pk: "https://meet.example.org/own"}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -147,7 +147,7 @@ def attendance_for_session(session: LiveSession, *, now=None) -> list[Attendance
     Two queries whatever the roster size."""
     now = now or timezone.now()
     start, end = session_window(session, now)
-    group_id = LiveSession.objects.filter(pk=session.pk).values_list("plan_item__plan__group_id", flat=True)[0]
+    group_id = session.group_id
     participants = list(Participant.objects.filter(group_id=group_id).order_by("family_name", "given_name", "pk"))
     user_ids = [p.user_id for p in participants if p.user_id]
     spans_by_user: dict[int, list] = {}

@@ -25,7 +25,7 @@ def lock_session(session_id: int) -> LiveSession:
 
 
 def camp_id_of(session_id: int) -> int:
-    return LiveSession.objects.filter(pk=session_id).values_list("plan_item__plan__group__camp_id", flat=True)[0]
+    return LiveSession.objects.filter(pk=session_id).values_list("group__camp_id", flat=True)[0]
 
 
 def clean_text(text, *, limit: int = MAX_TEXT, name: str = "text", allow_empty: bool = False) -> str:

@@ -1,20 +1,25 @@
 """The room's life (scheduled → open → live → ended), its settings, mutes, removals and hands."""
 
 import datetime
+import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from camp.models import User
+from courses.services.plans import plan_item_meeting_link_set
 from live import events
-from live.access import room_role
+from live.access import member_for, room_role
 from live.models import LiveSession, Mute, RaisedHand, Removal
 from live.services.common import clean_int, lock_session, require_live, require_moderator
 from live.services.errors import BAD_REQUEST, FORBIDDEN, LiveError
 
+logger = logging.getLogger(__name__)
+
 MAX_SLOW_MODE = 600
+CANCELLED_MESSAGE = _("This class was cancelled.")
 
 
 def opens_at(session: LiveSession) -> datetime.datetime:
@@ -43,6 +48,8 @@ def live_session_start(*, session_id: int, member, now=None) -> LiveSession:
     session = lock_session(session_id)
     if session.state == LiveSession.State.ENDED:
         raise LiveError(BAD_REQUEST, "This session has ended.", message=_("This class is over: it cannot start again."))
+    if session.state == LiveSession.State.CANCELLED:
+        raise LiveError(BAD_REQUEST, "This session was cancelled.", message=CANCELLED_MESSAGE)
     if session.state != LiveSession.State.LIVE:
         session.state = LiveSession.State.LIVE
         session.started_at = now or timezone.now()
@@ -57,6 +64,8 @@ def live_session_end(*, session_id: int, member, now=None) -> LiveSession:
     """End the class; the room stays readable but nobody posts any more."""
     require_moderator(member)
     session = lock_session(session_id)
+    if session.state == LiveSession.State.CANCELLED:
+        raise LiveError(BAD_REQUEST, "This session was cancelled.", message=CANCELLED_MESSAGE)
     if session.state != LiveSession.State.ENDED:
         session.state = LiveSession.State.ENDED
         session.ended_at = now or timezone.now()
@@ -97,16 +106,18 @@ def room_settings_update(*, session_id: int, member, locked=None, slow_mode=None
 
 
 @transaction.atomic
-def live_session_video_link_set(*, session_id: int, member, url: str) -> LiveSession:
-    """The room's video meeting link (https only; empty clears it): the session's teacher or an organizer."""
+def live_session_video_link_set(*, by: User, session_id: int, url: str) -> LiveSession:
+    """The class's video meeting link, set from its room: the session's teacher or an organizer writes
+    its plan item's own link (https only; empty falls back to the lesson's default) through courses'
+    plan_item_meeting_link_set, the one place the link is kept."""
+    session = LiveSession.objects.select_related("group", "plan_item__plan__group").get(pk=session_id)
+    member = member_for(by, session, page=True)
+    if member is None:
+        raise PermissionDenied
     require_moderator(member)
-    session = lock_session(session_id)
-    url = (url or "").strip()
-    if url and not url.lower().startswith("https://"):
-        raise ValidationError({"video_url": _("Give the meeting's https:// link.")})
-    session.video_url = url
-    session.full_clean()
-    session.save(update_fields=["video_url"])
+    if session.plan_item is None:
+        raise LiveError(BAD_REQUEST, "The class was removed from its plan.", message=CANCELLED_MESSAGE)
+    plan_item_meeting_link_set(item=session.plan_item, by=by, url=url)
     return session
 
 
@@ -127,7 +138,7 @@ def member_mute(*, session_id: int, member, user_id, muted: bool, now=None) -> b
     """Mute or unmute someone in this room; broadcasts `muted` when it changes."""
     require_moderator(member)
     lock_session(session_id)
-    session = LiveSession.objects.select_related("plan_item__plan__group").get(pk=session_id)
+    session = LiveSession.objects.select_related("group").get(pk=session_id)
     user = _target(session, user_id)
     if muted:
         _mute, changed = Mute.objects.get_or_create(
@@ -142,16 +153,40 @@ def member_mute(*, session_id: int, member, user_id, muted: bool, now=None) -> b
 
 @transaction.atomic
 def member_remove(*, session_id: int, member, user_id, now=None) -> User:
-    """Send someone out of the room for good: their sockets close and they cannot come back."""
+    """Send someone out of this class: their sockets close and they cannot come back into this
+    room until a moderator lets them back in (member_readmit); their other classes are not affected."""
     require_moderator(member)
     lock_session(session_id)
-    session = LiveSession.objects.select_related("plan_item__plan__group").get(pk=session_id)
+    session = LiveSession.objects.select_related("group").get(pk=session_id)
     user = _target(session, user_id)
-    Removal.objects.get_or_create(session=session, user=user,
-                                  defaults={"removed_by_id": member.user_id, "created_at": now or timezone.now()})
+    _removal, created = Removal.objects.get_or_create(
+        session=session, user=user, defaults={"removed_by_id": member.user_id, "created_at": now or timezone.now()})
     if RaisedHand.objects.filter(session=session, user=user).delete()[0]:
         events.broadcast(session.pk, events.hand_payload(user, False))
-    events.broadcast_removal(session.pk, user.pk)
+    if created:
+        events.broadcast(session.pk, events.removal_payload(user, True), moderators_only=True)
+        logger.info("live: user %s removed user %s from session %s", member.user_id, user.pk, session.pk)
+    events.broadcast_removal(session.pk, user.pk, reason=events.REMOVED_BY_MODERATOR)
+    return user
+
+
+@transaction.atomic
+def member_readmit(*, session_id: int, member, user_id) -> User:
+    """Let someone removed from this class back in (the teacher's "Let back in"): the Removal goes
+    and they may enter again; the room's moderators are told."""
+    require_moderator(member)
+    session = lock_session(session_id)
+    user_id = clean_int(user_id, "user_id", minimum=1)
+    removal = (Removal.objects.select_related("user__participant")
+               .filter(session=session, user_id=user_id).first())
+    if removal is None:
+        raise LiveError(BAD_REQUEST, "This person is not removed from this room.")
+    user = removal.user
+    removal.delete()
+    # No moderation log exists yet: the server log keeps who let whom back in.
+    logger.info("live: user %s let user %s back into session %s (removed by %s at %s)", member.user_id, user.pk,
+                session.pk, removal.removed_by_id, removal.created_at.isoformat())
+    events.broadcast(session.pk, events.removal_payload(user, False), moderators_only=True)
     return user
 
 
@@ -199,7 +234,7 @@ def member_access_revoke(*, user) -> list[int]:
     group_id = Participant.objects.filter(user=user).values_list("group_id", flat=True).first()
     if group_id is not None:
         session_ids.update(LiveSession.objects.filter(
-            plan_item__plan__group_id=group_id,
+            group_id=group_id,
             state__in=[LiveSession.State.OPEN, LiveSession.State.LIVE],
         ).values_list("pk", flat=True))
     lowered = set(RaisedHand.objects.filter(user=user, session_id__in=session_ids)

@@ -35,7 +35,9 @@
   var early = {};           // seq -> message that arrived ahead of a gap
   var resumeAsked = false;
   var pending = [];         // chat lines not yet acked: {client_id, text, node}
-  var online = {}, hands = [], questions = {}, polls = {};
+  var online = {}, hands = [], questions = {}, polls = {}, removedPeople = {};
+  var pendingAsk = null;    // the question sent and not yet acked: {client_id, text}
+  var removedShown = false; // the teacher removed us: the room is replaced by what to do now
   var you = null, room = {}, sessionState = document.getElementById("live-state").dataset.state;
   var pingTimer = null, retryTimer = null;
 
@@ -70,6 +72,36 @@
     var node = el("live-notice");
     node.textContent = text || "";
     node.hidden = !text;
+  }
+
+  function fill(template, name) { return String(template).split("%(name)s").join(name); }
+
+  /* An in-page confirmation (the room's <dialog>): `action` runs only after the OK button. */
+  function confirmThen(text, okLabel, action) {
+    var box = el("live-confirm");
+    if (!box || typeof box.showModal !== "function") {
+      if (window.confirm(text)) action();
+      return;
+    }
+    el("live-confirm-text").textContent = text;
+    el("live-confirm-ok").textContent = okLabel;
+    box.returnValue = "";
+    box.onclose = function () { if (box.returnValue === "ok") action(); };
+    box.showModal();
+    el("live-confirm-cancel").focus();  // the safe choice is the default
+  }
+
+  /* The teacher removed us from this class: say so where the room was, and stop. */
+  function showRemoved() {
+    stopped = true;
+    removedShown = true;
+    clearTimeout(retryTimer);
+    notice("");
+    var panel = el("live-removed");
+    if (!panel) { notice(T.removed); return; }
+    Array.prototype.forEach.call(root.querySelectorAll(".live-grid, .live-actions"), function (node) { node.hidden = true; });
+    panel.hidden = false;
+    el("live-removed-title").focus();
   }
 
   function send(payload) {
@@ -114,7 +146,7 @@
         stopped = true;
         setConnection("reconnecting");
         el("live-connection").textContent = T[FATAL[event.code]];
-        if (event.code === 4403 && el("live-notice").hidden) notice(T.forbidden);
+        if (event.code === 4403 && !removedShown && el("live-notice").hidden) notice(T.forbidden);
         return;
       }
       scheduleReconnect();
@@ -159,7 +191,12 @@
       case "reaction": return setReactions(data.seq, data.counts);
       case "report": return addReport(data.report);
       case "reported": return notice(T.reported);
-      case "removed": stopped = true; return notice(T.removed);
+      case "removed":
+        stopped = true;
+        if (data.reason === "moderator") return showRemoved();
+        return notice(T.lost_access);
+      case "removal": return onRemoval(data);
+      case "cancelled": stopped = true; return notice(T.cancelled);
       case "pong": if (data.last_seq > lastSeq) askResume(); return;
       case "error": return onError(data);
     }
@@ -181,6 +218,11 @@
     data.polls.forEach(function (p) { polls[p.id] = p; });
     renderOnline(); renderHands(); renderQuestions(); renderPolls(); renderRoom();
     if (data.reports) { el("report-list").textContent = ""; data.reports.forEach(addReport); }
+    if (data.removed) {
+      removedPeople = {};
+      data.removed.forEach(function (u) { removedPeople[u.id] = u; });
+      renderRemoved();
+    }
     if (you.muted) notice(T.you_muted);
     if (!everWelcomed) {
       // First visit: the recent history is enough; older messages are not shown.
@@ -300,6 +342,12 @@
   }
 
   function onAck(data) {
+    if (pendingAsk && data.client_id === pendingAsk.client_id) {
+      var ask = el("ask-text");
+      if (ask && ask.value.trim() === pendingAsk.text) ask.value = "";
+      pendingAsk = null;
+      return;
+    }
     pending = pending.filter(function (p) {
       if (p.client_id !== data.client_id) return true;
       p.node.remove();
@@ -310,20 +358,53 @@
   function onError(data) {
     // blocked_content says why (reason: word, link or contact), each with its own kind text.
     var text = (data.reason && T["err_" + data.code + "_" + data.reason]) || T["err_" + data.code] || data.detail;
+    if (pendingAsk && data.client_id === pendingAsk.client_id) {
+      // The question stays in its box, with the reason beside it, until it is changed.
+      pendingAsk = null;
+      return fieldError("ask-error", text);
+    }
     var item = null;
     pending.forEach(function (p) { if (p.client_id === data.client_id) item = p; });
     if (item && data.code === "rate_limited") {
       // Keep it and try again when the server says we may.
       setTimeout(function () { send({ type: "chat", text: item.text, client_id: item.client_id }); },
         (data.retry_after || 1) * 1000);
-    } else if (item) {
+      return;
+    }
+    if (item) {
       pending = pending.filter(function (p) { return p !== item; });
-      item.node.classList.add("failed");
-      item.node.querySelector(".msg-state").textContent = text;
-      setTimeout(function () { item.node.remove(); }, 8000);
+      var input = el("chat-text");
+      if (input && !input.value.trim()) {
+        // Back into its box, so that it can be changed and sent again.
+        item.node.remove();
+        input.value = item.text;
+      } else {
+        item.node.classList.add("failed");
+        item.node.querySelector(".msg-state").textContent = text;
+        setTimeout(function () { item.node.remove(); }, 8000);
+      }
+      return fieldError("chat-error", text);
     }
     var box = el("chat-error");
-    if (box) { box.textContent = text; box.hidden = false; setTimeout(function () { box.hidden = true; }, 6000); }
+    if (box) {
+      box.textContent = text; box.hidden = false;
+      setTimeout(function () { if (box.textContent === text) box.hidden = true; }, 6000);
+    } else {
+      notice(text);
+    }
+  }
+
+  /* A refusal of what is in a text box: shown beside the box until the text changes. */
+  function fieldError(id, text) {
+    var box = el(id);
+    if (!box) return notice(text);
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function clearFieldError(id) {
+    var box = el(id);
+    if (box) { box.hidden = true; box.textContent = ""; }
   }
 
   var chatForm = el("chat-form");
@@ -338,10 +419,12 @@
       item.node.appendChild(make("span", "msg-state muted", T.sending));
       outbox.appendChild(item.node);
       pending.push(item);
+      clearFieldError("chat-error");
       send({ type: "chat", text: text, client_id: item.client_id });
       input.value = "";
       input.focus();
     });
+    input.addEventListener("input", function () { clearFieldError("chat-error"); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -372,7 +455,11 @@
           var b = make("button", "link", T[a[1]]);
           b.type = "button";
           b.dataset.action = a[0];
-          b.addEventListener("click", function () { send({ type: "moderate", action: a[0], user_id: u.id }); });
+          b.addEventListener("click", function () {
+            var act = function () { send({ type: "moderate", action: a[0], user_id: u.id }); };
+            if (a[0] === "remove") confirmThen(fill(T.confirm_remove, u.name), T.remove, act);
+            else act();
+          });
           li.appendChild(document.createTextNode(" "));
           li.appendChild(b);
         });
@@ -380,6 +467,35 @@
       list.appendChild(li);
     });
     el("online-count").textContent = users.length;
+  }
+
+  function renderRemoved() {
+    var list = el("removed-list");
+    if (!list) return;
+    list.textContent = "";
+    var users = Object.keys(removedPeople).map(function (k) { return removedPeople[k]; });
+    users.sort(function (a, b) { return a.name.localeCompare(b.name); });
+    users.forEach(function (u) {
+      var li = personItem(u);
+      var b = make("button", "link", T.readmit);
+      b.type = "button";
+      b.dataset.action = "readmit";
+      b.addEventListener("click", function () { send({ type: "moderate", action: "readmit", user_id: u.id }); });
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+    el("removed-none").hidden = users.length > 0;
+  }
+
+  function onRemoval(data) {
+    if (data.removed) {
+      removedPeople[data.user.id] = data.user;
+    } else if (removedPeople[data.user.id]) {
+      delete removedPeople[data.user.id];
+      notice(fill(T.readmitted, data.user.name));
+    }
+    renderRemoved();
   }
 
   function onPresence(data) {
@@ -439,8 +555,11 @@
     badge.textContent = T["state_" + sessionState] || sessionState;
     var start = root.querySelector('[data-live-control="start"]');
     var end = root.querySelector('[data-live-control="end"]');
-    if (start) start.hidden = sessionState === "live" || sessionState === "ended";
-    if (end) end.hidden = sessionState === "ended";
+    var over = sessionState === "ended" || sessionState === "cancelled";
+    if (start) start.hidden = sessionState === "live" || over;
+    if (end) end.hidden = over;
+    // A class taken off the plan: the teacher and organizers stay to read it, and are told why.
+    if (sessionState === "cancelled" && !el("live-cancelled")) notice(T.cancelled);
     var lock = el("ctl-lock"), links = el("ctl-links"), slow = el("ctl-slow");
     if (lock) lock.checked = !!room.locked;
     if (links) links.checked = !!room.links_allowed;
@@ -469,9 +588,14 @@
       send({ type: "moderate", action: "slow_mode", seconds: Number(e.target.value) });
     });
     // Start/end over the socket when it is up; the forms still work without JavaScript.
+    // Ending asks first: it ends the class for everybody.
     Array.prototype.forEach.call(root.querySelectorAll("[data-live-control]"), function (form) {
+      var action = form.dataset.liveControl;
+      var go = function () { if (!send({ type: "moderate", action: action })) form.submit(); };
       form.addEventListener("submit", function (event) {
-        if (send({ type: "moderate", action: form.dataset.liveControl })) event.preventDefault();
+        event.preventDefault();
+        if (action === "end") confirmThen(T.confirm_end, T.end, go);
+        else go();
       });
     });
   }
@@ -513,14 +637,20 @@
     });
   }
 
+  // A question stays in its box until the server has it (ack): a refusal shows beside the box.
   var askForm = el("ask-form");
   if (askForm) {
+    var askInput = el("ask-text");
     askForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      var input = el("ask-text");
-      var text = input.value.trim();
-      if (text && send({ type: "ask", text: text, client_id: newClientId() })) input.value = "";
+      var text = askInput.value.trim();
+      if (!text) return;
+      clearFieldError("ask-error");
+      // The same text again (a double tap, no answer yet) is the same question: same client_id.
+      if (!pendingAsk || pendingAsk.text !== text) pendingAsk = { client_id: newClientId(), text: text };
+      if (!send({ type: "ask", text: text, client_id: pendingAsk.client_id })) fieldError("ask-error", T.reconnecting);
     });
+    askInput.addEventListener("input", function () { clearFieldError("ask-error"); });
   }
 
   /* ---------- polls ---------- */

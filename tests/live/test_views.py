@@ -25,8 +25,8 @@ def test_room_page_for_a_youth(client, live_session, youth):
 
 
 def test_room_page_shows_the_video_button_and_moderator_controls_to_the_teacher(client, live_session, teacher):
-    live_session.video_url = "https://meet.example.org/abc"
-    live_session.save()
+    live_session.plan_item.meeting_url = "https://meet.example.org/abc"
+    live_session.plan_item.save()
     client.force_login(teacher)
     body = client.get(reverse("live:room", args=[live_session.pk])).content.decode()
     assert 'href="https://meet.example.org/abc"' in body and 'id="ctl-lock"' in body
@@ -89,7 +89,9 @@ def _attendance_world(session, group, make_participant, count):
     # The class started 40 minutes ago; youth n arrived n % 15 minutes in.
     item = session.plan_item
     item.starts_at = session.started_at = timezone.now() - datetime.timedelta(minutes=40)
-    item.save()
+    item.save()  # the room follows its item (live.services.sessions.room_follow_item)
+    session.refresh_from_db()
+    session.started_at = item.starts_at
     session.save()
     for n in range(count):
         user = make_participant(group).user

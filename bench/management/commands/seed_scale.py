@@ -237,20 +237,22 @@ class Command(BaseCommand):
 
     def live_sessions(self) -> str:
         items = (PlanItem.objects.filter(plan__group__camp=self.camp, lesson__format=Lesson.Format.LIVE,
-                                         live_session__isnull=True).order_by("pk"))
+                                         live_session__isnull=True).select_related("plan", "lesson").order_by("pk"))
         rows = []
         for item in items:
             ended = item.ends_at < self.now
-            rows.append(LiveSession(
+            row = LiveSession(
                 plan_item=item, state=LiveSession.State.ENDED if ended else LiveSession.State.SCHEDULED,
                 started_at=item.starts_at if ended else None, ended_at=item.ends_at if ended else None,
-            ))
+            )
+            row.copy_item(item)  # bulk_create skips save(), which copies the item's group and time
+            rows.append(row)
         LiveSession.objects.bulk_create(rows, batch_size=BATCH)
-        total = LiveSession.objects.filter(plan_item__plan__group__camp=self.camp).count()
+        total = LiveSession.objects.filter(group__camp=self.camp).count()
         return f"{total} live sessions ({len(rows)} new)"
 
     def _ended_sessions(self):
-        return list(LiveSession.objects.filter(plan_item__plan__group__camp=self.camp, state=LiveSession.State.ENDED)
+        return list(LiveSession.objects.filter(group__camp=self.camp, state=LiveSession.State.ENDED)
                     .select_related("plan_item__plan").order_by("pk"))
 
     def chat(self, total: int) -> str:
