@@ -299,3 +299,39 @@ async def test_a_youth_cannot_open_the_socket_of_a_cancelled_class_and_the_teach
         assert [m["text"] for m in welcome["history"]] == ["老师好"]
     finally:
         await teacher_comm.disconnect()
+
+
+# --- every page that shows the class shows its room ---------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_published_class_links_its_room_on_every_page_that_shows_it(client, plan, teacher, organizer,
+                                                                       coordinator, youth):
+    import icalendar
+
+    from courses.models import CalendarFeed
+    from courses.services.feeds import calendar_feed_get_or_create
+
+    room = _room(plan)
+    link = room.get_absolute_url()
+    client.force_login(teacher)
+    assert client.get(link).status_code == 200  # the room opens 15 minutes before: it is open now
+    pages = {
+        teacher: [reverse("courses:teacher_schedule"), reverse("courses:plan_detail", args=[plan.pk]),
+                  reverse("live:sessions"), reverse("home")],
+        organizer: [reverse("courses:plan_detail", args=[plan.pk]), reverse("live:sessions"), reverse("home")],
+        coordinator: [reverse("courses:plan_detail", args=[plan.pk]), reverse("live:sessions"), reverse("home")],
+        youth: [reverse("home"), reverse("my_camp"), reverse("live:sessions"),
+                reverse("courses:plan_detail", args=[plan.pk])],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200 and link in response.content.decode(), (user.role, url)
+    client.logout()
+    for feed in (calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=plan.group),
+                 calendar_feed_get_or_create(kind=CalendarFeed.Kind.YOUTH, user=youth),
+                 calendar_feed_get_or_create(kind=CalendarFeed.Kind.TEACHER, user=teacher)):
+        calendar = icalendar.Calendar.from_ical(client.get(reverse("courses:calendar_feed", args=[feed.token])).content)
+        urls = [str(event.get("url", "")) for event in calendar.walk("VEVENT")]
+        assert any(url.endswith(link) for url in urls), feed.kind
