@@ -75,3 +75,35 @@ def test_teacher_and_youth_in_the_live_room(new_page, live_session, teacher, you
         assert seqs == list(range(1, len(seqs) + 1))  # in order, no gap, no duplicate
         # And the teacher's view agrees.
         assert _visible_texts(teacher_page) == texts
+
+
+def test_a_class_removed_from_the_plan_is_cancelled_in_the_open_room(new_page, live_session, teacher, youth):
+    """The teacher removes the class from the plan (the builder's remove button, as a POST from the
+    page) while a youth is in the room: the youth reads "cancelled" and is not reconnected, the
+    teacher stays and still reads the chat."""
+    with daphne(redis=os.environ.get("REDIS_URL") or None) as host:
+        teacher_page = _open_room(new_page, host, teacher, live_session)
+        youth_page = _open_room(new_page, host, youth, live_session, viewport={"width": 390, "height": 844})
+        youth_page.locator("#chat-text").fill("老师好")
+        youth_page.keyboard.press("Enter")
+        expect(teacher_page.locator("#chat-log li.msg", has_text="老师好")).to_be_visible()
+        item = live_session.plan_item
+        status = teacher_page.evaluate("""async (url) => {
+            const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+            const response = await fetch(url, {method: "POST", headers: {"X-CSRFToken": token}});
+            return response.status;
+        }""", f"/plans/{item.plan_id}/items/{item.pk}/remove/")
+        assert status in (200, 302)
+        strings = youth_page.evaluate("JSON.parse(document.getElementById('live-strings').textContent)")
+        expect(youth_page.locator("#live-notice")).to_have_text(strings["cancelled"])
+        expect(youth_page.locator("#live-connection")).not_to_have_attribute("data-connection", "connected")
+        expect(teacher_page.locator("#live-state")).to_have_attribute("data-state", "cancelled")
+        expect(teacher_page.locator("#live-notice")).to_have_text(strings["cancelled"])
+        expect(teacher_page.locator("#chat-log li.msg", has_text="老师好")).to_be_visible()
+        # Reloaded, the youth's page says so and has no chat; the teacher's still reads it.
+        youth_page.reload()
+        expect(youth_page.locator("#live-cancelled")).to_be_visible()
+        expect(youth_page.locator("#chat-log")).to_have_count(0)
+        teacher_page.reload()
+        expect(teacher_page.locator("#live-cancelled")).to_be_visible()
+        expect(teacher_page.locator("#chat-log li.msg", has_text="老师好")).to_be_visible()
