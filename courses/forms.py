@@ -168,7 +168,7 @@ class ItemUpdateForm(_ZoneForm):
     teacher = TeacherChoiceField(label=_("Teacher"), queryset=User.objects.none(), required=False)
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=480, required=False)
     # Checked by the service (https only, live formats only); absent from the POST means "leave it".
-    meeting_url = forms.CharField(label=_("Video meeting link"), required=False, max_length=200, strip=True)
+    meeting_url = forms.CharField(label=_("Video meeting link"), required=False, strip=True)
     shift = forms.TypedChoiceField(choices=SHIFTS, coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, **kwargs):

@@ -627,7 +627,7 @@ def teacher_hours(request):
     if not request.user.is_teacher:
         raise PermissionDenied
     profile = TeacherProfile.objects.filter(user=request.user).first() or TeacherProfile(user=request.user)
-    form = TeacherHoursForm(request.POST or None, instance=profile)
+    form = TeacherHoursForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         plans.teacher_hours_set(teacher=request.user, work_start=form.cleaned_data["work_start"],
                                 work_end=form.cleaned_data["work_end"])

@@ -139,9 +139,147 @@ def test_an_unchanged_save_in_a_beijing_teachers_builder_changes_nothing(
     assert shown in page, f"the box labelled {zone} must show {local} local"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("courses:plan_item_update", args=[plan.pk, item.pk]),
-                               {"starts_local": f"{day.isoformat()}T{local}", "teacher": str(teacher.pk)},
+                               # What the browser sends: the live class's link box too, left empty.
+                               {"starts_local": f"{day.isoformat()}T{local}", "teacher": str(teacher.pk),
+                                "meeting_url": ""},
                                HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     item.refresh_from_db()
-    assert item.starts_at == start and item.sequence == 0
+    assert item.starts_at == start and item.sequence == 0 and item.meeting_url == ""
     assert not PlanChange.objects.filter(plan=plan).exists() and mailoutbox == []
+
+
+# --- Times you can trust: each box names its zone, teachers see the group's time beside Beijing -----------
+
+# (zone, group's local date and time, city label, Beijing date and time of the same moment)
+ZONES_AROUND_DST = [
+    ("Asia/Yangon", datetime.date(2026, 7, 7), "16:30", "Yangon", "Tue 18:00"),       # UTC+6:30
+    ("Asia/Bangkok", datetime.date(2026, 7, 7), "17:00", "Bangkok", "Tue 18:00"),     # UTC+7
+    ("Asia/Vientiane", datetime.date(2026, 7, 7), "18:00", "Vientiane", "Tue 19:00"),  # UTC+7
+    ("America/Toronto", datetime.date(2026, 3, 6), "18:00", "Toronto", "Sat 07:00"),   # EST, before DST starts
+    ("America/Toronto", datetime.date(2026, 3, 9), "18:00", "Toronto", "Tue 06:00"),   # EDT, after
+    ("America/Toronto", datetime.date(2026, 10, 30), "18:00", "Toronto", "Sat 06:00"),  # EDT, before DST ends
+    ("America/Toronto", datetime.date(2026, 11, 2), "18:00", "Toronto", "Tue 07:00"),  # EST, after
+]
+
+
+def _plus_an_hour(hhmm: str) -> str:
+    hour, minute = map(int, hhmm.split(":"))
+    return f"{(hour + 1) % 24:02d}:{minute:02d}"
+
+
+@pytest.fixture
+def zoned_plan(make_phase, make_group, make_lesson, make_plan, teacher, coordinator):
+    """A Beijing teacher (English UI) and a one-lesson plan of a group in `zone` at `local` on `day`."""
+
+    def make(zone, day, local):
+        teacher.preferred_language = "en"
+        teacher.save(update_fields=["preferred_language"])
+        phase = make_phase(3, day - datetime.timedelta(days=1), days=5)
+        group = make_group("测试团", zone, [{"weekdays": EVERY_DAY, "start": "15:00", "end": "21:00"}], phase=phase,
+                           coordinator=coordinator)
+        hour, minute = map(int, local.split(":"))
+        start = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(zone))
+        return make_plan(group, phase, [(make_lesson("开营仪式", 60, format="live"), start, teacher)])
+
+    return make
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone, day, local, city, beijing", ZONES_AROUND_DST)
+def test_every_planning_page_shows_the_groups_time_beside_beijing(client, zoned_plan, teacher, clock,
+                                                                   zone, day, local, city, beijing):
+    plan = zoned_plan(zone, day, local)
+    item = plan.items.get()
+    clock.travel_to(datetime.datetime.combine(day - datetime.timedelta(days=3), datetime.time(12), tzinfo=datetime.UTC))
+    client.force_login(teacher)
+    beijing_day, beijing_time = beijing.split()
+    group_weekday = day.strftime("%a")
+    # The group's time carries its weekday wherever it is not the date shown first.
+    group_text = f"{local}–{_plus_an_hour(local)} {city}</span>"
+    beijing_text = f"{beijing_time}–{_plus_an_hour(beijing_time)}</time>"
+    pages = {
+        "builder": reverse("courses:plan_builder", args=[plan.pk]),
+        "detail": reverse("courses:plan_detail", args=[plan.pk]),
+        "print": reverse("courses:plan_print", args=[plan.pk]),
+        "schedule": reverse("courses:teacher_schedule"),
+    }
+    for name, url in pages.items():
+        body = client.get(url).content.decode()
+        assert beijing_text in body, f"{name}: Beijing {beijing_time}"
+        assert '<span class="zone-label">Beijing</span>' in body, name
+        assert group_text in body, f"{name}: {city} {local}"
+        if beijing_day != group_weekday or name in ("builder", "schedule"):
+            assert f" · {group_weekday} {group_text}" in body, f"{name}: the group's weekday"
+    builder = client.get(pages["builder"]).content.decode()
+    assert f"Starts ({zone}, group's time)" in builder
+    assert f'id="start-{item.pk}" name="starts_local" step="300" value="{day.isoformat()}T{local}"' in builder
+    assert f"On or after ({zone}, group's date)" in builder  # the catalog's date box
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone, day, local, city, beijing", ZONES_AROUND_DST)
+def test_adding_at_a_time_typed_in_the_groups_box_lands_at_that_local_time(client, zoned_plan, teacher,
+                                                                            zone, day, local, city, beijing):
+    plan = zoned_plan(zone, day, local)
+    lesson = plan.items.get().lesson
+    client.force_login(teacher)
+    later = _plus_an_hour(_plus_an_hour(local))
+    response = client.post(reverse("courses:plan_item_add", args=[plan.pk]),
+                           {"lesson": lesson.pk, "starts_local": f"{day.isoformat()}T{later}"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'role="alert"' not in response.content.decode()
+    added = plan.items.order_by("starts_at").last()
+    assert timezone_local(added.starts_at, zone) == f"{day.isoformat()} {later}"
+    assert f"{later}–{_plus_an_hour(later)} {city}</span>" in response.content.decode()
+
+
+def timezone_local(moment, zone) -> str:
+    return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.django_db
+def test_a_coordinator_sees_no_beijing_time(client, zoned_plan, coordinator):
+    """Beijing beside the time is for the planners; the group reads its own time only."""
+    plan = zoned_plan("Asia/Bangkok", datetime.date(2026, 7, 7), "17:00")
+    plan.status = plan.Status.PUBLISHED
+    plan.save(update_fields=["status"])
+    coordinator.time_zone = "Asia/Bangkok"
+    coordinator.save(update_fields=["time_zone"])
+    client.force_login(coordinator)
+    body = client.get(reverse("courses:plan_detail", args=[plan.pk])).content.decode()
+    assert "17:00–18:00</time>" in body and "Beijing" not in body.split('class="plan-days')[1]
+
+
+# --- The teacher's working hours: the boxes say Beijing, a teacher elsewhere sees their own time too ------
+
+@pytest.mark.django_db
+def test_teacher_hours_boxes_name_beijing_and_a_toronto_teacher_sees_her_own_time(client, make_user, clock):
+    from courses.models import TeacherProfile
+
+    beijing = make_user("teacher", preferred_language="en")
+    client.force_login(beijing)
+    page = client.get(reverse("courses:teacher_hours")).content.decode()
+    assert "Working day starts (Asia/Shanghai, Beijing time)" in page and "In your time zone" not in page
+    # 2026-07-07 (EDT, UTC-4): 08:00–22:00 Beijing is Mon 20:00 to Tue 10:00 in Toronto.
+    clock.travel_to(datetime.datetime(2026, 7, 7, 4, tzinfo=datetime.UTC))
+    toronto = make_user("teacher", preferred_language="en", time_zone="America/Toronto")
+    client.force_login(toronto)
+    page = client.get(reverse("courses:teacher_hours")).content.decode()
+    assert "In your time zone (America/Toronto) that is Mon 20:00 to Tue 10:00 today." in page
+    response = client.post(reverse("courses:teacher_hours"), {"work_start": "09:00", "work_end": "21:30"})
+    assert response.status_code == 302
+    profile = TeacherProfile.objects.get(user=toronto)
+    assert (profile.work_start, profile.work_end) == (datetime.time(9), datetime.time(21, 30))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [{"work_start": "25:00", "work_end": "21:00"}, {"work_start": "nine"},
+                                  {"work_start": "09:00", "work_end": "09:00"}, {}])
+def test_malformed_teacher_hours_write_nothing(client, make_user, data):
+    from courses.models import TeacherProfile
+
+    teacher = make_user("teacher", preferred_language="en")
+    client.force_login(teacher)
+    response = client.post(reverse("courses:teacher_hours"), data)
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not TeacherProfile.objects.filter(user=teacher).exists()

@@ -1,5 +1,8 @@
 """Catalog: sanitized bodies, translations and their completeness, pinyin, the lesson forms."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -123,3 +126,10 @@ def test_saving_in_any_ui_language_keeps_each_languages_fields(client, teacher, 
     for name, value in typed.items():
         assert getattr(lesson, name) == value, name
     assert lesson.title_en == "Window flower"
+    # The edit page, in the same UI language, shows each language's box with what was typed in it.
+    page = client.get(reverse("courses:lesson_edit", args=[lesson.pk])).content.decode()
+    for name, value in typed.items():
+        textarea = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\s*(.*?)</textarea>', page, re.DOTALL)
+        box = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
+        shown = html.unescape((textarea or box).group(1))
+        assert shown == value, name
