@@ -179,8 +179,11 @@ def video_link(request, pk: int):
     if not member.is_moderator:
         raise PermissionDenied
     try:
+        if "meeting_url" not in request.POST:  # not our form: never read as "clear the link"
+            raise ValidationError({"meeting_url": _("Give the video meeting link, or an empty box for the "
+                                                    "lesson's default.")})
         services.live_session_video_link_set(by=request.user, session_id=session.pk,
-                                             url=request.POST.get("meeting_url", ""))
+                                             url=request.POST["meeting_url"])
     except ValidationError as error:
         message_error(request, error)
         return _room_page(request, session, member, status=400)

@@ -6,11 +6,14 @@ import datetime
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from courses.models import Lesson, PlanItem
 from courses.services.plans import (
+    meeting_url_clean,
     plan_approve,
     plan_item_remove,
     plan_item_update,
@@ -239,8 +242,11 @@ def test_a_bad_link_is_refused_on_the_room_page_and_nothing_changes(client, plan
     response = client.post(reverse("live:video_link", args=[room.pk]), {"meeting_url": bad})
     assert response.status_code == 400
     body = response.content.decode()
-    assert 'class="messages"' in body or "messages" in body
-    assert any(text in body for text in ("https://", "URL", "网址", "链接")), "the refusal is shown on the page"
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refusal:
+        meeting_url_clean(bad)
+    for message in refusal.value.messages:  # the refusal, in the teacher's language, on the room page
+        assert escape(message) in body
+    assert 'id="chat-log"' in body  # still the room page
     assert PlanItem.objects.get(pk=room.plan_item_id).meeting_url == "https://meet.example.org/kept"
 
 
@@ -335,3 +341,24 @@ def test_a_published_class_links_its_room_on_every_page_that_shows_it(client, pl
         calendar = icalendar.Calendar.from_ical(client.get(reverse("courses:calendar_feed", args=[feed.token])).content)
         urls = [str(event.get("url", "")) for event in calendar.walk("VEVENT")]
         assert any(url.endswith(link) for url in urls), feed.kind
+
+
+@pytest.mark.django_db
+def test_a_link_post_without_the_box_changes_nothing(client, plan, teacher):
+    room = _room(plan)
+    PlanItem.objects.filter(pk=room.plan_item_id).update(meeting_url="https://meet.example.org/kept")
+    client.force_login(teacher)
+    response = client.post(reverse("live:video_link", args=[room.pk]), {"video_url": ""})
+    assert response.status_code == 400
+    assert PlanItem.objects.get(pk=room.plan_item_id).meeting_url == "https://meet.example.org/kept"
+
+
+@pytest.mark.django_db
+def test_an_item_deleted_any_other_way_cancels_its_room_too(plan, teacher, youth):
+    """Deleting the plan (or the item in the admin) does not go through plan_item_remove."""
+    room = _room(plan)
+    _chat_and_attend(room, teacher, youth)
+    plan.delete()
+    room.refresh_from_db()
+    assert room.is_cancelled and room.plan_item_id is None
+    assert ChatMessage.objects.filter(session=room).count() == 1
