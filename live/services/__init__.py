@@ -46,6 +46,7 @@ from live.services.room import (
     live_session_video_link_set,
     member_access_revoke,
     member_mute,
+    member_readmit,
     member_remove,
     room_settings_update,
 )
@@ -60,5 +61,5 @@ __all__ = [
     "poll_close", "poll_counts", "poll_open", "poll_vote", "question_answer", "question_ask", "question_upvote",
     "hand_set", "live_session_end", "live_session_open_if_due", "live_session_start", "member_access_revoke",
     "member_mute",
-    "member_remove", "room_settings_update", "live_session_video_link_set", "live_session_ensure",
+    "member_readmit", "member_remove", "room_settings_update", "live_session_video_link_set", "live_session_ensure",
 ]

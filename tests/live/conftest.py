@@ -59,13 +59,21 @@ async def join(session, user):
     return comm, welcome
 
 
-async def refused_with(session_path: str, user) -> int:
-    """The close code a refused connection gets (the server accepts, then closes)."""
+async def refused_with(session_path: str, user, *, frames: list | None = None) -> int:
+    """The close code a refused connection gets (the server accepts, then closes). The only frame
+    a refused socket may get first is `removed` (someone the teacher removed is told so); pass
+    `frames` to collect what came."""
     comm, connected, detail = await open_socket(session_path, user)
     try:
         if not connected:
             return detail
         output = await comm.receive_output(timeout=3)
+        while output["type"] == "websocket.send":
+            frame = json.loads(output["text"])
+            assert frame["type"] == "removed", frame
+            if frames is not None:
+                frames.append(frame)
+            output = await comm.receive_output(timeout=3)
         assert output["type"] == "websocket.close", output
         return output["code"]
     finally:

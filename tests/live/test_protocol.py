@@ -303,7 +303,7 @@ async def test_delete_unknown_seq_is_bad_request(room):
 
 async def test_remove_closes_the_youth_everywhere_and_keeps_them_out(room, live_session, youth):
     await send(room["teacher"], {"type": "moderate", "action": "remove", "user_id": youth.pk})
-    assert await recv_type(room["youth"], "removed") == {"type": "removed"}
+    assert await recv_type(room["youth"], "removed") == {"type": "removed", "reason": "moderator"}
     output = await room["youth"].receive_output(timeout=3)
     assert output == {"type": "websocket.close", "code": 4403}
     leave = await recv_type(room["teacher"], "presence")
