@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _starter_blocklist(sender, instance, created, raw=False, **kwargs):
-    # Every camp starts with the zh/en/th starter lists; organizers edit them in the admin.
+    # Every camp starts with the starter lists; its organizers add their own terms on the camp's
+    # chat filter page (live:blocklist).
     if created and not raw:
         from live.services.blocklist import blocklist_seed_starter
 

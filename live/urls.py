@@ -10,4 +10,10 @@ urlpatterns = [
     path("live/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("live/<int:pk>/state/", views.session_state, name="state"),
     path("live/<int:pk>/video/", views.video_link, name="video_link"),
+    path("live/blocklist/", views.blocklist_index, name="blocklist_index"),
+    path("live/camps/<int:pk>/blocklist/", views.blocklist, name="blocklist"),
+    path("live/camps/<int:pk>/blocklist/add/", views.blocklist_add, name="blocklist_add"),
+    path("live/camps/<int:pk>/blocklist/try/", views.blocklist_try, name="blocklist_try"),
+    path("live/camps/<int:pk>/blocklist/<int:term_pk>/edit/", views.blocklist_edit, name="blocklist_edit"),
+    path("live/camps/<int:pk>/blocklist/<int:term_pk>/delete/", views.blocklist_delete, name="blocklist_delete"),
 ]
