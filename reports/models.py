@@ -1,12 +1,15 @@
 """Attendance corrections, completion nominations and certificates."""
 
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from camp.models import Participant, Phase
+from camp.models import Participant, Phase, validate_time_zone
 
 
 class AttendanceStatus(models.TextChoices):
@@ -92,6 +95,9 @@ class Certificate(models.Model):
     attendance_percent = models.PositiveSmallIntegerField(_("attendance (%)"))
     citation = models.CharField(_("citation"), max_length=200, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
+    # The camp's home zone at issue time: the one zone every page, PDF and archive dates it in.
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai",
+                                 validators=[validate_time_zone])
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -120,6 +126,22 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def issued_local(self) -> datetime.datetime:
+        """The moment of issue on the camp's clock."""
+        return self.issued_at.astimezone(self.zone)
+
+    @property
+    def issued_on(self) -> datetime.date:
+        """The issue date as the camp reads it: the same day on the PDF, the verify page, the lists
+        and the ZIP, whatever zone the viewer or the server is in (23:30 UTC is the next day in
+        Beijing)."""
+        return self.issued_local.date()
 
     @property
     def full_name(self) -> str:

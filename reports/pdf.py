@@ -1,13 +1,17 @@
 """Certificate PDFs: bilingual, the youth's name in its own script, shaped and embedded.
 
-Fonts come only from static/fonts/ (OFL, see static/fonts/OFL.txt and README there), never from
-the system. Text is cut into runs by script (Thai, Lao, Burmese, everything else in the CJK
-font, which also carries Latin and digits), and each run is shaped by HarfBuzz through
-ReportLab's shaping support, so that Burmese medials reorder and Thai/Lao marks stack; ReportLab
-embeds a subset of each font with the glyphs the shaper chose. Shaped glyphs that have no
-character of their own (a stacked tone mark, a Burmese ligature) would read back as private-use
-codes, so every line is wrapped in a PDF /ActualText span carrying the original text: copy-paste,
-search, screen readers and pdftotext get the real name.
+Fonts come from static/fonts/ (OFL, see static/fonts/OFL.txt and README there) and, for what those
+lack, from the machine's Noto/DejaVu fonts (reports/fonts.py); every font is embedded. Text is cut
+into runs by script (Thai, Lao, Burmese, everything else in the CJK font, which also carries Latin
+and digits, then the machine's fonts), and each run is shaped by HarfBuzz through ReportLab's
+shaping support, so that Burmese medials reorder and Thai/Lao marks stack; ReportLab embeds a
+subset of each font with the glyphs the shaper chose. Shaped glyphs that have no character of their
+own (a stacked tone mark, a Burmese ligature) would read back as private-use codes, so every line
+is wrapped in a PDF /ActualText span carrying the printed text: copy-paste, search, screen readers
+and pdftotext get the real name.
+
+A name is never cut or run off the page: a long one shrinks a little, then wraps onto two lines at
+the places ICU allows a line break (between Thai, Lao and Burmese words too), then shrinks again.
 """
 
 import datetime
@@ -15,53 +19,47 @@ import io
 import zipfile
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import segno
 from django.conf import settings
 from django.urls import reverse
+from icu4py.breakers import LineBreaker
 from reportlab.lib.colors import Color, white
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 
+from reports import fonts
+from reports.fonts import FONT_DIR, FONTS, PLACEHOLDER, printable  # noqa: F401  (FONT_DIR, FONTS: tests)
 from reports.models import Certificate
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
-FONTS = {
-    "QC-Han": "NotoSansSC-GB2312-Regular.ttf",
-    "QC-Thai": "NotoSansThai-Regular.ttf",
-    "QC-Lao": "NotoSansLao-Regular.ttf",
-    "QC-Myanmar": "NotoSansMyanmar-Regular.ttf",
-}
-# A hanzi outside GB 2312 (rare in names) is drawn with Adobe's standard Chinese font, which
-# PDF readers supply themselves; it is the one thing on a certificate that is not embedded.
-FALLBACK_HAN = "STSong-Light"
-SCRIPT_RANGES = [
-    ((0x0E00, 0x0E7F), "QC-Thai"),
-    ((0x0E80, 0x0EFF), "QC-Lao"),
-    ((0x1000, 0x109F), "QC-Myanmar"),
-    ((0xA9E0, 0xA9FF), "QC-Myanmar"),
-    ((0xAA60, 0xAA7F), "QC-Myanmar"),
-]
+SCRIPT_RANGES = fonts.SCRIPT_RANGES
 INK = Color(0.45, 0.08, 0.08)
 GOLD = Color(0.72, 0.55, 0.2)
 GREY = Color(0.3, 0.3, 0.3)
 PAGE = landscape(A4)
+# A line shrinks to this share of its size before it wraps instead.
+SHRINK_BEFORE_WRAP = 0.7
+LEADING = 1.2
+# Thai and Lao stack marks above and below, Burmese even more: their lines need more room.
+TALL_LEADING = {"QC-Thai": 1.35, "QC-Lao": 1.35, "QC-Myanmar": 1.5}
 
 
-@cache
+def leading_for(text: str) -> float:
+    return max([LEADING, *(TALL_LEADING.get(fonts.script_font(ch), LEADING) for ch in text)])
+
+
 def register_fonts() -> dict[str, set[int]]:
     """Register the vendored fonts once; return each font's character coverage."""
-    coverage = {}
-    for name, filename in FONTS.items():
-        font = TTFont(name, str(FONT_DIR / filename))
-        pdfmetrics.registerFont(font)
-        coverage[name] = set(font.face.charToGlyph)
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_HAN))
-    return coverage
+    return fonts.vendored_coverage()
+
+
+def _covers(name: str, code: int) -> bool:
+    vendored = register_fonts().get(name)
+    if vendored is not None:
+        return code in vendored
+    return any(f[0] == name and code in f[3] for f in fonts.system_coverage())
 
 
 def font_for(char: str, previous: str | None) -> str:
@@ -71,13 +69,11 @@ def font_for(char: str, previous: str | None) -> str:
         if low <= code <= high:
             return name
     # Spaces, zero-width joiners and punctuation stay with the run they sit in when it can draw them.
-    if previous and previous != FALLBACK_HAN and code in coverage[previous] and not char.isalnum():
+    if previous and not char.isalnum() and _covers(previous, code):
         return previous
     if code in coverage["QC-Han"]:
         return "QC-Han"
-    if "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0002ffff":
-        return FALLBACK_HAN
-    return "QC-Han"
+    return fonts.system_font_for(code) or "QC-Han"
 
 
 def script_runs(text: str) -> list[tuple[str, str]]:
@@ -91,7 +87,13 @@ def script_runs(text: str) -> list[tuple[str, str]]:
         else:
             runs.append([name, char])
         previous = name
-    return [(name, chunk) for name, chunk in runs]
+    # A collection font (Noto CJK) is cut down to what this line needs: one subset per line.
+    cff_text = {}
+    for name, chunk in runs:
+        if fonts.is_cff(name):
+            cff_text[name] = cff_text.get(name, "") + chunk
+    cut = {name: fonts.cff_font_for(name, text) for name, text in cff_text.items()}
+    return [(cut.get(name, name), chunk) for name, chunk in runs]
 
 
 @dataclass
@@ -105,9 +107,6 @@ def shape_line(text: str, size: float) -> list[ShapedRun]:
     register_fonts()
     runs = []
     for font, chunk in script_runs(text):
-        if font == FALLBACK_HAN:
-            runs.append(ShapedRun(font, chunk, pdfmetrics.stringWidth(chunk, font, size)))
-            continue
         shaped = shapeStr(chunk, font, size)
         if isinstance(shaped, ShapedStr):
             width = sum(d.x_advance for d in shaped.__shapeData__) * size / 1000
@@ -117,15 +116,58 @@ def shape_line(text: str, size: float) -> list[ShapedRun]:
     return runs
 
 
-def draw_line(canvas: Canvas, text: str, *, x: float, y: float, size: float, align: str = "center",
-              max_width: float | None = None, color=INK) -> float:
-    """Draw one line (shrunk to fit max_width); return the size used."""
+@cache
+def _unit_width(text: str) -> float:
+    """Width of the shaped text at 1 pt (widths scale with the size)."""
+    return sum(r.width for r in shape_line(text, 100)) / 100
+
+
+def wrap(text: str, lines: int) -> list[str]:
+    """`text` in at most `lines` lines of about equal width, broken only where ICU allows a line break."""
+    pieces = list(LineBreaker(text, "en")) if text else []
+    if len(pieces) < 2 or lines < 2:
+        return [text]
+    widths = [_unit_width(piece) for piece in pieces]
+
+    def greedy(limit: float) -> list[str]:
+        result, current, width = [], "", 0.0
+        for piece, piece_width in zip(pieces, widths, strict=True):
+            if current and width + _unit_width(piece.rstrip()) > limit:
+                result.append(current.rstrip())
+                current, width = "", 0.0
+            current += piece
+            width += piece_width
+        return [*result, current.rstrip()]
+
+    low, high = max(widths), sum(widths)
+    for _ in range(30):  # bisect the narrowest width that still needs no more lines
+        middle = (low + high) / 2
+        if len(greedy(middle)) <= lines:
+            high = middle
+        else:
+            low = middle
+    return [line for line in greedy(high) if line]
+
+
+def fit(text: str, *, size: float, max_width: float | None, max_lines: int = 1) -> tuple[list[str], float]:
+    """The lines and the size that keep `text` inside `max_width`."""
+    width = _unit_width(text) * size
+    if not max_width or width <= max_width:
+        return [text], size
+    if max_lines == 1 or width * SHRINK_BEFORE_WRAP <= max_width:
+        return [text], size * max_width / width
+    lines = wrap(text, max_lines)
+    if len(lines) > 1:  # two lines take the height of one and a quarter
+        size = size * 1.25 / len(lines)
+    widest = max(_unit_width(line) for line in lines) * size
+    if widest > max_width:
+        size = size * max_width / widest
+    return lines, size
+
+
+def _draw_run_line(canvas: Canvas, text: str, *, x: float, y: float, size: float, align: str, color) -> None:
     runs = shape_line(text, size)
     width = sum(r.width for r in runs)
-    if max_width and width > max_width:
-        size = size * max_width / width
-        runs = shape_line(text, size)
-        width = sum(r.width for r in runs)
     start = x - width / 2 if align == "center" else (x - width if align == "right" else x)
     actual = text.encode("utf-16-be").hex().upper()
     canvas.addLiteral(f"/Span <</ActualText <FEFF{actual}>>> BDC")
@@ -136,6 +178,20 @@ def draw_line(canvas: Canvas, text: str, *, x: float, y: float, size: float, ali
         canvas.drawString(cursor, y, run.text)
         cursor += run.width
     canvas.addLiteral("EMC")
+
+
+def draw_line(canvas: Canvas, text: str, *, x: float, y: float, size: float, align: str = "center",
+              max_width: float | None = None, max_lines: int = 1, wrapped_y: float | None = None,
+              color=INK) -> float:
+    """Draw `text` as printed (fonts.printable) with its baseline at `y`, shrunk to fit max_width;
+    with max_lines > 1 a long text wraps, its lines centred on `wrapped_y` (else `y`). Return the size used."""
+    text = printable(text)
+    lines, size = fit(text, size=size, max_width=max_width, max_lines=max_lines)
+    step = size * leading_for(text)
+    centre = y if len(lines) == 1 or wrapped_y is None else wrapped_y
+    first = centre + step * (len(lines) - 1) / 2
+    for index, line in enumerate(lines):
+        _draw_run_line(canvas, line, x=x, y=first - index * step, size=size, align=align, color=color)
     return size
 
 
@@ -235,16 +291,18 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     if local:
         draw_line(canvas, local[certificate.kind], x=centre, y=height - 165, size=18, color=GOLD,
                   max_width=text_width)
-    draw_line(canvas, certificate.full_name, x=centre, y=height - 230, size=32, color=Color(0, 0, 0),
-              max_width=text_width)
+    # Two lines of a long name sit a little higher, between the title and the Chinese name.
+    draw_line(canvas, certificate.full_name, x=centre, y=height - 230, wrapped_y=height - 214, size=32,
+              color=Color(0, 0, 0), max_width=text_width, max_lines=2)
     if certificate.chinese_name:
-        draw_line(canvas, certificate.chinese_name, x=centre, y=height - 262, size=20, color=Color(0, 0, 0))
+        draw_line(canvas, certificate.chinese_name, x=centre, y=height - 262, size=20, color=Color(0, 0, 0),
+                  max_width=text_width)
     zh_dates = f"{_chinese_date(certificate.starts_on)}至{_chinese_date(certificate.ends_on)}"
     body_key = f"body_{certificate.kind}"
     fields = {"camp": certificate.camp_title, "phase": certificate.phase_number, "percent":
               certificate.attendance_percent}
     draw_line(canvas, zh[body_key].format(dates=zh_dates, **fields), x=centre, y=height - 310, size=15,
-              max_width=text_width)
+              max_width=text_width, max_lines=2)
     iso_dates = f"{certificate.starts_on.isoformat()} – {certificate.ends_on.isoformat()}"
     if local:
         local_title = certificate.camp_title_local or certificate.camp_title
@@ -253,7 +311,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     if certificate.citation:
         draw_line(canvas, f"“{certificate.citation}”", x=centre, y=height - 372, size=14, max_width=text_width)
 
-    issued = certificate.issued_at.date()
+    issued = certificate.issued_on  # the camp's date, as on the verify page and the lists
     left = 70
     draw_line(canvas, zh["issued"].format(issuer=certificate.issuer, date=_chinese_date(issued)), x=left, y=110,
               size=12, align="left", color=GREY, max_width=430)
@@ -278,6 +336,9 @@ def certificates_zip(certificates) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
-            archive.writestr(certificate.filename, certificate_pdf(certificate))
+            # Each file is dated when it was issued, on the camp's clock (ZIP times have no zone).
+            entry = zipfile.ZipInfo(certificate.filename, date_time=certificate.issued_local.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, certificate_pdf(certificate))
     return buffer.getvalue()
 

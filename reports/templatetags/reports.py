@@ -1,6 +1,7 @@
 from django import template
 from django.utils import formats
 
+from reports.fonts import unprintable
 from reports.models import AttendanceStatus, Certificate
 
 register = template.Library()
@@ -35,3 +36,9 @@ def certificates_of(participant) -> list:
         return []
     return list(Certificate.objects.filter(participant=participant, revoked_at__isnull=True).order_by("phase_number",
                                                                                                    "kind"))
+
+
+@register.simple_tag
+def certificate_unprintable(certificate) -> list[str]:
+    """The characters of the certificate's name that its PDF cannot print as typed."""
+    return unprintable(f"{certificate.full_name} {certificate.chinese_name}")

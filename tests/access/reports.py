@@ -48,11 +48,11 @@ RULES = {
     ),
     "reports:certificate_revoke": Rule(
         table(404, anonymous=LOGIN, youth=403, coordinator=403, organizer=302), method="post",
-        kwargs=lambda w: {"code": w.outstanding_certificate.code}, data=lambda w: {"reason": "wrong name"},
+        kwargs=lambda w: {"code": w.outstanding_certificate.code}, data=lambda w: {"reason": "wrong name", "confirm": "yes"},
     ),
     "reports:certificate_reissue": Rule(
         table(404, anonymous=LOGIN, youth=403, coordinator=403, organizer=302), method="post",
-        kwargs=lambda w: {"code": w.outstanding_certificate.code}, data=lambda w: {"reason": "name corrected"},
+        kwargs=lambda w: {"code": w.outstanding_certificate.code}, data=lambda w: {"reason": "name corrected", "confirm": "yes"},
     ),
     # Public by design: it shows only what confirms the certificate.
     "reports:verify": Rule(everyone(200), kwargs=lambda w: {"code": w.certificate.code}),

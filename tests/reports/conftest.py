@@ -2,7 +2,17 @@ from types import SimpleNamespace
 
 import pytest
 
+from camp.models import User
+from tests import factories
 from tests.factories import finished_phase, held_session, span
+
+
+@pytest.fixture
+def other_organizer(make_user):
+    """An organizer of another camp."""
+    user = make_user(User.Role.ORGANIZER)
+    factories.camp(user, federation="另一个侨联", title="另一个营", year=2026, languages=["zh-hans"])
+    return user
 
 
 @pytest.fixture

@@ -174,7 +174,8 @@ def test_verify_shows_only_what_confirms_the_certificate(client, world, delivere
 def test_revoked_certificate_says_so_and_can_be_reissued(client, world, delivered, tmp_path):
     certificate = issue(world, delivered)[0]
     client.force_login(world.organizer)
-    response = client.post(reverse("reports:certificate_revoke", args=[certificate.code]), {"reason": "名字拼错"})
+    response = client.post(reverse("reports:certificate_revoke", args=[certificate.code]),
+                           {"reason": "名字拼错", "confirm": "yes"})
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.revoked_at and certificate.revoked_by == world.organizer and certificate.revoke_reason == "名字拼错"
@@ -185,25 +186,81 @@ def test_revoked_certificate_says_so_and_can_be_reissued(client, world, delivere
     delivered.thai.given_name = "สมชาย (แก้ไข)"
     delivered.thai.save()
     client.force_login(world.organizer)
-    response = client.post(reverse("reports:certificate_reissue", args=[certificate.code]), {"reason": "名字已更正"})
+    response = client.post(reverse("reports:certificate_reissue", args=[certificate.code]),
+                           {"reason": "名字已更正", "confirm": "yes"})
     assert response.status_code == 302
     new = Certificate.objects.get(replaces=certificate)
     assert new.code != certificate.code and new.is_valid and new.given_name == "สมชาย (แก้ไข)"
-    assert client.post(reverse("reports:certificate_reissue", args=[certificate.code]), {"reason": "again"}
-                       ).status_code == 302
+    again = client.post(reverse("reports:certificate_reissue", args=[certificate.code]),
+                        {"reason": "again", "confirm": "yes"})
+    assert again.status_code == 400 and 'id="certificate-confirm"' in again.content.decode()
     assert Certificate.objects.filter(replaces=certificate).count() == 1
 
 
-def test_revoke_needs_a_reason_and_an_organizer(client, world, delivered):
+def test_revoke_asks_for_confirmation_first(client, world, delivered):
     certificate = issue(world, delivered)[0]
     url = reverse("reports:certificate_revoke", args=[certificate.code])
     client.force_login(world.organizer)
-    assert client.post(url, {"reason": "  "}).status_code == 302
-    client.force_login(world.coordinator)
-    assert client.post(url, {"reason": "x"}).status_code == 403
-    assert client.get(url).status_code == 405
+    page = client.get(reverse("reports:group_certificates", args=[world.group.pk])).content.decode()
+    assert f'action="{url}"' in page
+    # The list's button opens the confirmation, with the reason typed so far: nothing is revoked yet.
+    response = client.post(url, {"reason": "名字拼错"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="certificate-confirm"' in html
+    assert certificate.code in html and certificate.given_name in html and 'value="名字拼错"' in html
+    assert 'name="confirm" value="yes"' in html
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
+    response = client.post(url, {"reason": "名字拼错", "confirm": "yes"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at and certificate.revoke_reason == "名字拼错"
+
+
+@pytest.mark.parametrize("data", [
+    {"reason": "  ", "confirm": "yes"},
+    {"confirm": "yes"},
+    {"reason": "x" * 301, "confirm": "yes"},
+])
+def test_revoke_malformed_is_refused_on_the_confirmation_page(client, world, delivered, data):
+    certificate = issue(world, delivered)[0]
+    client.force_login(world.organizer)
+    response = client.post(reverse("reports:certificate_revoke", args=[certificate.code]), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="certificate-confirm"' in html and 'class="errorlist' in html
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None and certificate.revoke_reason == ""
+
+
+def test_reissue_malformed_changes_nothing(client, world, delivered):
+    certificate = issue(world, delivered)[0]
+    client.force_login(world.organizer)
+    response = client.post(reverse("reports:certificate_reissue", args=[certificate.code]),
+                           {"reason": "", "confirm": "yes"})
+    assert response.status_code == 400
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None and Certificate.objects.count() == 1
+
+
+@pytest.mark.parametrize("url_name", ["reports:certificate_revoke", "reports:certificate_reissue"])
+def test_revoke_and_reissue_refuse_outsiders_and_get(client, world, delivered, other_organizer, url_name):
+    certificate = issue(world, delivered)[0]
+    url = reverse(url_name, args=[certificate.code])
+    data = {"reason": "x", "confirm": "yes"}
+    client.force_login(world.coordinator)
+    assert client.post(url, data).status_code == 403
+    client.force_login(other_organizer)  # an organizer of another camp may not know the certificate
+    assert client.post(url, data).status_code == 404
+    assert client.post(url, {"reason": "x"}).status_code == 404  # nor see its confirmation page
+    client.force_login(world.youth)
+    assert client.post(url, data).status_code == 403
+    client.force_login(world.organizer)
+    assert client.get(url).status_code == 405
+    client.logout()
+    assert client.post(url, data).status_code == 302  # to the sign-in page
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None and Certificate.objects.count() == 1
 
 
 def test_verify_unknown_code_and_rate_limit(client, world, delivered):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 
-from reports import pdf
+from reports import fonts, pdf
 from reports.models import Certificate
 
 NAMES = {
@@ -27,6 +27,7 @@ DPI = 100
 
 def certificate(language: str, **extra) -> Certificate:
     given, family, _font = NAMES[language]
+    given, family = extra.pop("given_name", given), extra.pop("family_name", family)
     return Certificate(
         kind=extra.pop("kind", "completion"), code="7K4M-9XWP-3HTR-Q2ZD", given_name=given, family_name=family,
         chinese_name=extra.pop("chinese_name", "陈欣怡"), language=language, camp_title="亲情中华·为你讲故事 2023",
@@ -150,12 +151,133 @@ def test_outstanding_certificate_has_citation_and_both_titles(tmp_path):
     assert "优秀营员证书" in text and "ผู้เข้าค่ายดีเด่น" in text and "书法作品优秀" in text
 
 
+@pytest.fixture
+def system_fonts():
+    """The machine's fallback fonts this test relies on (fonts-noto-cjk and fonts-noto-core, as .ci/run installs)."""
+    names = {f[0] for f in fonts.system_coverage()}
+    assert {"QC-SysCJK", "QC-SysSymbols2"} <= names, "install fonts-noto-cjk and fonts-noto-core"
+
+
+@pytest.fixture
+def no_system_fonts(monkeypatch):
+    monkeypatch.setattr(fonts, "SYSTEM_FONTS", [])
+    fonts.system_coverage.cache_clear()
+    pdf._unit_width.cache_clear()
+    yield
+    fonts.system_coverage.cache_clear()
+    pdf._unit_width.cache_clear()
+
+
+def fonts_of(path: Path) -> list[tuple[str, str]]:
+    """(name, embedded) of every font pdffonts lists."""
+    return [(line.split()[0], line.split()[-5]) for line in run("pdffonts", str(path)).splitlines()[2:]]
+
+
 @pytest.mark.poppler
-def test_rare_hanzi_falls_back_without_crashing(tmp_path):
-    # 㛃 is outside GB 2312: drawn with the reader's standard Chinese font.
-    assert pdf.script_runs("陈㛃")[-1][0] == pdf.FALLBACK_HAN
-    path = write(tmp_path, pdf.certificate_pdf(certificate("zh-hans", chinese_name="陈㛃")))
-    assert "陈㛃" in run("pdftotext", str(path), "-")
+def test_rare_hanzi_are_embedded_from_the_machines_cjk_font(tmp_path, system_fonts):
+    # 㛃 (Ext-A), 喆 and 堃 (outside GB 2312), 𠀋 (Ext-B): cut from Noto Sans CJK and embedded.
+    name = "陈㛃喆堃𠀋"
+    runs = pdf.script_runs(name)
+    assert runs[0] == ("QC-Han", "陈") and runs[1][0].startswith("QC-SysCJK-") and runs[1][1] == "㛃喆堃𠀋"
+    path = write(tmp_path, pdf.certificate_pdf(certificate("zh-hans", chinese_name=name)))
+    assert name in run("pdftotext", str(path), "-")
+    listed = fonts_of(path)
+    assert all(embedded == "yes" for _name, embedded in listed), listed
+    assert any("QC-SysCJK" in font for font, _embedded in listed)
+
+
+@pytest.mark.poppler
+def test_rare_hanzi_are_drawn_not_boxes(tmp_path, monkeypatch, system_fonts):
+    """The name band with 𠀋喆 differs clearly from the same name drawn in the GB 2312 font (boxes)."""
+    given = "𠀋喆"
+    ours = name_band(write(tmp_path, pdf.certificate_pdf(certificate("zh-hans", given_name=given, family_name="",
+                                                                     chinese_name="")), "ours.pdf"))
+    monkeypatch.setattr(fonts, "system_font_for", lambda code: None)  # what the GB 2312 font alone draws
+    tofu = name_band(write(tmp_path, pdf.certificate_pdf(certificate("zh-hans", given_name=given, family_name="",
+                                                                     chinese_name="")), "tofu.pdf"))
+    assert ink(ours) > 300
+    assert differing(ours, tofu) > 0.25 * max(ink(ours), ink(tofu))
+
+
+@pytest.mark.poppler
+def test_emoji_are_drawn_or_left_out_never_boxes(tmp_path, system_fonts):
+    # ⭐ and ❤ are in Noto Sans Symbols2 (black and white); 🌸 is in no font here: left out.
+    assert fonts.printable("Lily🌸⭐❤️") == "Lily⭐❤"
+    assert fonts.printable("小明 🌸 Lily") == "小明 Lily"
+    path = write(tmp_path, pdf.certificate_pdf(certificate("zh-hans", given_name="Lily🌸⭐", family_name="Wang",
+                                                           chinese_name="")))
+    text = run("pdftotext", str(path), "-")
+    assert "Lily⭐ Wang" in text and "🌸" not in text
+    assert all(embedded == "yes" for _name, embedded in fonts_of(path))
+
+
+@pytest.mark.poppler
+def test_characters_no_font_has_print_as_a_placeholder(tmp_path, no_system_fonts):
+    """Without the machine's fonts a rare hanzi is printed as 〓 (never a box) and named for the organizer."""
+    assert fonts.printable("陈喆") == "陈〓"
+    assert fonts.unprintable("陈喆 Lily🌸") == ["喆", "🌸"]
+    path = write(tmp_path, pdf.certificate_pdf(certificate("zh-hans", chinese_name="陈喆")))
+    text = run("pdftotext", str(path), "-")
+    assert "陈〓" in text and "喆" not in text
+    assert all(embedded == "yes" for _name, embedded in fonts_of(path))
+
+
+def test_printable_keeps_joiners_inside_burmese_and_drops_emoji_selectors(system_fonts):
+    assert fonts.printable("မြ\u200cတ်") == "မြ\u200cတ်"
+    assert fonts.printable("A\u200dB") == "AB"
+    assert fonts.printable("e\u0301") == "é"  # NFC: the vendored font has é
+    assert fonts.printable("普洱市侨联　2026年") == "普洱市侨联　2026年"  # ideographic space kept
+
+
+LONG_NAMES = {
+    "latin": ("Maximilian Alexander Christopher Jonathan Sebastian Montgomery Worthington " * 2)[:120],
+    "thai": ("พิมพ์ชนกแซ่ตั้งสมชายใจดีประเสริฐวงศ์" * 5)[:120],
+    "my": ("မြတ်နိုးခင်ခင်ဇော်ဝင်းအောင်" * 6)[:120],
+    "unbroken": "X" * 120,
+}
+
+
+def words_with_boxes(path: Path) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) of every word poppler finds, in points from the top left."""
+    import re
+
+    html = run("pdftotext", "-bbox", str(path), "-")
+    return [(word, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)]
+
+
+@pytest.mark.poppler
+@pytest.mark.parametrize("kind", LONG_NAMES)
+def test_a_long_name_stays_inside_the_frame_and_readable(tmp_path, kind):
+    name = LONG_NAMES[kind]
+    lines, size = pdf.fit(name, size=32, max_width=pdf.PAGE[0] - 140, max_lines=2)
+    if kind != "unbroken":
+        assert len(lines) == 2 and size >= 16  # wrapped, not shrunk to nothing
+        assert "".join(lines).replace(" ", "") == name.replace(" ", "")
+    path = write(tmp_path, pdf.certificate_pdf(certificate("th", given_name=name, family_name="")))
+    width, height = pdf.PAGE
+    boxes = words_with_boxes(path)
+    assert boxes
+    for word, x0, y0, x1, y1 in boxes:  # inside the inner frame (34 pt from each edge)
+        assert 34 <= x0 and x1 <= width - 34 and 34 <= y0 and y1 <= height - 34, (word, x0, x1)
+    text = run("pdftotext", str(path), "-").replace("\n", "").replace(" ", "").replace("-", "")
+    assert name.replace(" ", "").replace("-", "") in text
+    # The name's lines run into nothing else on the page. Poppler's boxes are the fonts' whole
+    # ascent and descent (for Burmese over twice the size), so each is trimmed by 15% at the top
+    # and the bottom; the name's own two lines are checked by their spacing.
+    def trimmed(box):
+        word, x0, y0, x1, y1 = box
+        return word, x0, y0 + 0.15 * (y1 - y0), x1, y1 - 0.15 * (y1 - y0)
+
+    mine = [trimmed(b) for b in boxes if len(b[0]) >= 5 and b[0] in name]
+    others = [trimmed(b) for b in boxes if not (len(b[0]) >= 5 and b[0] in name)]
+    assert mine
+    for word, x0, y0, x1, y1 in mine:
+        for other, u0, v0, u1, v1 in others:
+            overlap = max(0, min(x1, u1) - max(x0, u0)) * max(0, min(y1, v1) - max(y0, v0))
+            assert overlap < 2, (word, other)
+    if len(mine) == 2:
+        assert mine[1][2] - mine[0][2] >= size * 1.15
 
 
 def test_fonts_are_vendored_with_their_licence():

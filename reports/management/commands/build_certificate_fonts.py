@@ -14,9 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from fontTools import subset
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTCollection, TTFont, newTable
+from fontTools.ttLib import TTCollection
+
+from reports.fonts import to_truetype
 
 NOTO_CORE = Path("/usr/share/fonts/truetype/noto")
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -46,44 +46,6 @@ def cjk_characters() -> set[str]:
     return characters
 
 
-def _to_quadratic(font: TTFont) -> None:
-    """CFF → glyf, as in fontTools' Snippets/otf2ttf.py."""
-    order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-    glyphs = {}
-    for name in order:
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-        glyphs[name] = pen.glyph()
-    font["loca"] = newTable("loca")
-    font["glyf"] = glyf = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = glyphs
-    del font["CFF "]
-    if "VORG" in font:
-        del font["VORG"]
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name, glyph in glyf.glyphs.items():
-        advance, _lsb = hmtx.metrics[name]
-        hmtx.metrics[name] = (advance, getattr(glyph, "xMin", 0) if glyph.numberOfContours else 0)
-    font["maxp"] = maxp = newTable("maxp")
-    maxp.tableVersion = 0x00010000
-    maxp.maxZones = 1
-    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                  "maxStackElements", "maxSizeOfInstructions"):
-        setattr(maxp, field, 0)
-    maxp.maxComponentElements = 0
-    maxp.compile(font)
-    post = font["post"]
-    post.formatType = 2.0
-    post.extraNames = []
-    post.mapping = {}
-    post.glyphOrder = order
-    font["head"].glyphDataFormat = 0
-    font.sfntVersion = "\000\001\000\000"
-
-
 class Command(BaseCommand):
     help = "Rebuild static/fonts/ (certificate fonts) from the system's Noto fonts."
 
@@ -102,7 +64,7 @@ class Command(BaseCommand):
         subsetter = subset.Subsetter(options)
         subsetter.populate(text="".join(sorted(cjk_characters())))
         subsetter.subset(font)
-        _to_quadratic(font)
+        to_truetype(font)
         font.save(target / CJK_OUTPUT)
         for path in sorted(target.glob("*.ttf")):
             self.stdout.write(f"{path.name}: {path.stat().st_size // 1024} KiB")
