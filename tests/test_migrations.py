@@ -123,12 +123,10 @@ def test_room_copy_migration_fills_each_room_and_moves_its_link_to_the_item(grou
         plan = factories.plan_of(group, phase)
         lesson = factories.catalog_lesson("书法直播课", minutes=60, format=Lesson.Format.LIVE)
         at = datetime.datetime.combine(phase.starts_on, datetime.time(12), tzinfo=datetime.UTC)
-        # PlanItem.objects.bulk_create: no post_save, the old room model must not be touched by it.
-        linked, own = PlanItem.objects.bulk_create([
-            PlanItem(plan=plan, lesson=lesson, starts_at=at, duration_minutes=60, teacher=teacher),
-            PlanItem(plan=plan, lesson=lesson, starts_at=at + datetime.timedelta(days=1), duration_minutes=45,
-                     meeting_url="https://meet.example.org/own"),
-        ])
+        # Built without save(): the post_save receiver must not meet the old room model.
+        linked, own = factories.plan_items_bulk(plan, [(lesson, at, teacher),
+                                                       (lesson, at + datetime.timedelta(days=1), None)])
+        PlanItem.objects.filter(pk=own.pk).update(meeting_url="https://meet.example.org/own", duration_minutes=45)
         old = executor.loader.project_state(before).apps.get_model("live", "LiveSession")
         old.objects.create(plan_item_id=linked.pk, video_url="https://meet.example.org/room")
         old.objects.create(plan_item_id=own.pk, video_url="https://meet.example.org/room-2")
