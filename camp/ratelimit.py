@@ -19,8 +19,8 @@ IPV6_PREFIX = 64
 
 
 def client_address(request) -> str:
-    """The client's address. Behind the reverse proxy, daphne --proxy-headers puts the real client
-    in REMOTE_ADDR."""
+    """The client's address: REMOTE_ADDR, which qiaocamp.middleware.ClientAddressMiddleware sets to
+    the address our reverse proxy saw (never an X-Forwarded-For entry the client wrote itself)."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -9,10 +9,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.generic.websocket import WebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
 from live.routing import websocket_urlpatterns  # noqa: E402
+from qiaocamp.middleware import (  # noqa: E402
+    ClientAddressASGIMiddleware,
+    RequestSizeASGIMiddleware,
+    SameOriginWebsocketMiddleware,
+)
 
 
 class UnknownPathConsumer(WebsocketConsumer):
@@ -22,9 +26,13 @@ class UnknownPathConsumer(WebsocketConsumer):
         self.close(code=4404)
 
 
+sockets = URLRouter([*websocket_urlpatterns, re_path(r"", UnknownPathConsumer.as_asgi())])
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*websocket_urlpatterns, re_path(r"", UnknownPathConsumer.as_asgi())]))),
+        # HTTP: a body over QIAOCAMP_MAX_REQUEST_BYTES is never handed to Django (413); the client's
+        # address is set by qiaocamp.middleware.ClientAddressMiddleware, as under WSGI.
+        "http": RequestSizeASGIMiddleware(django_asgi_app),
+        # WebSocket: our origin only (port included), the client's address as the proxy saw it.
+        "websocket": SameOriginWebsocketMiddleware(ClientAddressASGIMiddleware(AuthMiddlewareStack(sockets))),
     }
 )

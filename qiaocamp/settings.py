@@ -63,10 +63,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qiaocamp.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "qiaocamp.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "qiaocamp.middleware.RequestSizeMiddleware",  # before anything reads the body; the 413 page translated
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -239,9 +242,19 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Any request body, files included (qiaocamp.middleware: 413 before it is read). The largest
+# legitimate one is a lesson attachment of 20 MiB in its multipart envelope; nginx's
+# client_max_body_size says the same (README).
+QIAOCAMP_MAX_REQUEST_BYTES = int(os.environ.get("QIAOCAMP_MAX_REQUEST_BYTES", str(25 * 1024 * 1024)))
 
 # --- Security -------------------------------------------------------------
+# The reverse proxies in front of daphne (addresses or networks). Only a request from one of them
+# has its X-Forwarded-For read: the client is the rightmost address in it that is not one of these
+# (qiaocamp.middleware.client_from). Daphne runs without --proxy-headers (README, deployment).
+QIAOCAMP_TRUSTED_PROXIES = env_list("QIAOCAMP_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # read by the server only
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -250,6 +263,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
