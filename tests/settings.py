@@ -23,8 +23,8 @@ import uuid
 from pathlib import Path
 
 from qiaocamp.settings import *  # noqa: F403
-from tests.clock import install as install_clock
 from qiaocamp.settings import BASE_DIR, CACHES, CHANNEL_LAYERS, DATABASES, REDIS_URL
+from tests.clock import install as install_clock
 
 RUN = os.environ.setdefault("QC_TEST_RUN", uuid.uuid4().hex[:10])
 # "Now" that a test can move, the same in pytest and in the daphne servers it starts (tests/clock.py).

@@ -40,7 +40,9 @@ def server_env(*, redis: str | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(database_env())
-    env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE  # tests.settings, like this process
+    # tests.settings, like this process (under override_settings, e.g. live_server's, the wrapped
+    # settings no longer name their module: the environment still does).
+    env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE or os.environ["DJANGO_SETTINGS_MODULE"]
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     if redis:
         env["REDIS_URL"] = redis
