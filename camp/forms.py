@@ -104,7 +104,7 @@ WEEKDAY_CHOICES = [
 class GroupForm(forms.ModelForm):
     """A group's profile. Available hours: up to two weekly slots in the group's local time."""
 
-    camp = forms.ModelChoiceField(label=_("Camp"), queryset=None, required=False)
+    camp = ModelChoiceField(label=_("Camp"), queryset=None, required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Bangkok")
     languages = forms.MultipleChoiceField(
         label=_("Languages the youth read"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
@@ -214,7 +214,7 @@ class RosterUploadForm(forms.Form):
 
 
 class EnrollmentApplyForm(forms.Form):
-    phase = forms.ModelChoiceField(label=_("Phase"), queryset=None, empty_label=None)
+    phase = ModelChoiceField(label=_("Phase"), queryset=None, empty_label=None)
 
     def __init__(self, *args, phases=None, **kwargs):
         super().__init__(*args, **kwargs)
