@@ -56,8 +56,20 @@ LANGUAGES = {code: code for code in LANGUAGE_CODES} | {
 LEVELS = {value: value for value in ChineseLevel.values} | {
     "无": "none", "零基础": "none", "初级": "beginner", "中级": "intermediate", "高级": "advanced",
 }
-MAX_ROWS = 10_000
+# Bounds on what one file may cost the server (issue #12): rows, one cell, the preview kept.
+MAX_ROWS = 1000
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# No cell of a roster is longer than the longest field (notes); a longer one is refused while reading.
+MAX_CELL_CHARS = 1000
+# What the preview keeps of a cell in a column without a length of its own (birth year, codes).
+CODE_CELL_CHARS = 40
+# The preview keeps this many problems, then one line saying how many more there were.
+MAX_PROBLEMS = 200
+# An XLSX is a zip: its parts together may unpack to at most this much, and no part of it may be
+# packed more tightly than a spreadsheet ever is (a zip bomb is; a real roster is ~5–20 times).
+XLSX_MAX_UNCOMPRESSED = 20 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+XLSX_MAX_PARTS = 500
 # A cell a spreadsheet would run as a formula when the roster is exported and opened again.
 # "+" and "-" are allowed for phone numbers ("+856 20 5555 1234"), nothing else after them.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -277,12 +289,16 @@ def _decode(data: bytes) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
+            not_text = _("The file is not text in UTF-8 or GBK (Big5, Thai TIS-620 or Latin-1 files are not read). "
+                         "Save it as CSV (UTF-8) or XLSX.")
             try:
                 # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes for "CSV".
                 text = data.decode("gb18030")
             except UnicodeDecodeError:
-                raise FileProblem(
-                    _("The file is not text in UTF-8 or GBK. Save it as CSV (UTF-8) or XLSX.")) from None
+                raise FileProblem(not_text) from None
+            if "\x00" not in text and not _looks_chinese(text):
+                # Big5 (and some Thai or Latin-1 files) decode as GBK without an error, into nonsense.
+                raise FileProblem(not_text) from None
     if "\x00" in text:
         # NUL never occurs in a text roster (UTF-16 without its BOM, or a binary file), and
         # PostgreSQL refuses it inside the preview's JSON.
@@ -290,15 +306,80 @@ def _decode(data: bytes) -> str:
     return text
 
 
+def _looks_chinese(text: str, sample: int = 20_000) -> bool:
+    """Whether text decoded as GBK reads as Chinese: nearly all of its non-ASCII characters are
+    GB2312 hanzi or full-width punctuation. Big5 read as GBK gives private-use characters and
+    rare GBK-only ones."""
+    common = total = 0
+    for char in text:
+        if char < "\x80":
+            continue
+        total += 1
+        try:
+            lead = char.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            pass
+        else:
+            common += lead in (0xA1, 0xA3) or 0xB0 <= lead <= 0xF7
+        if total >= sample:
+            break
+    return total == 0 or common >= 0.8 * total
+
+
+def _too_long_cell(line: int, column: int | None, length: int) -> FileProblem:
+    from openpyxl.utils import get_column_letter
+
+    if column is None:
+        return FileProblem(_("Row %(line)s: a cell has more than %(length)s characters; a roster cell has at most "
+                             "%(max)s.") % {"line": line, "length": length, "max": MAX_CELL_CHARS})
+    return FileProblem(_("Row %(line)s, column %(column)s: the cell has %(length)s characters; a roster cell has "
+                         "at most %(max)s.") % {"line": line, "column": get_column_letter(column), "length": length,
+                                                "max": MAX_CELL_CHARS})
+
+
+def _too_many_rows() -> FileProblem:
+    return FileProblem(_("The file has more than %(max)s rows (empty rows included): delete the empty rows "
+                         "below the roster, or split the file.") % {"max": MAX_ROWS})
+
+
+def _table_row(line: int, cells) -> list[str]:
+    """One row's cells as text, refusing a cell longer than any roster field; blank trailing
+    columns past XLSX_MAX_COLUMNS are dropped, a filled one is refused."""
+    row = []
+    for column, cell in enumerate(cells, start=1):
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            raise _too_long_cell(line, column, len(cell))
+        text = _cell_text(cell)
+        if column > XLSX_MAX_COLUMNS:
+            if text:
+                raise FileProblem(_("Row %(line)s has more than %(max)s columns.") % {
+                    "line": line, "max": XLSX_MAX_COLUMNS})
+            continue
+        row.append(text)
+    return row
+
+
 def _read_csv(data: bytes) -> list[list[str]]:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
     try:
-        return [[_cell_text(cell) for cell in row] for row in reader]
+        for line, cells in enumerate(reader, start=1):
+            # Blank lines count too: five megabytes of newlines are not a roster.
+            if line > MAX_ROWS + 1 + MAX_ROWS:
+                raise _too_many_rows()
+            if not cells:
+                continue
+            rows.append(_table_row(line, cells))
+            if len(rows) > MAX_ROWS + 1:
+                raise _too_many_rows()
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise _too_long_cell(reader.line_num, None, csv.field_size_limit()) from None
         raise FileProblem(_("The CSV file is damaged: %(error)s") % {"error": error}) from None
+    return rows
 
 
 # Every way a damaged or hostile XLSX makes openpyxl fail: bad zip or deflate data, broken XML
@@ -309,11 +390,31 @@ _XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, IndexErro
 XLSX_MAX_COLUMNS = len(COLUMNS) + 10
 
 
+def _check_zip(data: bytes, unreadable) -> None:
+    """Refuse a zip bomb before anything unpacks it: the sizes the zip declares for its parts are
+    all that zipfile (and so openpyxl) will ever unpack — a part that lies fails its CRC."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+        raise FileProblem(unreadable) from None
+    too_big = _("This spreadsheet unpacks to more than %(max)s MB: it is not a roster. Save the roster "
+                "alone in a new file.") % {"max": XLSX_MAX_UNCOMPRESSED // (1024 * 1024)}
+    if len(parts) > XLSX_MAX_PARTS:
+        raise FileProblem(unreadable)
+    if sum(part.file_size for part in parts) > XLSX_MAX_UNCOMPRESSED:
+        raise FileProblem(too_big)
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise FileProblem(too_big)
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     unreadable = _("This spreadsheet cannot be read. Save it again as XLSX or CSV.")
+    _check_zip(data, unreadable)
     try:
         # data_only=False: a formula must reach the checks as "=…", not as its cached result.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -324,16 +425,16 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         rows = []
         # Read one row past the header and MAX_ROWS youth so that a longer sheet is refused, not
         # cut short; blank rows count here (a sheet that long is not a roster we could check).
-        for row in sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, max_row=MAX_ROWS + 2, values_only=True):
-            rows.append([_cell_text(cell) for cell in row])
+        for line, row in enumerate(sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, max_row=MAX_ROWS + 2,
+                                                   values_only=True), start=1):
+            rows.append(_table_row(line, row))
     except _XLSX_ERRORS:
         # The worksheet is parsed lazily, row by row: its errors surface only here.
         raise FileProblem(unreadable) from None
     finally:
         workbook.close()
     if len(rows) > MAX_ROWS + 1:
-        raise FileProblem(_("The sheet has more than %(max)s rows (empty rows included): delete the empty rows "
-                            "below the roster, or split the file.") % {"max": MAX_ROWS})
+        raise _too_many_rows()
     return rows
 
 
@@ -473,15 +574,45 @@ def roster_file_parse(*, group: Group, file_name: str, data: bytes) -> tuple[lis
         if len(cells) > len(header) and any(cells[len(header):]):
             problems.append({"line": index, "column": "", "message": str(
                 _("This row has more cells than the header has columns."))})
-        rows.append({"line": index, "cells": {key: (cells[i] if i < len(cells) else "")
-                                              for i, key in enumerate(header) if key}})
+        row = {}
+        for i, key in enumerate(header):
+            if not key:
+                continue
+            text = cells[i] if i < len(cells) else ""
+            limit = _cell_limit(key)
+            if len(text) > limit:
+                # The preview keeps what the field can hold, and says how long the cell was.
+                problems.append({"line": index, "column": key, "message": str(
+                    _("Too long: %(length)s characters, at most %(limit)s.") % {"length": len(text), "limit": limit})})
+                text = text[:limit]
+            row[key] = text
+        rows.append({"line": index, "cells": row})
     return rows, problems
 
 
-@transaction.atomic
+def _cell_limit(key: str) -> int:
+    return _max_length(key) if key in PARTICIPANT_FIELDS and key not in CODE_COLUMNS else CODE_CELL_CHARS
+
+
+# Columns whose cells are codes or numbers read through a table, not stored as written.
+CODE_COLUMNS = frozenset({"birth_year", "gender", "preferred_language", "chinese_level"})
+
+
+def _bounded_problems(problems: list[dict]) -> list[dict]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [{"line": 0, "column": "", "message": str(
+        _("… and %(count)s more problems.") % {"count": more})}]
+
+
 def roster_import_preview(*, by: User, group: Group, file_name: str, data: bytes) -> RosterImport:
     """Read and check a roster file; keep it server-side for the coordinator's confirmation.
-    Writes nothing to the roster."""
+    Writes nothing to the roster.
+
+    The file is read and checked outside any transaction (a slow file must not hold the
+    database's write lock); only keeping the preview is one atomic write.
+    """
     _require_manager(by, group)
     rows, problems = roster_file_parse(group=group, file_name=file_name, data=data)
     if rows and not problems:
@@ -492,12 +623,21 @@ def roster_import_preview(*, by: User, group: Group, file_name: str, data: bytes
         _cleaned, row_problems = roster_rows_check(group=group, rows=rows)
         problems = sorted(problems + row_problems, key=lambda p: (p["line"], COLUMN_KEYS.index(p["column"])
                                                                    if p["column"] in COLUMN_KEYS else -1))
-    # Only the latest unconfirmed file of a group is kept.
-    RosterImport.objects.filter(group=group, confirmed_at__isnull=True).delete()
-    roster_import = RosterImport(group=group, created_by=by, file_name=file_name[:255], rows=rows, problems=problems)
+    problems = _bounded_problems(problems)
+    roster_import = RosterImport(group=group, created_by=by, file_name=_clean_file_name(file_name), rows=rows,
+                                 problems=problems)
     roster_import.full_clean(exclude=["rows", "problems"])  # empty lists are valid here
-    roster_import.save()
+    with transaction.atomic():
+        # Only the latest unconfirmed file of a group is kept.
+        RosterImport.objects.filter(group=group, confirmed_at__isnull=True).delete()
+        roster_import.save()
     return roster_import
+
+
+def _clean_file_name(file_name: str) -> str:
+    """The name shown on the preview: no control characters, at most 255 characters."""
+    name = "".join(char for char in file_name if char.isprintable()).strip()
+    return name[:255] or "roster"
 
 
 def roster_import_confirm(*, by: User, roster_import: RosterImport) -> int:

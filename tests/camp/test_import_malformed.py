@@ -88,7 +88,7 @@ def test_a_sheet_longer_than_the_limit_is_refused_not_cut_short(coordinator, app
     workbook.active.cell(row=MAX_ROWS + 3, column=1, value="Tan")
     pending = roster_import_preview(by=coordinator, group=applying_group, file_name="long.xlsx",
                                     data=_workbook_bytes(workbook))
-    assert pending.rows == [] and "more than 10000 rows" in pending.problems[0]["message"]
+    assert pending.rows == [] and f"more than {MAX_ROWS} rows" in pending.problems[0]["message"]
 
 
 def test_the_upload_page_shows_the_problem_instead_of_failing(client, coordinator, applying_group):
