@@ -2,6 +2,10 @@
 
 Coordinators and youth never learn that an unpublished plan exists (404); teachers and organizers
 build plans; only organizers of the plan's camp approve and publish.
+
+Lessons are shared catalog content: their author or an organizer edits them, but a lesson that a
+published plan uses is edited only by its author or an organizer of a camp whose published plan uses
+it (docs/architecture.md, the permission rule). A coordinator nobody has confirmed yet writes nothing.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -103,23 +107,78 @@ def visible_lessons(user) -> QuerySet[Lesson]:
     return Lesson.objects.all()
 
 
+def lesson_camp_ids(lesson: Lesson, *, published: bool = False) -> set[int]:
+    """The camps whose plans use the lesson (only published plans with published=True)."""
+    plans = Plan.objects.filter(items__lesson=lesson)
+    if published:
+        plans = plans.filter(status=Plan.Status.PUBLISHED)
+    return set(plans.values_list("group__camp_id", flat=True).distinct())
+
+
+def _organizes_one_of(user, camp_ids: set[int]) -> bool:
+    return bool(camp_ids) and camps_for_user(user).filter(pk__in=camp_ids).exists()
+
+
+def can_edit_lesson(user, lesson: Lesson) -> bool:
+    """Its author (a teacher or an organizer), or an organizer; once a published plan uses the lesson,
+    only its author or an organizer of a camp whose published plan uses it (what those youth are taught
+    is not changed from another camp)."""
+    if not can_write_lessons(user):
+        return False
+    if lesson.author_id is not None and lesson.author_id == user.pk:
+        return True
+    if not user.is_organizer:
+        return False
+    published = lesson_camp_ids(lesson, published=True)
+    return not published or _organizes_one_of(user, published)
+
+
+def check_lesson_edit(user, lesson: Lesson) -> None:
+    if not can_edit_lesson(user, lesson):
+        raise PermissionDenied
+
+
+def can_remove_attachment(user, attachment: LessonAttachment) -> bool:
+    """The lesson's author, the attachment's uploader, or an organizer who may edit the lesson and
+    organizes a camp using it (any organizer who may edit it while no camp's plan uses it)."""
+    if not can_write_lessons(user):
+        return False
+    lesson = attachment.lesson
+    if user.pk in {lesson.author_id, attachment.uploaded_by_id}:
+        return True
+    if not (user.is_organizer and can_edit_lesson(user, lesson)):
+        return False
+    using = lesson_camp_ids(lesson)
+    return not using or _organizes_one_of(user, using)
+
+
+def check_attachment_remove(user, attachment: LessonAttachment) -> None:
+    if not can_remove_attachment(user, attachment):
+        raise PermissionDenied
+
+
 def get_lesson_for_user(user, pk, *, write: bool = False) -> Lesson:
+    """The lesson, or 404; with write=True, PermissionDenied unless the user may edit it (can_edit_lesson)."""
     try:
         lesson = visible_lessons(user).get(pk=pk)
-    except (Lesson.DoesNotExist, ValueError, TypeError):
+    except (Lesson.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
-    if write and not can_write_lessons(user):
-        raise PermissionDenied
+    if write:
+        check_lesson_edit(user, lesson)
     return lesson
 
 
-def get_attachment_for_user(user, lesson_pk, pk, *, write: bool = False) -> LessonAttachment:
-    """An attachment follows its lesson: whoever may see the lesson downloads it, lesson writers remove it."""
-    lesson = get_lesson_for_user(user, lesson_pk, write=write)
+def get_attachment_for_user(user, lesson_pk, pk, *, remove: bool = False) -> LessonAttachment:
+    """An attachment follows its lesson: whoever may see the lesson downloads it; with remove=True,
+    PermissionDenied unless the user may remove it (can_remove_attachment)."""
+    lesson = get_lesson_for_user(user, lesson_pk)
     try:
-        return lesson.attachments.select_related("lesson").get(pk=pk)
-    except (LessonAttachment.DoesNotExist, ValueError, TypeError):
+        attachment = lesson.attachments.select_related("lesson").get(pk=pk)
+    except (LessonAttachment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
+    if remove:
+        check_attachment_remove(user, attachment)
+    return attachment
 
 
 def get_template_for_user(user, pk) -> PlanTemplate:
@@ -157,18 +216,37 @@ def get_feed_for_user(user, pk) -> CalendarFeed:
     """A feed the user may revoke: their own personal feed, or a group feed of a group they manage."""
     try:
         feed = CalendarFeed.objects.select_related("group", "user").get(pk=pk)
-    except (CalendarFeed.DoesNotExist, ValueError, TypeError):
+    except (CalendarFeed.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if feed.user_id == user.pk:
         return feed
     if feed.kind == CalendarFeed.Kind.GROUP and feed.group_id:
-        if user.is_organizer and camps_for_user(user).filter(pk=feed.group.camp_id).exists():
-            return feed
-        if user.is_coordinator and feed.group.coordinators.filter(pk=user.pk).exists():
+        if can_revoke_feed(user, feed):
             return feed
         if user.is_teacher:
             raise PermissionDenied
     raise Http404
+
+
+def can_revoke_feed(user, feed: CalendarFeed) -> bool:
+    """The owner of a personal feed; for a group's feed, the camp's organizers and the group's confirmed
+    coordinators (an unconfirmed coordinator sees no group: camp.access.visible_groups)."""
+    if not user.is_authenticated:
+        return False
+    if feed.user_id is not None:
+        return feed.user_id == user.pk
+    if feed.kind != CalendarFeed.Kind.GROUP or feed.group_id is None:
+        return False
+    if user.is_organizer:
+        return camps_for_user(user).filter(pk=feed.group.camp_id).exists()
+    if user.is_coordinator:
+        return visible_groups(user).filter(pk=feed.group_id).exists()
+    return False
+
+
+def check_feed_revoke(user, feed: CalendarFeed) -> None:
+    if not can_revoke_feed(user, feed):
+        raise PermissionDenied
 
 
 def feed_by_token(token: str) -> CalendarFeed:

@@ -100,6 +100,11 @@ class LessonAttachment(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="lessons/%Y/")
+    # Who uploaded it (empty for attachments from before it was recorded): they may remove it again.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
 
     def __str__(self) -> str:
         return self.title

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from camp.access import get_group_for_user, participant_for_youth
+from camp.access import get_group_for_user, participant_for_youth, visible_groups
 from camp.errors import error_messages, error_redirect, form_error
 from courses import access, selectors
 from courses.forms import (
@@ -108,11 +108,14 @@ def lesson_detail(request, pk):
 
 
 def _lesson_detail(request, lesson: Lesson, attachment_form: LessonAttachmentForm | None = None):
-    can_write = access.can_write_lessons(request.user)
+    can_write = access.can_edit_lesson(request.user, lesson)
     if attachment_form is None and can_write:
         attachment_form = LessonAttachmentForm()
+    attachments = list(lesson.attachments.select_related("lesson").order_by("title", "pk"))
+    for attachment in attachments:
+        attachment.can_remove = access.can_remove_attachment(request.user, attachment)
     return render(request, "courses/lesson_detail.html", {
-        "lesson": lesson, "pinyin": _pinyin(request), "attachments": list(lesson.attachments.order_by("title", "pk")),
+        "lesson": lesson, "pinyin": _pinyin(request), "attachments": attachments,
         "topics": list(lesson.topics.all()), "can_write": can_write, "attachment_form": attachment_form,
     })
 
@@ -137,7 +140,7 @@ def lesson_attachment_add(request, pk):
 @login_required
 @require_POST
 def lesson_attachment_remove(request, pk, attachment_pk):
-    attachment = access.get_attachment_for_user(request.user, pk, attachment_pk, write=True)
+    attachment = access.get_attachment_for_user(request.user, pk, attachment_pk, remove=True)
     title = attachment.title
     lesson_services.lesson_attachment_remove(attachment=attachment, by=request.user)
     messages.success(request, _("Attachment “%(title)s” removed.") % {"title": title})
@@ -178,11 +181,11 @@ def lesson_edit(request, pk):
 
 
 def _lesson_form(request, lesson: Lesson):
-    form = LessonForm(request.POST or None, instance=lesson)
+    form = LessonForm(request.POST if request.method == "POST" else None, instance=lesson)
     if request.method == "POST" and form.is_valid():
         lesson = form.save(commit=False)
         try:
-            lesson = lesson_save(lesson=lesson, topics=list(form.cleaned_data["topics"]), author=request.user)
+            lesson = lesson_save(lesson=lesson, topics=list(form.cleaned_data["topics"]), by=request.user)
         except ValidationError as error:
             form_error(form, error)
         else:
@@ -215,7 +218,7 @@ def plan_create(request):
     initial = {"teacher": request.user.pk if request.user.is_teacher else None, "adapt": True}
     if request.GET.get("enrollment"):
         initial["enrollment"] = request.GET["enrollment"]
-    form = PlanCreateForm(request.POST or None, enrollments=enrollments, initial=initial)
+    form = PlanCreateForm(request.POST if request.method == "POST" else None, enrollments=enrollments, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enrollment = data["enrollment"]
@@ -246,7 +249,7 @@ def plan_create(request):
 @require_http_methods(["GET", "POST"])
 def plan_copy(request, pk):
     plan = access.get_plan_for_user(request.user, pk, build=True)
-    form = PlanCopyForm(request.POST or None, enrollments=selectors.enrollments_without_plan(request.user))
+    form = PlanCopyForm(request.POST if request.method == "POST" else None, enrollments=selectors.enrollments_without_plan(request.user))
     if request.method == "POST" and form.is_valid():
         enrollment = form.cleaned_data["enrollment"]
         try:
@@ -525,7 +528,7 @@ def template_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def template_create(request):
     _require_builder(request.user)
-    form = PlanTemplateForm(request.POST or None)
+    form = PlanTemplateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -668,8 +671,9 @@ def feed_list(request):
     own = list(CalendarFeed.objects.filter(user=user, revoked_at__isnull=True))
     group_feeds = []
     if user.is_coordinator:
+        # Through visible_groups: a coordinator nobody has confirmed yet gets no group's link.
         group_feeds = list(CalendarFeed.objects.filter(kind=CalendarFeed.Kind.GROUP, revoked_at__isnull=True,
-                                                       group__coordinators=user).select_related("group"))
+                                                       group__in=visible_groups(user)).select_related("group"))
     return render(request, "courses/feed_list.html", {"feeds": own + group_feeds})
 
 
@@ -677,7 +681,7 @@ def feed_list(request):
 @require_POST
 def feed_revoke(request, pk):
     feed = access.get_feed_for_user(request.user, pk)
-    feeds.calendar_feed_revoke(feed=feed)
+    feeds.calendar_feed_revoke(by=request.user, feed=feed)
     messages.success(request, _("The old calendar link no longer works. Subscribe again with the new one."))
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
@@ -690,7 +694,7 @@ def feed_revoke(request, pk):
 def group_interests(request, pk):
     """The group's interests (its coordinators and the camp's organizers): they order the builder's catalog."""
     group = get_group_for_user(request.user, pk, manage=True)
-    form = GroupInterestsForm(request.POST or None, initial={"topics": list(group.interests.all())})
+    form = GroupInterestsForm(request.POST if request.method == "POST" else None, initial={"topics": list(group.interests.all())})
     if request.method == "POST" and form.is_valid():
         group_interests_set(by=request.user, group=group, topics=form.cleaned_data["topics"])
         messages.success(request, _("The group's interests are saved."))

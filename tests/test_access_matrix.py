@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from qiaocamp.registry import APPS
-from tests.access.rules import PERSONAS
+from tests.access.rules import url_name
 
 # The project shell's pages, then each app's table (tests/access/<app>.py), in the registry's order.
 RULE_MODULES = ["tests.access.foundation", *[f"tests.access.{app}" for app in APPS]]
@@ -42,18 +42,19 @@ def load_rules():
 
 def test_every_project_url_has_an_access_rule():
     rules, _builders = load_rules()
+    names = {url_name(key) for key in rules}
     missing, unnamed = [], []
     for route, name in project_urls():
-        if route.startswith(THIRD_PARTY_PREFIXES) and name not in rules:
+        if route.startswith(THIRD_PARTY_PREFIXES) and name not in names:
             continue
         if name is None:
             unnamed.append(route)
-        elif name not in rules:
+        elif name not in names:
             missing.append(f"{name} ({route})")
     assert not unnamed, f"URL patterns without a name cannot enter the matrix: {unnamed}"
     assert not missing, f"URLs without an access rule in tests/access/: {missing}"
     known = {name for _route, name in project_urls()}
-    stale = sorted(set(rules) - known)
+    stale = sorted(names - known)
     assert not stale, f"rules for URLs that no longer exist: {stale}"
 
 
@@ -63,11 +64,12 @@ def test_access_matrix(client, world, personas):
     for build in builders:
         build(world)
     failures = []
-    for name, rule in rules.items():
-        url = reverse(name, kwargs=rule.kwargs(world)) + rule.query
-        for persona in PERSONAS:
+    for key, rule in rules.items():
+        url = reverse(url_name(key), kwargs=rule.kwargs(world)) + rule.query
+        for persona in rule.personas:
             client.logout()
-            user = personas[persona]
+            # The extra personas (rules.EXTRA_PERSONAS) are built by the tables on the world.
+            user = personas[persona] if persona in personas else getattr(world, persona)
             if user is not None:
                 client.force_login(user)
             data = rule.data(world) if rule.data else None

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from camp.models import Group, User
+from courses.access import check_feed_revoke
 from courses.models import CalendarFeed, Plan, PlanItem
 
 PRODID = "-//QiaoCamp//Plans//EN"
@@ -39,8 +40,10 @@ def calendar_feed_get_or_create(*, kind: str, group: Group | None = None, user: 
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
-    """Stop a leaked link: the old URL answers 404 from now on; a new one can be made."""
+def calendar_feed_revoke(*, by: User, feed: CalendarFeed) -> CalendarFeed:
+    """Stop a leaked link: the old URL answers 404 from now on; a new one can be made. The owner of a
+    personal feed, the camp's organizers and the group's confirmed coordinators only."""
+    check_feed_revoke(by, feed)
     if feed.revoked_at is None:
         feed.revoked_at = timezone.now()
         feed.save(update_fields=["revoked_at"])

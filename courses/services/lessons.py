@@ -6,12 +6,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from camp.models import LANGUAGE_CODES
+from courses.access import can_write_lessons, check_attachment_remove, check_lesson_edit
 from courses.models import Lesson, LessonAttachment, Topic
 from courses.services.plans import meeting_url_clean
 from courses.services.text import html_sanitize
@@ -24,8 +25,22 @@ def _sanitize_bodies(lesson: Lesson) -> None:
 
 
 @transaction.atomic
-def lesson_save(*, lesson: Lesson, topics: list[Topic] | None = None, author=None) -> Lesson:
-    """Create or update a lesson (fields already set on the instance), bodies sanitized."""
+def lesson_save(*, lesson: Lesson, topics: list[Topic] | None = None, author=None, by=None) -> Lesson:
+    """Create or update a lesson (fields already set on the instance), bodies sanitized.
+
+    `by` is the person saving: a new lesson needs a lesson writer, a change to a stored one someone who
+    may edit it (courses.access.can_edit_lesson, checked against the stored row). Without `by` only a
+    new lesson is saved (seeders, imports); `author` defaults to `by` for a new lesson.
+    """
+    if lesson.pk is not None:
+        stored = Lesson.objects.filter(pk=lesson.pk).first()
+        if stored is not None:
+            if by is None:
+                raise PermissionDenied
+            check_lesson_edit(by, stored)
+    elif by is not None and not can_write_lessons(by):
+        raise PermissionDenied
+    author = author if author is not None else by
     if author is not None and lesson.author_id is None:
         lesson.author = author
     _sanitize_bodies(lesson)
@@ -162,9 +177,11 @@ def attachment_file_check(file) -> str:
 
 @transaction.atomic
 def lesson_attachment_add(*, lesson: Lesson, by, title: str, file) -> LessonAttachment:
-    """Attach a checked file to a lesson; the file is written to storage only when it passed."""
+    """Attach a checked file to a lesson (who may edit the lesson only); the file is written to storage
+    only when it passed."""
+    check_lesson_edit(by, lesson)
     file.name = attachment_file_check(file)
-    attachment = LessonAttachment(lesson=lesson, title=(title or "").strip(), file=file)
+    attachment = LessonAttachment(lesson=lesson, title=(title or "").strip(), file=file, uploaded_by=by)
     # full_clean before save: FileField writes the file to storage during save, so a bad row never
     # leaves a file behind.
     attachment.full_clean()
@@ -179,7 +196,9 @@ def lesson_attachment_add(*, lesson: Lesson, by, title: str, file) -> LessonAtta
 
 @transaction.atomic
 def lesson_attachment_remove(*, attachment: LessonAttachment, by) -> None:
-    """Delete the row now and the file once the deletion is committed (a rollback keeps both)."""
+    """Delete the row now and the file once the deletion is committed (a rollback keeps both); the
+    lesson's author, the uploader or an organizer of a camp using the lesson only."""
+    check_attachment_remove(by, attachment)
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     if name:

@@ -5,13 +5,15 @@ from tests.access.rules import LOGIN, Rule, everyone, table
 
 
 def build(world) -> None:
-    """A published plan for `group` (coordinator, youth), a draft for `other_group`, a template, feeds."""
+    """A published plan for `group` (coordinator, youth), a draft for `other_group`, a template, feeds;
+    the lesson is `teacher`'s. Also the extra personas (tests/access/rules.py EXTRA_PERSONAS)."""
     from camp.models import User
     from courses.models import CalendarFeed, Plan
     from courses.services.feeds import calendar_feed_get_or_create
 
+    _build_extra_personas(world)
     lesson = factories.lesson("剪纸直播课", 60, title_en="Live paper-cutting", age_min=8, age_max=18,
-                              chinese_level="none")
+                              chinese_level="none", author=world.teacher)
     world.lesson = lesson
     first_day = world.phase.starts_on + datetime.timedelta(days=1)
     # 16:00 local in Bangkok (UTC+7) and in Yangon (UTC+6:30): inside both groups' hours.
@@ -29,6 +31,18 @@ def build(world) -> None:
     world.youth_feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.YOUTH, user=world.youth, language="th")
     assert User.objects.filter(pk=world.teacher.pk).exists()
     _build_attachments(world)
+
+
+def _build_extra_personas(world) -> None:
+    """An organizer of another camp, a teacher who wrote none of the lessons, and a coordinator of
+    `group` nobody has confirmed yet."""
+    from camp.models import User
+
+    world.other_organizer = factories.user(User.Role.ORGANIZER, time_zone="Asia/Shanghai")
+    world.other_camp = factories.camp(world.other_organizer, federation="昆明市侨联", title="寻根之旅")
+    world.other_teacher = factories.user(User.Role.TEACHER, time_zone="Asia/Shanghai")
+    world.unconfirmed_coordinator = factories.user(User.Role.COORDINATOR, is_confirmed=False)
+    world.group.coordinators.add(world.unconfirmed_coordinator)
 
 
 def _build_attachments(world) -> None:
@@ -83,6 +97,14 @@ def _unscheduled(world) -> dict:
     return {}
 
 
+def _group_feed_back(world) -> dict:
+    """Make the group's feed live again before each persona tries to revoke it."""
+    from courses.models import CalendarFeed
+
+    CalendarFeed.objects.filter(pk=world.group_feed.pk).update(revoked_at=None)
+    return {}
+
+
 def _republished(world) -> dict:
     """Publish the plan again before each persona tries to unpublish it (confirmed)."""
     from courses.models import Plan
@@ -91,18 +113,35 @@ def _republished(world) -> dict:
     return {"confirm": "on"}
 
 
-BUILDERS_ONLY = table(403, teacher=200, organizer=200)
-# The organizer's own template: the organizer edits it; a teacher who did not write it only reads it.
-TEMPLATE_EDIT = table(403, organizer=200)
-TEMPLATE_EDIT_POST = table(403, organizer=302)
-TEACHER_ONLY = table(403, teacher=200)
+# The extra personas, where a rule names them: `other_organizer` organizes another camp, `other_teacher`
+# wrote none of the world's lessons, `unconfirmed_coordinator` is on `group` but nobody vouched for them
+# (camp.access.visible_groups: they see no group, so no plan, feed or interests of it).
+ADULTS = {"other_organizer": 200, "other_teacher": 200, "unconfirmed_coordinator": 200}
+BUILDERS = {"other_organizer": 200, "other_teacher": 200, "unconfirmed_coordinator": 403}
+BUILDERS_POST = {"other_organizer": 302, "other_teacher": 302, "unconfirmed_coordinator": 403}
+# `group`'s published plan / `other_group`'s draft (camp 1): another camp's organizer does not know them.
+PLAN_BUILDERS = {"other_organizer": 404, "other_teacher": 200, "unconfirmed_coordinator": 404}
+PLAN_BUILDERS_POST = {"other_organizer": 404, "other_teacher": 302, "unconfirmed_coordinator": 404}
+# The lesson (by `teacher`) is in camp 1's published plan: only its author and camp 1's organizers change it.
+LESSON_WRITERS = {"other_organizer": 403, "other_teacher": 403, "unconfirmed_coordinator": 403}
+
+BUILDERS_ONLY = table(403, teacher=200, organizer=200, **BUILDERS)
+# The organizer's own template: organizers edit it (a template is no camp's); a teacher who did not write it only reads it.
+TEMPLATE_EDIT = table(403, organizer=200, other_organizer=200, other_teacher=403, unconfirmed_coordinator=403)
+TEMPLATE_EDIT_POST = table(403, organizer=302, other_organizer=302, other_teacher=403, unconfirmed_coordinator=403)
+TEACHER_ONLY = table(403, teacher=200, other_organizer=403, other_teacher=200, unconfirmed_coordinator=403)
 # A published plan of `group`: its youth and coordinator see it; the other group's do not know it exists.
-PUBLISHED_PLAN_VIEW = table(200, other_youth=404, other_coordinator=404)
-PUBLISHED_PLAN_BUILD = table(403, other_youth=404, other_coordinator=404, teacher=200, organizer=200)
-PUBLISHED_PLAN_BUILD_POST = table(403, other_youth=404, other_coordinator=404, teacher=302, organizer=302)
-PUBLISHED_PLAN_DECIDE = table(403, other_youth=404, other_coordinator=404, organizer=302)
+PUBLISHED_PLAN_VIEW = table(200, other_youth=404, other_coordinator=404, **PLAN_BUILDERS)
+PUBLISHED_PLAN_BUILD = table(403, other_youth=404, other_coordinator=404, teacher=200, organizer=200, **PLAN_BUILDERS)
+PUBLISHED_PLAN_BUILD_POST = table(403, other_youth=404, other_coordinator=404, teacher=302, organizer=302,
+                                  **PLAN_BUILDERS_POST)
+PUBLISHED_PLAN_DECIDE = table(403, other_youth=404, other_coordinator=404, organizer=302,
+                              other_organizer=404, other_teacher=403, unconfirmed_coordinator=404)
 # A draft of `other_group`: nobody outside the builders knows it exists, its own coordinator included.
-DRAFT_BUILD_POST = table(404, teacher=302, organizer=302)
+DRAFT_BUILD_POST = table(404, teacher=302, organizer=302, **PLAN_BUILDERS_POST)
+# The group's interests: like the group page (camp's MANAGE), its coordinators and the camp's organizers.
+INTERESTS = {"other_coordinator": 404, "other_youth": 404, "other_organizer": 404, "other_teacher": 403,
+             "unconfirmed_coordinator": 404}
 
 
 def _plan(world):
@@ -110,25 +149,28 @@ def _plan(world):
 
 
 RULES = {
-    # The group's interests: like the group page (camp's MANAGE), its coordinators and the camp's organizers.
-    "courses:group_interests": Rule(table(403, coordinator=200, organizer=200, other_coordinator=404, other_youth=404),
+    "courses:group_interests": Rule(table(403, coordinator=200, organizer=200, **INTERESTS),
                                     kwargs=lambda w: {"pk": w.group.pk}),
-    "courses:lesson_list": Rule(table(200, youth=403, other_youth=403)),
+    "courses:group_interests@post": Rule(table(403, coordinator=302, organizer=302, **INTERESTS), method="post",
+                                         kwargs=lambda w: {"pk": w.group.pk}, data=lambda w: {"topics": []}),
+    "courses:lesson_list": Rule(table(200, youth=403, other_youth=403, **ADULTS)),
     "courses:lesson_create": Rule(BUILDERS_ONLY),
-    "courses:lesson_detail": Rule(table(200, other_youth=404), kwargs=lambda w: {"pk": w.lesson.pk}),
-    "courses:lesson_edit": Rule(table(403, other_youth=404, teacher=200, organizer=200),
+    "courses:lesson_detail": Rule(table(200, other_youth=404, **ADULTS), kwargs=lambda w: {"pk": w.lesson.pk}),
+    "courses:lesson_edit": Rule(table(403, other_youth=404, teacher=200, organizer=200, **LESSON_WRITERS),
                                 kwargs=lambda w: {"pk": w.lesson.pk}),
     # A form without a file: the access check runs first, a writer gets the page back with the errors.
-    "courses:lesson_attachment_add": Rule(table(403, other_youth=404, teacher=200, organizer=200), method="post",
-                                          kwargs=lambda w: {"pk": w.lesson.pk}, data=lambda w: {"title": ""}),
-    "courses:attachment_download": Rule(table(200, other_youth=404),
+    "courses:lesson_attachment_add": Rule(table(403, other_youth=404, teacher=200, organizer=200, **LESSON_WRITERS),
+                                          method="post", kwargs=lambda w: {"pk": w.lesson.pk},
+                                          data=lambda w: {"title": ""}),
+    "courses:attachment_download": Rule(table(200, other_youth=404, **ADULTS),
                                         kwargs=lambda w: {"pk": w.lesson.pk, "attachment_pk": w.attachment.pk}),
+    # The lesson's author (teacher) and an organizer of a camp using it; not another teacher or camp.
     "courses:lesson_attachment_remove": Rule(
-        table(403, other_youth=404, teacher=302, organizer=302), method="post",
+        table(403, other_youth=404, teacher=302, organizer=302, **LESSON_WRITERS), method="post",
         kwargs=lambda w: {"pk": w.lesson.pk, "attachment_pk": w.removable_attachment.pk},
         data=_removable_attachment,
     ),
-    "courses:plan_list": Rule(table(200)),
+    "courses:plan_list": Rule(table(200, **ADULTS)),
     "courses:plan_create": Rule(BUILDERS_ONLY),
     "courses:plan_detail": Rule(PUBLISHED_PLAN_VIEW, kwargs=_plan),
     "courses:plan_print": Rule(PUBLISHED_PLAN_VIEW, kwargs=_plan),
@@ -161,7 +203,7 @@ RULES = {
     ),
     "courses:template_list": Rule(BUILDERS_ONLY),
     "courses:template_detail": Rule(BUILDERS_ONLY, kwargs=lambda w: {"pk": w.template.pk}),
-    "courses:template_create": Rule(table(403, teacher=302, organizer=302), method="post",
+    "courses:template_create": Rule(table(403, teacher=302, organizer=302, **BUILDERS_POST), method="post",
                                     data=lambda w: {"name": "新模板", "description": "", "days": "5"}),
     "courses:template_edit": Rule(TEMPLATE_EDIT, kwargs=lambda w: {"pk": w.template.pk}),
     "courses:template_item_add": Rule(TEMPLATE_EDIT_POST, method="post", kwargs=lambda w: {"pk": w.template.pk},
@@ -170,10 +212,17 @@ RULES = {
                                          kwargs=lambda w: {"pk": w.template.pk, "item_pk": w.template_item.pk}),
     "courses:teacher_schedule": Rule(TEACHER_ONLY),
     "courses:teacher_hours": Rule(TEACHER_ONLY),
-    "courses:feed_list": Rule(table(200)),
+    "courses:feed_list": Rule(table(200, **ADULTS)),
     # The token is the key: calendar apps cannot sign in.
     "courses:calendar_feed": Rule(everyone(200), kwargs=lambda w: {"token": w.group_feed.token}),
     # Only the owner revokes a personal feed; for everybody else it does not exist.
-    "courses:feed_revoke": Rule(table(404, anonymous=LOGIN, youth=302), method="post",
+    "courses:feed_revoke": Rule(table(404, anonymous=LOGIN, youth=302, other_organizer=404, other_teacher=404,
+                                      unconfirmed_coordinator=404), method="post",
                                 kwargs=lambda w: {"pk": w.youth_feed.pk}, data=lambda w: {}),
+    # The group's feed: its confirmed coordinators and the camp's organizers; teachers may know it (403).
+    "courses:feed_revoke@group": Rule(
+        table(404, anonymous=LOGIN, coordinator=302, organizer=302, teacher=403, other_organizer=404,
+              other_teacher=403, unconfirmed_coordinator=404),
+        method="post", kwargs=lambda w: {"pk": w.group_feed.pk}, data=_group_feed_back,
+    ),
 }

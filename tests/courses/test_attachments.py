@@ -1,4 +1,6 @@
-"""Lesson attachments: teachers and organizers upload and remove them; whoever sees the lesson downloads."""
+"""Lesson attachments: who may edit the lesson uploads (its author, an organizer); its author, the uploader
+or an organizer of a camp using it removes; whoever sees the lesson downloads (the reach rules across
+camps and teachers: tests/courses/test_reach.py)."""
 
 import io
 import zipfile
@@ -30,8 +32,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def lesson(make_lesson):
-    return make_lesson("剪纸")
+def lesson(make_lesson, teacher):
+    return make_lesson("剪纸", author=teacher)
 
 
 def _files(media) -> list:
@@ -75,12 +77,12 @@ def test_organizer_uploads_office_file(client, organizer, lesson, media):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessing")
 
 
-def test_another_teacher_may_change_any_lesson(client, teacher, make_user, lesson):
-    """Lesson editing is open to every teacher (access.can_write_lessons), so attachments are too."""
+def test_another_teacher_may_not_attach_to_a_lesson_they_did_not_write(client, teacher, make_user, lesson, media):
+    """A lesson is edited by its author or an organizer (access.can_edit_lesson), attachments too."""
     other = make_user(role="teacher")
     client.force_login(other)
-    assert _upload(client, lesson, "notes.txt", "第一课\n".encode()).status_code == 302
-    assert LessonAttachment.objects.filter(lesson=lesson).count() == 1
+    assert _upload(client, lesson, "notes.txt", "第一课\n".encode()).status_code == 403
+    assert not LessonAttachment.objects.filter(lesson=lesson).exists() and _files(media) == []
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "youth", "other_youth"])

@@ -91,10 +91,10 @@ def test_live_room_link_in_the_event(client, published):
 
 
 @pytest.mark.django_db
-def test_revoked_and_unknown_tokens_are_404_and_a_new_link_is_made(client, published, youth):
+def test_revoked_and_unknown_tokens_are_404_and_a_new_link_is_made(client, published, youth, coordinator):
     feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=published.group)
     assert calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=published.group) == feed
-    calendar_feed_revoke(feed=feed)
+    calendar_feed_revoke(by=coordinator, feed=feed)
     assert client.get(reverse("courses:calendar_feed", args=[feed.token])).status_code == 404
     assert client.get(reverse("courses:calendar_feed", args=["x" * 43])).status_code == 404
     fresh = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=published.group)

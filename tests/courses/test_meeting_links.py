@@ -69,7 +69,8 @@ def test_a_bad_default_link_is_refused_on_the_form_and_nothing_is_written(client
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["meeting_url"])
     assert not Lesson.objects.exists()
-    lesson = lesson_save(lesson=Lesson(title_zh_hans="旧课", title="旧课", duration_minutes=45, meeting_url=LINK))
+    lesson = lesson_save(lesson=Lesson(title_zh_hans="旧课", title="旧课", duration_minutes=45, meeting_url=LINK),
+                         by=english_teacher)
     response = client.post(reverse("courses:lesson_edit", args=[lesson.pk]),
                            _form_data(title_zh_hans="改名", meeting_url=link))
     assert response.status_code == 200
