@@ -7,15 +7,26 @@ the channel layer already serialized and are forwarded as they are.
 
 import json
 import logging
+import math
 import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from live import events, selectors, services
 from live.access import get_session, member_again, member_for, removed_from
-from live.services.errors import BAD_REQUEST, FORBIDDEN, UNKNOWN_TYPE, LiveError, live_error_from
+from live.services.common import CLIENT_ID_RE, check_frame, clean_int
+from live.services.errors import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    RATE_LIMITED,
+    UNKNOWN_TYPE,
+    LiveError,
+    live_error_from,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +34,74 @@ MAX_FRAME_BYTES = 64 * 1024
 CLOSE_NOT_LOGGED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-CLOSE_TOO_BIG = 1009  # RFC 6455: message too big
+# A frame over MAX_FRAME_BYTES. Not RFC 6455's 1009: autobahn (under daphne) lets an application
+# send only 1000 and 3000-4999, raised on 1009 and the client saw 1006. 4413 as HTTP's 413.
+CLOSE_TOO_BIG = 4413
+# Frames (of any type) or connections faster than the limits below, as HTTP's 429.
+CLOSE_RATE_LIMITED = 4429
+# Every frame of a connection, whatever its type, takes a token of the connection's bucket: a burst
+# of FRAME_BURST, refilled at FRAME_RATE a second; an empty bucket is `rate_limited`. Each refusal
+# takes a token of a second bucket (REFUSALS_BEFORE_CLOSE, refilled at FRAME_RATE): a client that
+# keeps sending into refusals is closed with CLOSE_RATE_LIMITED. Settings LIVE_FRAME_BURST,
+# LIVE_FRAME_RATE, LIVE_REFUSALS_BEFORE_CLOSE override them.
+FRAME_BURST = 30
+FRAME_RATE = 5.0
+REFUSALS_BEFORE_CLOSE = 30
+# Connections a user may open a minute (all rooms, all server processes: counted in the cache);
+# beyond it the socket is accepted and closed with CLOSE_RATE_LIMITED. Setting LIVE_CONNECTS_PER_MINUTE.
+CONNECTS_PER_MINUTE = 30
 TOUCH_EVERY = 30  # seconds; attendance's STALE_AFTER (90 s) leaves room for two missed touches
 # A socket that sends nothing (no pings) still receives the room: its access is checked again
 # when a room event reaches it this long after the last check.
 RECHECK_SILENT_AFTER = 2 * TOUCH_EVERY
+
+
+class TokenBucket:
+    """In-memory token bucket (one connection's frames): `take()` is True while tokens last."""
+
+    def __init__(self, burst: float, per_second: float):
+        self.burst, self.per_second = burst, per_second
+        self.tokens, self.at = burst, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.per_second)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    def wait(self) -> int:
+        """Whole seconds until the next token."""
+        return max(1, math.ceil((1 - self.tokens) / self.per_second)) if self.per_second > 0 else 3600
+
+
+def _setting(name: str, default):
+    return type(default)(getattr(settings, name, default))
+
+
+def _client_id_of(text_data) -> str | None:
+    """The valid client_id of a frame refused before it was read (to echo in the error), if any."""
+    try:
+        frame = json.loads(text_data) if text_data is not None else None
+    except (ValueError, RecursionError):
+        return None
+    client_id = frame.get("client_id") if isinstance(frame, dict) else None
+    return client_id if isinstance(client_id, str) and CLIENT_ID_RE.fullmatch(client_id) else None
+
+
+async def connection_allowed(user_id: int) -> bool:
+    """Count this connection of the user in the cache (a fixed one-minute window shared by every
+    server process); False beyond CONNECTS_PER_MINUTE."""
+    key = f"live:connects:{user_id}:{int(time.time() // 60)}"
+    await cache.aadd(key, 0, timeout=120)
+    try:
+        count = await cache.aincr(key)
+    except ValueError:  # expired between add and incr
+        await cache.aset(key, 1, timeout=120)
+        count = 1
+    return count <= _setting("LIVE_CONNECTS_PER_MINUTE", CONNECTS_PER_MINUTE)
 
 
 class LiveRoomConsumer(AsyncWebsocketConsumer):
@@ -46,6 +120,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_NOT_LOGGED_IN)
             return
+        if not await connection_allowed(user.pk):
+            await self.accept()
+            await self.close(code=CLOSE_RATE_LIMITED)
+            return
         session_id = self.scope["url_route"]["kwargs"]["session_id"]
         session = await database_sync_to_async(get_session)(session_id)
         if session is None:
@@ -62,6 +140,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.session, self.member, self.user = session, member, user
+        rate = _setting("LIVE_FRAME_RATE", FRAME_RATE)
+        self.frames = TokenBucket(_setting("LIVE_FRAME_BURST", FRAME_BURST), rate)
+        self.refusals = TokenBucket(_setting("LIVE_REFUSALS_BEFORE_CLOSE", REFUSALS_BEFORE_CLOSE), rate)
         # Join the groups before reading the welcome: anything committed after the read is then
         # delivered to us (duplicates of the welcome are harmless, clients dedupe by seq).
         await self.channel_layer.group_add(events.room_group(session.pk), self.channel_name)
@@ -132,13 +213,21 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # --- from the client --------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        if self.session is None:
+        if self.session is None or self.member_lost:
             return
-        size = len(text_data.encode("utf-8")) if text_data is not None else len(bytes_data or b"")
+        size = len(text_data.encode("utf-8", "surrogatepass")) if text_data is not None else len(bytes_data or b"")
         if size > MAX_FRAME_BYTES:
             await self.close(code=CLOSE_TOO_BIG)
             return
-        if self.member_lost:
+        if not self.frames.take():
+            # Any frame type, before it is read: a flood costs us this and one small error frame.
+            if not self.refusals.take():
+                self.member_lost = True  # nothing more is read from this socket
+                await self.close(code=CLOSE_RATE_LIMITED)
+                return
+            await self.send_payload(events.error_payload(RATE_LIMITED, "Too many frames; wait a moment.",
+                                                         client_id=_client_id_of(text_data),
+                                                         retry_after=self.frames.wait()))
             return
         frame = None
         # Any frame is a sign of life (pings always are, see on_ping); at most one write per 30 s.
@@ -149,10 +238,14 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                 raise LiveError(BAD_REQUEST, "Frames are JSON text.")
             try:
                 frame = json.loads(text_data)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested about 1,000 deep
                 raise LiveError(BAD_REQUEST, "Frames are JSON objects.") from None
             if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+                frame = None
                 raise LiveError(BAD_REQUEST, 'A frame is a JSON object with a "type".')
+            # Every string and number of the frame, once, before any handler: no lone surrogate
+            # (it could not be stored or sent back), no integer the database cannot hold, no deep nesting.
+            check_frame(frame)
             handler = self.HANDLERS.get(frame["type"])
             if handler is None:
                 raise LiveError(UNKNOWN_TYPE, f"Unknown type {frame['type'][:40]!r}.")
@@ -161,7 +254,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             # The same refusals the pages show (LiveError is a camp.errors.DomainError), as the
             # protocol's error frame; anything else is a bug and closes the socket (1011).
             error = live_error_from(refusal)
-            client_id = frame.get("client_id") if isinstance(frame, dict) else None
+            client_id = frame.get("client_id") if isinstance(frame, dict) else None  # echoed only if valid
             await self.send_payload(events.error_payload(error.code, error.detail, client_id=client_id,
                                                          retry_after=error.retry_after,
                                                          reason=getattr(error, "reason", None)))
@@ -207,9 +300,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self.send_payload(events.pong_payload(last_seq))
 
     async def on_resume(self, frame):
-        after = frame.get("after")
-        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-            raise LiveError(BAD_REQUEST, "after must be an integer ≥ 0.")
+        after = clean_int(frame.get("after"), "after")
         messages, last_seq = await database_sync_to_async(selectors.history_after)(self.session.pk, after)
         if messages is None:
             await self.send_payload(events.reload_payload(last_seq))

@@ -20,9 +20,12 @@ from qiaocamp.middleware import (  # noqa: E402
 
 
 class UnknownPathConsumer(WebsocketConsumer):
-    """Any WebSocket path we do not serve: refuse with 4404 rather than an exception."""
+    """Any WebSocket path we do not serve: accept, then close with 4404 (docs/live-protocol.md §1),
+    rather than an exception. Closing before accepting would refuse the handshake (HTTP 403) and a
+    browser would only see 1006."""
 
     def connect(self):
+        self.accept()
         self.close(code=4404)
 
 

@@ -16,6 +16,7 @@ from live.services.common import (
     lock_session,
     require_live,
     require_moderator,
+    require_not_muted,
     require_poster,
 )
 from live.services.errors import BAD_REQUEST, LOCKED, MUTED, RATE_LIMITED, LiveError
@@ -53,7 +54,7 @@ def _lock_for_chat(session_id: int, member: RoomMember, client_id: str) -> LiveS
         raise LiveError(BAD_REQUEST, "No such session.") from None
 
 
-def _check_slow_mode(session: LiveSession, member: RoomMember, last, now) -> None:
+def check_slow_mode(session: LiveSession, member: RoomMember, last, now) -> None:
     if member.is_youth and session.slow_mode_seconds and last is not None:
         waited = (now - last).total_seconds()
         if waited < session.slow_mode_seconds:
@@ -93,7 +94,7 @@ def _chat_message_store(*, session_id: int, member: RoomMember, text, client_id:
         raise LiveError(MUTED, "The teacher has muted you in this room.")
     if session.chat_locked and not member.is_moderator:
         raise LiveError(LOCKED, "The chat is locked.")
-    _check_slow_mode(session, member, getattr(session, "last_sent_at", None), now)
+    check_slow_mode(session, member, getattr(session, "last_sent_at", None), now)
     check_content(session=session, member=member, text=text)
     rate_bucket_take(session_id=session.pk, user_id=member.user_id, now=now)
     session.last_seq += 1
@@ -153,8 +154,7 @@ def reaction_set(*, session_id: int, member: RoomMember, seq, emoji, remove=Fals
     message = _message(session, seq)
     if message.deleted_at is not None:
         raise LiveError(BAD_REQUEST, "That message was deleted.")
-    if Mute.objects.filter(session=session, user_id=member.user_id).exists():
-        raise LiveError(MUTED, "The teacher has muted you in this room.")
+    require_not_muted(session.pk, member)
     if remove:
         changed = Reaction.objects.filter(message=message, user_id=member.user_id, emoji=emoji).delete()[0] > 0
     else:
@@ -173,6 +173,7 @@ def message_report(*, session_id: int, member: RoomMember, seq, reason="", now=N
     # The same plain-text cleaning as chat (the reason reaches the teacher's screen).
     reason = clean_text(reason, limit=MAX_REASON, name="reason", allow_empty=True)
     session = LiveSession.objects.get(pk=session_id)
+    require_not_muted(session.pk, member)
     message = _message(session, seq)
     if message.author_id == member.user_id:
         raise LiveError(BAD_REQUEST, "You cannot report your own message.")

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from live import events
 from live.access import RoomMember
-from live.models import Mute, Poll, PollVote, Question, QuestionUpvote
-from live.services.chat import check_content
+from live.models import Poll, PollVote, Question, QuestionUpvote
+from live.services.chat import check_content, check_slow_mode
 from live.services.common import (
     clean_client_id,
     clean_int,
@@ -15,9 +15,10 @@ from live.services.common import (
     lock_session,
     require_live,
     require_moderator,
+    require_not_muted,
     require_poster,
 )
-from live.services.errors import BAD_REQUEST, MUTED, LiveError
+from live.services.errors import BAD_REQUEST, LiveError
 from live.services.ratelimit import rate_bucket_take
 
 MAX_OPTIONS = 6
@@ -41,8 +42,12 @@ def question_ask(*, session_id: int, member: RoomMember, text, client_id, now=No
     require_poster(member)
     text = clean_text(text)
     require_live(session, member)
-    if Mute.objects.filter(session=session, user_id=member.user_id).exists():
-        raise LiveError(MUTED, "The teacher has muted you in this room.")
+    require_not_muted(session.pk, member)
+    if member.is_youth and session.slow_mode_seconds:
+        # Slow mode slows questions as it slows chat: the gap since this youth's last question.
+        last = (Question.objects.filter(session=session, author_id=member.user_id)
+                .order_by("-asked_at").values_list("asked_at", flat=True).first())
+        check_slow_mode(session, member, last, now)
     check_content(session=session, member=member, text=text)
     rate_bucket_take(session_id=session.pk, user_id=member.user_id, now=now)
     question = Question(session=session, author_id=member.user_id, text=text, client_id=client_id, asked_at=now)
@@ -68,6 +73,7 @@ def question_upvote(*, session_id: int, member: RoomMember, question_id, now=Non
     require_poster(member)
     session = lock_session(session_id)
     require_live(session, member)
+    require_not_muted(session.pk, member)
     question = _question(session_id, question_id)
     _vote, created = QuestionUpvote.objects.get_or_create(question=question, user_id=member.user_id)
     if created:
@@ -132,6 +138,7 @@ def poll_vote(*, session_id: int, member: RoomMember, poll_id, option, now=None)
     require_poster(member)
     session = lock_session(session_id)
     require_live(session, member, open_ok_for_moderators=True)
+    require_not_muted(session.pk, member)
     poll = _poll(session_id, poll_id)
     option = clean_int(option, "option", maximum=len(poll.options) - 1)
     if poll.closed_at is not None:

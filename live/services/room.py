@@ -13,8 +13,9 @@ from courses.services.plans import plan_item_meeting_link_set
 from live import events
 from live.access import member_for, room_role
 from live.models import LiveSession, Mute, RaisedHand, Removal
-from live.services.common import clean_int, lock_session, require_live, require_moderator
+from live.services.common import clean_int, lock_session, require_live, require_moderator, require_not_muted
 from live.services.errors import BAD_REQUEST, FORBIDDEN, LiveError
+from live.services.ratelimit import rate_bucket_take
 
 logger = logging.getLogger(__name__)
 
@@ -192,30 +193,40 @@ def member_readmit(*, session_id: int, member, user_id) -> User:
 
 @transaction.atomic
 def hand_set(*, session_id: int, member, raised, user_id=None, now=None) -> bool:
-    """Raise or lower one's own hand; a moderator lowers someone else's with user_id."""
+    """Raise or lower one's own hand; a moderator lowers someone else's with user_id (whose hand must
+    be up: bad_request otherwise). A change takes a token of the person's bucket (the same as chat),
+    so that toggling cannot flood the room with `hand` broadcasts; a muted youth raises no hand."""
     if not isinstance(raised, bool):
         raise LiveError(BAD_REQUEST, "raised must be true or false.")
+    if user_id is not None:
+        user_id = clean_int(user_id, "user_id", minimum=1)
     session = lock_session(session_id)
     if user_id is not None and user_id != member.user_id:
         require_moderator(member)
         if raised:
             raise LiveError(FORBIDDEN, "Nobody raises another person's hand.")
-        target_id = clean_int(user_id, "user_id", minimum=1)
+        target_id = user_id
+        if not RaisedHand.objects.filter(session=session, user_id=target_id).exists():
+            raise LiveError(BAD_REQUEST, "This person's hand is not raised in this room.")
     else:
         if not member.is_youth:
             raise LiveError(FORBIDDEN, "Only youth raise hands.")
         if raised:
             require_live(session, member)
+            require_not_muted(session.pk, member)
         target_id = member.user_id
+    hand = RaisedHand.objects.filter(session=session, user_id=target_id)
+    if raised == hand.exists():
+        return False  # already so: nothing to broadcast, no token taken
+    if target_id == member.user_id:
+        rate_bucket_take(session_id=session.pk, user_id=member.user_id, now=now)
     if raised:
-        _hand, changed = RaisedHand.objects.get_or_create(session=session, user_id=target_id,
-                                                          defaults={"raised_at": now or timezone.now()})
+        RaisedHand.objects.create(session=session, user_id=target_id, raised_at=now or timezone.now())
     else:
-        changed = RaisedHand.objects.filter(session=session, user_id=target_id).delete()[0] > 0
-    if changed:
-        user = User.objects.select_related("participant").get(pk=target_id)
-        events.broadcast(session.pk, events.hand_payload(user, raised))
-    return changed
+        hand.delete()
+    user = User.objects.select_related("participant").get(pk=target_id)
+    events.broadcast(session.pk, events.hand_payload(user, raised))
+    return True
 
 
 @transaction.atomic

@@ -149,6 +149,8 @@
         if (event.code === 4403 && !removedShown && el("live-notice").hidden) notice(T.forbidden);
         return;
       }
+      // 4429: too many frames or connections; come back only after the longest wait.
+      if (event.code === 4429) attempt = Math.max(attempt, 6);
       scheduleReconnect();
     };
     socket.onerror = function () { /* onclose follows */ };
@@ -337,8 +339,37 @@
 
   /* ---------- sending chat ---------- */
 
+  // A line is sent at most this many times (first send, resends after reconnects and after
+  // rate_limited) without an ack: a line the server cannot take (it closed the socket on it) must
+  // not be resent on every reconnect for ever.
+  var MAX_TRIES = 4;
+
+  function sendPending(p) {
+    if ((p.tries || 0) >= MAX_TRIES) return giveUp(p, T.err_bad_request);
+    if (!send({ type: "chat", text: p.text, client_id: p.client_id })) return false;
+    p.tries = (p.tries || 0) + 1;  // counted only when it went out (offline sends are not tries)
+    return true;
+  }
+
   function flushPending() {
-    pending.forEach(function (p) { send({ type: "chat", text: p.text, client_id: p.client_id }); });
+    pending.slice().forEach(sendPending);
+  }
+
+  /* A line the server refused (or will not take): out of the outbox, back into its box if that is
+     empty so that it can be changed and sent again, else marked failed. It is never resent. */
+  function giveUp(item, text) {
+    pending = pending.filter(function (p) { return p !== item; });
+    var input = el("chat-text");
+    if (input && !input.value.trim()) {
+      item.node.remove();
+      input.value = item.text;
+    } else {
+      item.node.classList.add("failed");
+      item.node.querySelector(".msg-state").textContent = text;
+      setTimeout(function () { item.node.remove(); }, 8000);
+    }
+    fieldError("chat-error", text);
+    return false;
   }
 
   function onAck(data) {
@@ -366,25 +397,12 @@
     var item = null;
     pending.forEach(function (p) { if (p.client_id === data.client_id) item = p; });
     if (item && data.code === "rate_limited") {
-      // Keep it and try again when the server says we may.
-      setTimeout(function () { send({ type: "chat", text: item.text, client_id: item.client_id }); },
+      // Keep it and try again when the server says we may (a few times at most: sendPending).
+      setTimeout(function () { if (pending.indexOf(item) >= 0) sendPending(item); },
         (data.retry_after || 1) * 1000);
       return;
     }
-    if (item) {
-      pending = pending.filter(function (p) { return p !== item; });
-      var input = el("chat-text");
-      if (input && !input.value.trim()) {
-        // Back into its box, so that it can be changed and sent again.
-        item.node.remove();
-        input.value = item.text;
-      } else {
-        item.node.classList.add("failed");
-        item.node.querySelector(".msg-state").textContent = text;
-        setTimeout(function () { item.node.remove(); }, 8000);
-      }
-      return fieldError("chat-error", text);
-    }
+    if (item) return giveUp(item, text);
     var box = el("chat-error");
     if (box) {
       box.textContent = text; box.hidden = false;
@@ -420,7 +438,7 @@
       outbox.appendChild(item.node);
       pending.push(item);
       clearFieldError("chat-error");
-      send({ type: "chat", text: text, client_id: item.client_id });
+      sendPending(item);
       input.value = "";
       input.focus();
     });

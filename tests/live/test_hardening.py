@@ -54,9 +54,13 @@ def test_report_reason_is_cleaned_like_chat(live_session, teacher, youth, youth2
     teacher_member, youth_member, other = (member_for(u, live_session) for u in (teacher, youth, youth2))
     message, _ = services.chat_message_post(session_id=live_session.pk, member=teacher_member, text="hi",
                                             client_id="t1")
+    with pytest.raises(LiveError) as error:  # control characters are refused, not silently removed
+        services.message_report(session_id=live_session.pk, member=youth_member, seq=message.seq,
+                                reason="  mean\x00\x1b[31m\r\nwords\x7f  ")
+    assert error.value.code == "bad_request"
     report, created = services.message_report(session_id=live_session.pk, member=youth_member, seq=message.seq,
-                                               reason="  mean\x00\x1b[31m\r\nwords\x7f  ")
-    assert created and report.reason == "mean[31m\nwords"
+                                               reason="  mean\r\nwords\t  ")
+    assert created and report.reason == "mean\nwords"
     with pytest.raises(LiveError) as error:
         services.message_report(session_id=live_session.pk, member=other, seq=message.seq, reason="x" * 201)
     assert error.value.code == "too_long"
@@ -64,7 +68,7 @@ def test_report_reason_is_cleaned_like_chat(live_session, teacher, youth, youth2
         services.message_report(session_id=live_session.pk, member=other, seq=message.seq, reason=["list"])
     assert error.value.code == "bad_request"
     report, created = services.message_report(session_id=live_session.pk, member=other, seq=message.seq,
-                                              reason=" \x00 ")
+                                              reason=" \t ")
     assert created and report.reason == ""
     assert MessageReport.objects.count() == 2
 

@@ -142,7 +142,7 @@ async def test_too_long_echoes_client_id_and_stores_nothing(room):
 async def test_frame_over_64_kib_closes_the_socket(room):
     await room["youth2"].send_to(text_data=json.dumps({"type": "chat", "text": "x" * 70_000, "client_id": "big"}))
     output = await room["youth2"].receive_output(timeout=3)
-    assert output == {"type": "websocket.close", "code": 1009}
+    assert output == {"type": "websocket.close", "code": 4413}  # 1009 is not sendable under daphne
 
 
 @override_settings(LIVE_RATE_BURST=5, LIVE_RATE_PER_SECOND=0.0001)
