@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from camp.fields import MAX_PK, ModelMultipleChoiceField
+from camp.fields import ModelChoiceField, ModelMultipleChoiceField
 from camp.models import LANGUAGE_CHOICES, ChineseLevel, Enrollment, User
 from courses.models import TRANSLATED_LESSON_FIELDS, Lesson, PlanTemplate, TeacherProfile, Topic
 
@@ -14,7 +14,11 @@ def teachers():
     return User.objects.filter(role=User.Role.TEACHER, is_active=True).order_by("display_name", "username")
 
 
-class TeacherChoiceField(forms.ModelChoiceField):
+# Every single-id field here is camp.fields.ModelChoiceField: an id no database can hold (2**70, -1,
+# "abc") is "not one of the choices", a form error, never a 500 (tests/courses/test_form_ids.py).
+
+
+class TeacherChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
@@ -85,7 +89,7 @@ class LessonForm(forms.ModelForm):
 
 class CatalogFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    topic = ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
     format = forms.ChoiceField(label=_("Format"), choices=[("", _("Any format"))] + list(Lesson.Format.choices),
                                required=False)
     level = forms.ChoiceField(label=_("Chinese level"), choices=[("", _("Any level"))] + list(ChineseLevel.choices),
@@ -142,7 +146,7 @@ class _ZoneForm(forms.Form):
 
 
 class ItemAddForm(_ZoneForm):
-    lesson = forms.ModelChoiceField(queryset=Lesson.objects.all(), widget=forms.HiddenInput)
+    lesson = ModelChoiceField(queryset=Lesson.objects.all(), widget=forms.HiddenInput)
     on_date = forms.DateField(label=_("On or after (the group's local date)"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     starts_local = LocalDateTimeField(label=_("At (the group's local time)"), required=False)
@@ -182,9 +186,9 @@ class ItemUpdateForm(_ZoneForm):
 
 
 class PlanCreateForm(forms.Form):
-    enrollment = forms.ModelChoiceField(label=_("Group and phase"), queryset=Enrollment.objects.none())
-    template = forms.ModelChoiceField(label=_("Start from template"), queryset=PlanTemplate.objects.all(),
-                                      required=False, empty_label=_("— an empty plan —"))
+    enrollment = ModelChoiceField(label=_("Group and phase"), queryset=Enrollment.objects.none())
+    template = ModelChoiceField(label=_("Start from template"), queryset=PlanTemplate.objects.all(),
+                                required=False, empty_label=_("— an empty plan —"))
     teacher = TeacherChoiceField(label=_("Teacher for the lessons"), queryset=User.objects.none(), required=False)
     start_on = forms.DateField(label=_("Schedule from (the group's local date)"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}),
@@ -200,7 +204,7 @@ class PlanCreateForm(forms.Form):
 
 
 class PlanCopyForm(forms.Form):
-    enrollment = forms.ModelChoiceField(label=_("Copy to group and phase"), queryset=Enrollment.objects.none())
+    enrollment = ModelChoiceField(label=_("Copy to group and phase"), queryset=Enrollment.objects.none())
     teacher = TeacherChoiceField(label=_("Teacher (empty: keep each lesson's teacher)"),
                                  queryset=User.objects.none(), required=False)
 
@@ -293,18 +297,8 @@ class PlanTemplateForm(forms.ModelForm):
         self.fields["days"].widget.attrs.update(min=1, max=60)
 
 
-class LessonChoiceField(forms.ModelChoiceField):
-    """A catalog lesson by id; an id no database can hold is "not one of the choices", not a 500."""
-
-    def to_python(self, value):
-        if value not in self.empty_values:
-            try:
-                number = int(str(value))
-            except ValueError:
-                number = 0
-            if not 0 < number <= MAX_PK:
-                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
+class LessonChoiceField(ModelChoiceField):
+    """A catalog lesson by id (an id no database can hold is "not one of the choices", not a 500)."""
 
     def label_from_instance(self, obj):
         return f"{obj.title} · {obj.get_format_display()} · {obj.duration_minutes}′"
