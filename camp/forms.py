@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from camp.fields import ModelChoiceField, ModelMultipleChoiceField
-from camp.models import LANGUAGE_CHOICES, Group, Participant, Phase, User
+from camp.models import LANGUAGE_CHOICES, Group, Participant, Phase, User, validate_name
 
 COMMON_TIME_ZONES = [
     "Asia/Shanghai",
@@ -34,7 +34,7 @@ def time_zone_choices():
 class CoordinatorSignupForm(forms.Form):
     """Extra fields on allauth's sign-up page (self sign-up is for coordinators)."""
 
-    display_name = forms.CharField(label=_("Your name"), max_length=100)
+    display_name = forms.CharField(label=_("Your name"), max_length=100, validators=[validate_name])
     time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices, initial="Asia/Bangkok")
     preferred_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
 
@@ -49,7 +49,7 @@ class CoordinatorSignupForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    display_name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    display_name = forms.CharField(label=_("Name"), max_length=100, required=False, validators=[validate_name])
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[(User.Role.TEACHER, _("Teacher")), (User.Role.COORDINATOR, _("Coordinator")),
@@ -58,7 +58,7 @@ class InvitationForm(forms.Form):
 
 
 class InvitationAcceptForm(forms.Form):
-    display_name = forms.CharField(label=_("Your name"), max_length=100)
+    display_name = forms.CharField(label=_("Your name"), max_length=100, validators=[validate_name])
     time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
@@ -254,7 +254,7 @@ class CampForm(forms.Form):
     year, home time zone (the phases' dates are days there), languages offered, completion rule and
     co-organizers."""
 
-    federation = forms.CharField(label=_("Federation"), max_length=200)
+    federation = forms.CharField(label=_("Federation"), max_length=200, validators=[validate_name])
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     home_time_zone = forms.ChoiceField(
         label=_("Home time zone"), choices=time_zone_choices, initial="Asia/Shanghai",
@@ -283,6 +283,7 @@ class CampForm(forms.Form):
                 translated[field_name] = forms.CharField(
                     label=f"{label_text} ({language})", required=field_name == "title_zh_hans",
                     max_length=200 if name == "title" else 5000, widget=widget, strip=True,
+                    validators=[validate_name] if name == "title" else [],
                 )
         self.fields = {**translated, **self.fields}
         main = camp.organizer if camp is not None else organizer

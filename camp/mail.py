@@ -5,6 +5,7 @@ Callers send after the transaction commits (`transaction.on_commit`): nobody is 
 change that was rolled back.
 """
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,13 @@ from django.utils import translation
 def site_url(viewname: str, *args, **kwargs) -> str:
     """An absolute link for a mail, a printed card or a calendar feed: SITE_URL + reverse()."""
     return settings.SITE_URL + reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def mail_subject(text) -> str:
+    """A subject on one line: line breaks and other control characters (a name stored before names
+    were checked, a translation) become spaces, so a mail never fails with BadHeaderError."""
+    text = "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in str(text))
+    return " ".join(text.split())[:255]
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ def mail_send(recipients: Iterable, *, subject: Callable[[], str], template: str
         if not person.email:
             continue
         with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-            subject_text = str(subject())
+            subject_text = mail_subject(subject())
             body = render_to_string(template, {**(context or {}), "person": person})
         send_mail(subject_text, body, None, [person.email])
         sent += 1

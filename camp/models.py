@@ -30,6 +30,34 @@ def validate_language_list(value) -> None:
         raise ValidationError(_("Choose languages among: %(codes)s."), params={"codes": ", ".join(LANGUAGE_CODES)})
 
 
+# Characters that take no room on the screen: a name made only of these (and spaces) is no name,
+# and they do not make two names different (issue #12).
+INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Characters that change how the text around them is read: bidi overrides and isolates.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def name_key(text: str) -> str:
+    """A name as compared with another: NFC, invisible characters removed, spaces collapsed, casefolded."""
+    text = unicodedata.normalize("NFC", str(text or ""))
+    text = text.translate({ord(char): None for char in INVISIBLE_CHARACTERS})
+    return " ".join(text.split()).casefold()
+
+
+def has_control_characters(text: str) -> bool:
+    """Line breaks, tabs, other C0/C1 controls, line/paragraph separators, bidi overrides."""
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS for char in text)
+
+
+def validate_name(value: str) -> None:
+    """A name (of a person, a group, a school, a camp): one line of visible text."""
+    if has_control_characters(value):
+        raise ValidationError(_("A name is one line: no line breaks, tabs or other control characters."),
+                              code="control_characters")
+    if value and not name_key(value):
+        raise ValidationError(_("Write a name with visible letters."), code="invisible")
+
+
 class ChineseLevel(models.TextChoices):
     NONE = "none", _("None")
     BEGINNER = "beginner", _("Beginner")
@@ -48,7 +76,7 @@ class User(AbstractUser):
         YOUTH = "youth", _("Youth")
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.COORDINATOR)
-    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True, validators=[validate_name])
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=LANGUAGE_CHOICES, default="zh-hans"
     )
@@ -98,7 +126,7 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=16, choices=User.Role.choices)
-    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True, validators=[validate_name])
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -125,8 +153,8 @@ class Camp(models.Model):
     )
     # Other organizers of the same federation who share the camp.
     co_organizers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="co_organized_camps")
-    federation = models.CharField(_("federation"), max_length=200)
-    title = models.CharField(_("title"), max_length=200)
+    federation = models.CharField(_("federation"), max_length=200, validators=[validate_name])
+    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
     description = models.TextField(_("description"), blank=True)
     year = models.PositiveIntegerField(_("year"))
     home_time_zone = models.CharField(
@@ -195,8 +223,8 @@ class Group(models.Model):
     """团: one overseas school or association."""
 
     camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="groups")
-    name = models.CharField(_("name"), max_length=200)
-    institution = models.CharField(_("institution"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
+    institution = models.CharField(_("institution"), max_length=200, validators=[validate_name])
     country = models.CharField(_("country (ISO code)"), max_length=2)
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     languages = models.JSONField(_("languages the youth read"), default=list, validators=[validate_language_list])
@@ -296,9 +324,9 @@ class Participant(models.Model):
         BULK_ATTESTATION = "bulk", _("Coordinator's attestation for the group")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="participants")
-    family_name = models.CharField(_("family name"), max_length=100)
-    given_name = models.CharField(_("given name"), max_length=100)
-    chinese_name = models.CharField(_("Chinese name"), max_length=50, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, validators=[validate_name])
+    given_name = models.CharField(_("given name"), max_length=100, validators=[validate_name])
+    chinese_name = models.CharField(_("Chinese name"), max_length=50, blank=True, validators=[validate_name])
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     preferred_language = models.CharField(
@@ -307,8 +335,8 @@ class Participant(models.Model):
     chinese_level = models.CharField(
         _("Chinese level"), max_length=16, choices=ChineseLevel.choices, default=ChineseLevel.BEGINNER
     )
-    guardian_name = models.CharField(_("guardian name"), max_length=100)
-    guardian_contact = models.CharField(_("guardian contact"), max_length=200)
+    guardian_name = models.CharField(_("guardian name"), max_length=100, validators=[validate_name])
+    guardian_contact = models.CharField(_("guardian contact"), max_length=200, validators=[validate_name])
     consent_given = models.BooleanField(_("guardian consent given"), default=False)
     consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
     consent_recorded_by = models.ForeignKey(

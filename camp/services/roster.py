@@ -18,7 +18,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from camp.access import can_manage_group
-from camp.models import LANGUAGE_CODES, ChineseLevel, Group, JoinCode, Participant, Phase, RosterImport, User
+from camp.models import (
+    LANGUAGE_CODES,
+    ChineseLevel,
+    Group,
+    JoinCode,
+    Participant,
+    Phase,
+    RosterImport,
+    User,
+    validate_name,
+)
 from camp.services.enrollment import (
     approved_enrollments,
     capacity_check,
@@ -490,7 +500,16 @@ def _check_cell(key: str, raw: str, group: Group, phase: Phase | None):
     limit = _max_length(key)
     if limit and len(raw) > limit:
         return None, _("Too long: %(length)s characters, at most %(limit)s.") % {"length": len(raw), "limit": limit}
+    if key in NAME_COLUMNS:
+        try:
+            validate_name(raw)
+        except ValidationError as error:
+            return None, error.messages[0]
     return raw, None
+
+
+# The columns that hold one line of text (the model's validate_name); notes may have line breaks.
+NAME_COLUMNS = frozenset({"family_name", "given_name", "chinese_name", "guardian_name", "guardian_contact"})
 
 
 def roster_rows_check(*, group: Group, rows: list[dict]) -> tuple[list[dict], list[dict]]:
