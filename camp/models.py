@@ -430,8 +430,11 @@ class Enrollment(models.Model):
 
 
 def join_code_key(value: str) -> str:
-    """What a typed code is compared on: case, spaces and dashes do not matter."""
-    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    """What a typed code is compared on: case, spaces and dashes of every kind do not matter, nor
+    full-width letters and digits (what a Chinese keyboard types: ＡＢＣＤ－１２３４, the
+    ideographic space) — NFKC makes them ASCII. Only ASCII letters and digits are kept."""
+    text = unicodedata.normalize("NFKC", str(value or "")).upper()
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
 
 
 class JoinCode(models.Model):

@@ -27,6 +27,7 @@ from camp.models import (
     Phase,
     RosterImport,
     User,
+    name_key,
     validate_name,
 )
 from camp.services.enrollment import (
@@ -68,6 +69,8 @@ LEVELS = {value: value for value in ChineseLevel.values} | {
 }
 # Bounds on what one file may cost the server (issue #12): rows, one cell, the preview kept.
 MAX_ROWS = 1000
+# A group not yet approved for a phase (no capacity to hold it to) has at most this many youth.
+MAX_ROSTER = 500
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # No cell of a roster is longer than the longest field (notes); a longer one is refused while reading.
 MAX_CELL_CHARS = 1000
@@ -97,10 +100,9 @@ def _require_manager(by: User, group: Group) -> None:
 
 
 def _identity(family_name: str, given_name: str, birth_year) -> tuple:
-    """Two rows are the same youth when names (ignoring case and spacing) and birth year match."""
-    def norm(text):
-        return " ".join(str(text or "").split()).casefold()
-    return norm(family_name), norm(given_name), str(birth_year)
+    """Two rows are the same youth when names and birth year match, ignoring case, spacing, the
+    Unicode form (NFC) and invisible characters (zero-width space, joiners, BOM, word joiner)."""
+    return name_key(family_name), name_key(given_name), str(birth_year)
 
 
 def _age_problem(phase: Phase | None, birth_year: int) -> str | None:
@@ -128,9 +130,21 @@ def _duplicate_problem(group: Group, values: dict, exclude_pk=None) -> str | Non
 
 
 def _growth_check(group: Group, extra: int) -> None:
-    """A group already approved can only grow into free places of its phase."""
-    for enrollment in approved_enrollments(group):
+    """A group already approved can only grow into free places of its phase; any other group's
+    roster holds at most MAX_ROSTER youth."""
+    approved = approved_enrollments(group)
+    for enrollment in approved:
         capacity_check(phase=lock_phase(enrollment.phase), extra=extra)
+    if not approved:
+        _roster_size_check(group, extra)
+
+
+def _roster_size_check(group: Group, extra: int) -> None:
+    size = group.participants.count()
+    if size + extra > MAX_ROSTER:
+        raise ValidationError(
+            _("A group's roster holds at most %(max)s youth (now %(size)s, adding %(extra)s).")
+            % {"max": MAX_ROSTER, "size": size, "extra": extra}, code="roster_full")
 
 
 # --- One participant -----------------------------------------------------------------------------
@@ -550,8 +564,11 @@ def roster_rows_check(*, group: Group, rows: list[dict]) -> tuple[list[dict], li
 
 def _capacity_problem(group: Group, count: int) -> str | None:
     try:
-        for enrollment in approved_enrollments(group):
+        approved = approved_enrollments(group)
+        for enrollment in approved:
             capacity_check(phase=enrollment.phase, extra=count)
+        if not approved:
+            _roster_size_check(group, count)
     except ValidationError as error:
         return error.messages[0]
     return None

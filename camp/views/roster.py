@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -31,22 +32,30 @@ from camp.services.roster import (
 )
 
 PREVIEW_ROWS = 100
+# Youth on one page of the roster (a roster of thousands stays one quick page at a time).
+ROSTER_PAGE = 100
 
 
 @login_required
 def roster(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
-    participants = list(group.participants.select_related("user", "consent_recorded_by"))
+    everybody = group.participants.order_by("family_name", "given_name", "pk")
+    page = Paginator(everybody.select_related("user", "consent_recorded_by"), ROSTER_PAGE).get_page(
+        request.GET.get("page"))
+    participants = list(page.object_list)
     codes = dict(
-        JoinCode.objects.filter(user__participant__group=group, revoked_at__isnull=True).values_list("user_id", "code")
+        JoinCode.objects.filter(user__in=[p.user_id for p in participants if p.user_id], revoked_at__isnull=True)
+        .values_list("user_id", "code")
     )
     for participant in participants:
         participant.active_code = codes.get(participant.user_id)
     context = {
         "group": group,
         "participants": participants,
+        "page": page,
+        "size": page.paginator.count,
         "phase": group_roster_phase(group),
-        "consent_missing": sum(1 for p in participants if not p.consent_given),
+        "consent_missing": everybody.filter(consent_given=False).count(),
     }
     return render(request, "camp/roster.html", context)
 

@@ -214,15 +214,15 @@ def test_a_new_preview_replaces_the_pending_one(coordinator, applying_group):
     assert first.pk != second.pk
 
 
-def test_a_file_of_the_most_rows(coordinator, applying_group):
-    from camp.services.roster import MAX_ROWS
+def test_a_full_roster_in_one_file(coordinator, applying_group):
+    from camp.services.roster import MAX_ROSTER
 
-    rows = [youth_row(n, guardian_contact=f"+66 81 {n:07d}") for n in range(MAX_ROWS)]
+    rows = [youth_row(n, guardian_contact=f"+66 81 {n:07d}") for n in range(MAX_ROSTER)]
     data = csv_bytes(rows)
     pending = preview(coordinator, applying_group, data)
-    assert pending.problems == [] and len(pending.rows) == MAX_ROWS
-    assert roster_import_confirm(by=coordinator, roster_import=pending) == MAX_ROWS
-    assert Participant.objects.filter(group=applying_group).count() == MAX_ROWS
+    assert pending.problems == [] and len(pending.rows) == MAX_ROSTER
+    assert roster_import_confirm(by=coordinator, roster_import=pending) == MAX_ROSTER
+    assert Participant.objects.filter(group=applying_group).count() == MAX_ROSTER
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
