@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -29,3 +30,15 @@ class CampAccountAdapter(DefaultAccountAdapter):
             messages.error(request, _("Campers sign in with their join code."))
             return redirect("join")
         return super().pre_login(request, user, **kwargs)
+
+    # A second lock behind camp.middleware.YouthAccountPagesMiddleware: whatever page or flow asks,
+    # a youth account gets no password and no e-mail address from allauth.
+    def set_password(self, user, password, *args, **kwargs):
+        if getattr(user, "is_youth", False):
+            raise PermissionDenied
+        return super().set_password(user, password, *args, **kwargs)
+
+    def confirm_email(self, request, email_address):
+        if getattr(email_address.user, "is_youth", False):
+            raise PermissionDenied
+        return super().confirm_email(request, email_address)

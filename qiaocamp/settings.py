@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "camp.middleware.YouthAccountPagesMiddleware",  # youth: no e-mail, no password through allauth
 ]
 
 ROOT_URLCONF = "qiaocamp.urls"

@@ -12,6 +12,8 @@ def build(world) -> None:
     assert Invitation.objects.filter(pk=world.invitation.pk).exists()
 
 
+YOUTH_403 = {"youth": 403, "other_youth": 403}
+
 RULES = {
     "home": Rule(table(200)),
     "healthz": Rule(everyone(200)),
@@ -26,9 +28,12 @@ RULES = {
     # allauth pages we rely on: signed-in users are sent home from the login and sign-up pages.
     "account_login": Rule(table(302, anonymous=200)),
     "account_signup": Rule(table(302, anonymous=200)),
-    "account_reset_password": Rule(everyone(200)),
+    # Youth (join-code accounts) get no e-mail address and no password: allauth's account pages
+    # are 403 for them (camp.middleware.YouthAccountPagesMiddleware, tests/camp/test_youth_allauth.py).
+    "account_reset_password": Rule(everyone(200) | YOUTH_403),
     "account_request_login_code": Rule(table(302, anonymous=200)),
     "account_logout": Rule(table(200, anonymous=302)),
-    "account_change_password": Rule(table(200, anonymous=LOGIN)),
-    "account_email": Rule(table(200, anonymous=LOGIN)),
+    "account_change_password": Rule(table(200, anonymous=LOGIN, **YOUTH_403)),
+    "account_email": Rule(table(200, anonymous=LOGIN, **YOUTH_403)),
+    "account_set_password": Rule(table(302, anonymous=LOGIN, **YOUTH_403)),
 }
