@@ -41,6 +41,36 @@ def get_phase_for_user(user, pk):
         raise Http404 from None
 
 
+def coordinator_may_act(user) -> bool:
+    """A coordinator an organizer has vouched for: the one test of `is_confirmed` every app uses.
+    Anybody can sign up as a coordinator; until confirmed they see no group and change nothing."""
+    return bool(user.is_authenticated and user.is_active and user.is_coordinator and user.is_confirmed)
+
+
+def coordinators_to_confirm(organizer) -> QuerySet[User]:
+    """The coordinators waiting for confirmation whom this organizer may confirm: those on a group
+    of a camp they run, and those on no group yet (any organizer may vouch for a newcomer). A
+    coordinator on another camp's groups only is that camp's organizers' to confirm."""
+    if not (organizer.is_authenticated and organizer.is_organizer):
+        return User.objects.none()
+    return (
+        User.objects.filter(role=User.Role.COORDINATOR, is_confirmed=False, is_active=True)
+        .filter(Q(coordinated_groups__isnull=True) | Q(coordinated_groups__camp__in=camps_for_user(organizer)))
+        .distinct()
+    )
+
+
+def get_coordinator_to_confirm(user, pk) -> User:
+    """A coordinator `user` may confirm; PermissionDenied for anybody who is not an organizer, 404
+    for a coordinator they may not confirm (another camp's, already confirmed, not a coordinator)."""
+    if not (user.is_authenticated and user.is_organizer):
+        raise PermissionDenied
+    try:
+        return coordinators_to_confirm(user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
 def visible_groups(user) -> QuerySet[Group]:
     """Groups a user may know about: an organizer's camps, a coordinator's own groups,
     every group for teachers (they plan across groups), a youth's own group.
@@ -56,7 +86,7 @@ def visible_groups(user) -> QuerySet[Group]:
     if user.is_teacher:
         return Group.objects.all()
     if user.is_coordinator:
-        if not user.is_confirmed:
+        if not coordinator_may_act(user):
             return Group.objects.none()
         return Group.objects.filter(coordinators=user)
     if user.is_youth:
@@ -80,7 +110,7 @@ def can_manage_group(user, group: Group) -> bool:
     if user.is_organizer:
         return camps_for_user(user).filter(pk=group.camp_id).exists()
     if user.is_coordinator:
-        return user.is_confirmed and group.coordinators.filter(pk=user.pk).exists()
+        return coordinator_may_act(user) and group.coordinators.filter(pk=user.pk).exists()
     return False
 
 

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from camp.access import camps_for_user, participant_for_youth, visible_groups
+from camp.access import camps_for_user, coordinators_to_confirm, participant_for_youth, visible_groups
 from camp.models import Enrollment, Group, Invitation, User
 
 # Pages this app adds to the navigation, per role: {"coordinator": [("url-name", _("Label"))]}.
@@ -89,7 +89,7 @@ def people_context(user) -> dict:
     """What an organizer's People page lists: the adults of the camps they run (their organizers,
     the coordinators of their groups), every teacher (teachers plan across camps), coordinators who
     have no group yet, and whoever they or their camps' organizers invited; the invitations those
-    organizers sent; every coordinator waiting for confirmation (any organizer may confirm one)."""
+    organizers sent; the coordinators waiting whom they may confirm (camp.access.coordinators_to_confirm)."""
     camps = camps_for_user(user)
     organizers = User.objects.filter(
         Q(pk=user.pk) | Q(organized_camps__in=camps) | Q(co_organized_camps__in=camps), role=User.Role.ORGANIZER
@@ -107,8 +107,7 @@ def people_context(user) -> dict:
         .order_by("role", "display_name", "email")
     )
     return {
-        "pending": User.objects.filter(role=User.Role.COORDINATOR, is_confirmed=False, is_active=True)
-        .order_by("date_joined"),
+        "pending": coordinators_to_confirm(user).order_by("date_joined"),
         "invitations": invitations.select_related("invited_by")[:50],
         "staff": adults,
     }

@@ -92,10 +92,15 @@ def invitation_accept(
 
 @transaction.atomic
 def coordinator_confirm(*, organizer, user) -> None:
-    """An organizer confirms a self-registered coordinator."""
+    """An organizer confirms a self-registered coordinator: one on no group yet, or on a group of a
+    camp the organizer runs (camp.access.coordinators_to_confirm)."""
+    from camp.access import coordinators_to_confirm
+
     _require_organizer(organizer)
     if not user.is_coordinator:
         raise ValidationError(_("Only coordinators wait for confirmation."))
+    if not user.is_confirmed and not coordinators_to_confirm(organizer).filter(pk=user.pk).exists():
+        raise PermissionDenied
     user.is_confirmed = True
     user.save(update_fields=["is_confirmed"])
     transaction.on_commit(lambda: mail_send(

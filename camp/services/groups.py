@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from camp.access import can_manage_group
+from camp.access import can_manage_group, coordinator_may_act
 from camp.models import Camp, Group, User
 
 PROFILE_FIELDS = frozenset(
@@ -49,7 +49,7 @@ def _apply(group: Group, fields: dict) -> Group:
 @transaction.atomic
 def group_create(*, by: User, camp: Camp, **fields) -> Group:
     """A confirmed coordinator registers their group in a camp and becomes its coordinator."""
-    if not (by.is_authenticated and by.is_coordinator and by.is_confirmed):
+    if not coordinator_may_act(by):
         raise PermissionDenied
     if Group.objects.filter(camp=camp, name=fields.get("name", "")).exists():
         raise ValidationError({"name": _("A group with this name is already in the camp.")})

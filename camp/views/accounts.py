@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from camp.access import get_coordinator_to_confirm
 from camp.errors import form_error
 from camp.forms import InvitationAcceptForm, InvitationForm, profile_form_class
 from camp.models import Invitation
@@ -44,8 +45,7 @@ def people(request):
 @login_required
 @require_POST
 def coordinator_confirm_view(request, pk):
-    _organizer_only(request)
-    user = get_object_or_404(User, pk=pk, role=User.Role.COORDINATOR)
+    user = get_coordinator_to_confirm(request.user, pk)
     coordinator_confirm(organizer=request.user, user=user)
     messages.success(request, _("%(name)s is confirmed.") % {"name": user.name})
     return redirect("people")

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from camp.access import camps_for_user, get_enrollment_for_user, get_group_for_user, visible_groups
+from camp.access import (
+    camps_for_user,
+    coordinator_may_act,
+    get_enrollment_for_user,
+    get_group_for_user,
+    visible_groups,
+)
 from camp.errors import error_redirect, form_error
 from camp.forms import EnrollmentApplyForm, GroupForm
 from camp.models import Camp
@@ -41,7 +47,7 @@ def group_list(request):
         .prefetch_related("enrollments__phase")
         .order_by("camp", "name")
     )
-    can_create = request.user.is_coordinator and request.user.is_confirmed
+    can_create = coordinator_may_act(request.user)
     return render(request, "camp/group_list.html", {"groups": groups, "can_create": can_create})
 
 
@@ -52,7 +58,7 @@ def _camps_open_to_groups():
 @login_required
 def group_create_view(request):
     user = request.user
-    if not (user.is_coordinator and user.is_confirmed):
+    if not coordinator_may_act(user):
         raise PermissionDenied
     camps = _camps_open_to_groups()
     form = GroupForm(request.POST or None, camps=camps)

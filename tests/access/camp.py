@@ -32,6 +32,11 @@ def build(world) -> None:
     world.waitlisted = factories.enrollment(world.group, factories.phase(world.camp, 5, today + 100 * DAY),
                                             status="waitlisted", submitted_at=timezone.now())
     world.phase_with_room = factories.phase(world.camp, 6, today + 120 * DAY, capacity=100)
+    # A coordinator on `group` (camp 1) nobody has confirmed: only camp 1's organizers confirm them.
+    from camp.models import User
+
+    world.pending_group_coordinator = factories.user(User.Role.COORDINATOR, email_address=False, is_confirmed=False)
+    world.group.coordinators.add(world.pending_group_coordinator)
     world.roster_import = roster_import_preview(
         by=world.coordinator, group=world.group, file_name="roster.csv",
         data=b"family_name,given_name,birth_year,guardian_name,guardian_contact\nTan,Ann,20x3,Mum,+66 1\n",
@@ -55,6 +60,11 @@ MANAGE_POST = table(403, coordinator=302, organizer=302, other_coordinator=404, 
 ORGANIZER_PAGE = table(403, organizer=200)
 
 RULES = {
+    # Reach across camps: an organizer of another camp may not confirm camp 1's coordinator (404).
+    "coordinator_confirm@camp_group": Rule(
+        table(403, organizer=302, other_organizer=404, unconfirmed_coordinator=403), method="post",
+        kwargs=lambda w: {"pk": w.pending_group_coordinator.pk},
+    ),
     "camp_list": Rule(ORGANIZER_PAGE),
     "camp_create": Rule(ORGANIZER_PAGE),
     "camp_edit": Rule(ORGANIZER_PAGE, kwargs=lambda w: {"pk": w.camp.pk}),
