@@ -255,3 +255,23 @@ def test_control_characters_in_the_file_name_do_not_reach_the_page(coordinator, 
     pending = roster_import_preview(by=coordinator, group=applying_group, file_name="a\r\nb\x00c.csv",
                                     data=csv_bytes([youth_row(1)]))
     assert pending.file_name == "abc.csv"
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example/","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)"])
+def test_formula_like_names_typed_on_the_form_are_text_and_export_safely(coordinator, applying_group, text):
+    """A file refuses them (above); one youth typed on the form keeps the name as written, and
+    every export writes it as text (reports.exports.neutralize)."""
+    from reports.exports import to_csv, to_xlsx
+    from reports.selectors import Table
+
+    from camp.services.roster import participant_create
+
+    participant = participant_create(by=coordinator, group=applying_group, family_name=text, given_name="Mei",
+                                     birth_year=THIS_YEAR - 12, guardian_name="Mother",
+                                     guardian_contact="+66 81 234 5678")
+    participant.refresh_from_db()
+    assert participant.family_name == text
+    table = Table(key="roster", title="roster", columns=["family_name"], rows=[[participant.family_name]])
+    assert f"'{text}" in to_csv([table]).decode("utf-8-sig").replace('""', '"')
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx([table]))).active
+    assert sheet["A2"].value == f"'{text}" and sheet["A2"].data_type == "s"
