@@ -5,8 +5,8 @@ keyword arguments and fills in only what the model needs and the test did not sa
 as the row it makes. The shared world of tests/conftest.py (camp, running phase, two groups, their
 people) is built from these too.
 
-- camp:    user, participant, camp, phase (and the named shapes running_phase, open_phase,
-           finished_phase), group, enrollment, offered_enrollment
+- camp:    user, participant, participants_bulk, camp, phase (and the named shapes running_phase,
+           open_phase, finished_phase), group, enrollment, offered_enrollment
 - courses: lesson, catalog_lesson, topic, plan, plan_of, plan_item, plan_items_bulk, template,
            unscheduled_lesson
 - live:    live_session (the one LiveSession builder), held_session (a session on a day of a
@@ -74,6 +74,15 @@ def participant(group, *, with_account=True, consent=True, **extra) -> Participa
         )
         youth.save(update_fields=["user"])
     return youth
+
+
+def participants_bulk(group, count: int, **fields) -> list[Participant]:
+    """`count` youth on `group`'s roster in a few queries (bulk_create: no accounts, no consent),
+    family names F00000, F00001, … so that they sort in order."""
+    values = {"given_name": "G", "birth_year": timezone.localdate().year - 12, "guardian_name": "Guardian",
+              "guardian_contact": "+66 000 0000"} | fields
+    return Participant.objects.bulk_create(
+        [Participant(group=group, family_name=f"F{number:05d}", **values) for number in range(count)], batch_size=1000)
 
 
 def camp(organizer, **fields) -> Camp:

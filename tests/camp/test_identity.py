@@ -141,10 +141,7 @@ def test_a_group_not_approved_holds_at_most_max_roster(coordinator, applying_gro
 
 def test_the_roster_page_stays_bounded_for_a_huge_roster(client, coordinator, new_group, django_assert_max_num_queries):
     """30,012 youth made a 17 s page (issue #12): the page shows one page of them."""
-    Participant.objects.bulk_create([
-        Participant(group=new_group, family_name=f"F{n:05d}", given_name="G", birth_year=2013, guardian_name="M",
-                    guardian_contact="1") for n in range(3000)
-    ], batch_size=1000)
+    factories.participants_bulk(new_group, 3000)
     factories.participant(new_group, family_name="A-first", consent=False)
     speak_english(coordinator)
     client.force_login(coordinator)

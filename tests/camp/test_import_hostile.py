@@ -261,10 +261,9 @@ def test_control_characters_in_the_file_name_do_not_reach_the_page(coordinator, 
 def test_formula_like_names_typed_on_the_form_are_text_and_export_safely(coordinator, applying_group, text):
     """A file refuses them (above); one youth typed on the form keeps the name as written, and
     every export writes it as text (reports.exports.neutralize)."""
+    from camp.services.roster import participant_create
     from reports.exports import to_csv, to_xlsx
     from reports.selectors import Table
-
-    from camp.services.roster import participant_create
 
     participant = participant_create(by=coordinator, group=applying_group, family_name=text, given_name="Mei",
                                      birth_year=THIS_YEAR - 12, guardian_name="Mother",
