@@ -88,6 +88,10 @@ def group_edit(request, pk):
     return render(request, "camp/group_form.html", {"form": form, "group": group})
 
 
+# Youth without consent named on the group page; the count (roster.consent_missing) says how many in all.
+WITHOUT_CONSENT_SHOWN = 30
+
+
 @login_required
 def group_detail(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
@@ -110,7 +114,8 @@ def group_detail(request, pk):
         "roster": roster,
         "coordinators": group.coordinators.all(),
         # Youth without guardian consent get no account and cannot join: say so before the coordinator submits.
-        "without_consent": group.participants.filter(consent_given=False).order_by("family_name", "given_name"),
+        "without_consent": group.participants.filter(consent_given=False).order_by("family_name", "given_name")[
+            :WITHOUT_CONSENT_SHOWN],
         "is_organizer": camps_for_user(request.user).filter(pk=group.camp_id).exists(),
     }
     return render(request, "camp/group_detail.html", context)

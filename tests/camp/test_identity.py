@@ -157,3 +157,16 @@ def test_the_roster_page_stays_bounded_for_a_huge_roster(client, coordinator, ne
     assert "F02999" in last and "A-first" not in last
     for junk in ("0", "-1", "abc", str(2**70), "99999"):
         assert client.get(reverse("roster", args=[new_group.pk]), {"page": junk}).status_code == 200
+
+
+def test_the_group_page_names_a_bounded_number_of_youth_without_consent(client, coordinator, new_group):
+    from camp.views.groups import WITHOUT_CONSENT_SHOWN
+
+    factories.participants_bulk(new_group, 2000)
+    speak_english(coordinator)
+    client.force_login(coordinator)
+    started = time.monotonic()
+    page = client.get(reverse("group_detail", args=[new_group.pk])).content.decode()
+    assert time.monotonic() - started < 2
+    assert "2000 youth on the roster have no guardian consent yet" in page
+    assert f"F{WITHOUT_CONSENT_SHOWN - 1:05d}" in page and f"F{WITHOUT_CONSENT_SHOWN:05d}" not in page
