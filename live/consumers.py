@@ -5,6 +5,7 @@ write and live.selectors for every read; it never writes models itself. Room eve
 the channel layer already serialized and are forwarded as they are.
 """
 
+import collections
 import json
 import logging
 import math
@@ -50,6 +51,10 @@ REFUSALS_BEFORE_CLOSE = 30
 # Connections a user may open a minute (all rooms, all server processes: counted in the cache);
 # beyond it the socket is accepted and closed with CLOSE_RATE_LIMITED. Setting LIVE_CONNECTS_PER_MINUTE.
 CONNECTS_PER_MINUTE = 30
+# A connection closed for flooding (4429) keeps the user out of the live rooms this long: the flood
+# would otherwise come straight back on a new connection (setting LIVE_FLOOD_COOLDOWN, seconds).
+# Shorter than the bundled client's wait after a 4429 (22.5 s at least).
+FLOOD_COOLDOWN = 20
 TOUCH_EVERY = 30  # seconds; attendance's STALE_AFTER (90 s) leaves room for two missed touches
 # A socket that sends nothing (no pings) still receives the room: its access is checked again
 # when a room event reaches it this long after the last check.
@@ -91,9 +96,27 @@ def _client_id_of(text_data) -> str | None:
     return client_id if isinstance(client_id, str) and CLIENT_ID_RE.fullmatch(client_id) else None
 
 
+def _waiting(receive):
+    """The next ASGI message if one is already waiting, without yielding to the event loop; else
+    None. (An asyncio.Queue's get() -- daphne's, and the test communicator's -- returns without
+    suspending when the queue is not empty; when it would suspend, the attempt is closed, which
+    takes its waiter off the queue.)"""
+    attempt = receive()
+    if not hasattr(attempt, "send"):
+        return None
+    try:
+        attempt.send(None)
+    except StopIteration as done:
+        return done.value
+    attempt.close()
+    return None
+
+
 async def connection_allowed(user_id: int) -> bool:
     """Count this connection of the user in the cache (a fixed one-minute window shared by every
-    server process); False beyond CONNECTS_PER_MINUTE."""
+    server process); False beyond CONNECTS_PER_MINUTE, or while a flood of theirs cools down."""
+    if await cache.aget(f"live:flood:{user_id}"):
+        return False
     key = f"live:connects:{user_id}:{int(time.time() // 60)}"
     await cache.aadd(key, 0, timeout=120)
     try:
@@ -111,6 +134,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     touched_at = 0.0
     checked_at = 0.0
     member_lost = False  # set once the user is sent out; nothing more is done for this socket
+    closing = False  # closed for a frame too big or a flood (shut): nothing more is read
 
     async def connect(self):
         # Refusals accept first and then close, so that a browser sees our close code (a refused
@@ -212,22 +236,67 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     # --- from the client --------------------------------------------------------------------------
 
-    async def receive(self, text_data=None, bytes_data=None):
-        if self.session is None or self.member_lost:
-            return
+    async def __call__(self, scope, receive, send):
+        # Frames are admitted (size, token buckets) as they ARRIVE, not as Channels gets round to
+        # dispatching them. Dispatching a frame costs a few turns of the event loop, and under a
+        # flood each turn lets daphne parse and queue thousands more: a bucket checked in
+        # receive() met 35,000 frames/s at the rate the consumer dispatched them -- about the
+        # bucket's refill -- so it never refused, while the queue grew without bound and the
+        # teacher's acks took seconds (bench/flood.py, docs/performance.md). So every frame already
+        # waiting in the queue is taken at once (taking a waiting message does not yield) and
+        # charged to the buckets; the refused ones are answered and dropped here, and only the
+        # admitted ones are dispatched, in order.
+        admitted = self.admitted = collections.deque()
+
+        async def admitted_receive():
+            while True:
+                if admitted:
+                    return admitted.popleft()
+                message = await receive()
+                while message is not None:
+                    if message["type"] != "websocket.receive":
+                        admitted.append(message)
+                        break
+                    if await self.admit(message):
+                        admitted.append(message)
+                    message = _waiting(receive)
+
+        await super().__call__(scope, admitted_receive, send)
+
+    async def admit(self, message) -> bool:
+        """Whether this frame goes on to receive(); if not, it was refused or dropped here. The
+        `rate_limited` answer goes out at once (possibly before the answers to earlier frames).
+        The close (4413, 4429) too: admitted frames not yet answered are dropped with the socket
+        (waiting for them would keep a flooding socket open, and read, for as long as they take)."""
+        if self.session is None or self.member_lost or self.closing:
+            return False  # refused at connect, sent out or closing: nothing more is read
+        text_data, bytes_data = message.get("text"), message.get("bytes")
         size = len(text_data.encode("utf-8", "surrogatepass")) if text_data is not None else len(bytes_data or b"")
         if size > MAX_FRAME_BYTES:
-            await self.close(code=CLOSE_TOO_BIG)
-            return
-        if not self.frames.take():
-            # Any frame type, before it is read: a flood costs us this and one small error frame.
-            if not self.refusals.take():
-                self.member_lost = True  # nothing more is read from this socket
-                await self.close(code=CLOSE_RATE_LIMITED)
-                return
-            await self.send_payload(events.error_payload(RATE_LIMITED, "Too many frames; wait a moment.",
-                                                         client_id=_client_id_of(text_data),
-                                                         retry_after=self.frames.wait()))
+            return await self.shut(CLOSE_TOO_BIG)
+        if self.frames.take():
+            return True
+        # Any frame type, before it is read: a flood costs us this and one small error frame.
+        if not self.refusals.take():
+            return await self.shut(CLOSE_RATE_LIMITED)
+        await self.send_payload(events.error_payload(RATE_LIMITED, "Too many frames; wait a moment.",
+                                                     client_id=_client_id_of(text_data),
+                                                     retry_after=self.frames.wait()))
+        return False
+
+    async def shut(self, code: int) -> bool:
+        """Close now for a frame too big or a flood; a flood keeps the user out for a while."""
+        self.closing = self.member_lost = True
+        self.admitted.clear()
+        await self.close(code=code)
+        if code == CLOSE_RATE_LIMITED:
+            await cache.aset(f"live:flood:{self.member.user_id}", 1,
+                             timeout=_setting("LIVE_FLOOD_COOLDOWN", FLOOD_COOLDOWN))
+        return False
+
+    async def receive(self, text_data=None, bytes_data=None):
+        # Size and rate were checked in admit().
+        if self.session is None or self.member_lost:
             return
         frame = None
         # Any frame is a sign of life (pings always are, see on_ping); at most one write per 30 s.
