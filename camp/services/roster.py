@@ -83,6 +83,9 @@ MAX_PROBLEMS = 200
 XLSX_MAX_UNCOMPRESSED = 20 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_MAX_PARTS = 500
+# XML elements in the whole file (a full roster of 1,000 rows has some 40,000): bounds the time
+# openpyxl takes to about a second, whatever the sheet's shape.
+XLSX_MAX_ELEMENTS = 150_000
 # A cell a spreadsheet would run as a formula when the roster is exported and opened again.
 # "+" and "-" are allowed for phone numbers ("+856 20 5555 1234"), nothing else after them.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -431,6 +434,23 @@ def _check_zip(data: bytes, unreadable) -> None:
     for part in parts:
         if part.file_size > 1024 * 1024 and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
             raise FileProblem(too_big)
+    # openpyxl spends microseconds on every XML element it reads (shared strings and styles in full,
+    # whatever the rows read): count the elements first, unpacking at most the 20 MB allowed above.
+    elements = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for part in parts:
+                if not part.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                with archive.open(part) as stream:
+                    while chunk := stream.read(1024 * 1024):
+                        elements += chunk.count(b"<") - chunk.count(b"</")
+                        if elements > XLSX_MAX_ELEMENTS:
+                            raise FileProblem(_("This spreadsheet has far more cells or text than a roster: "
+                                                "save the roster alone in a new file."))
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+        # A part that unpacks to more than it says, or is packed in a way zipfile cannot read.
+        raise FileProblem(unreadable) from None
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:

@@ -82,6 +82,40 @@ BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lolololol
                   b"</t></is></c></row></sheetData></worksheet>")
 
 
+def _with_shared_strings(count: int) -> bytes:
+    """The roster (header and three youth) written as Excel does, every cell a shared string, in a
+    table (declared, so openpyxl reads all of it) padded to `count` strings that pack like text."""
+    from openpyxl.utils import get_column_letter
+
+    table = [HEADER.split(",")] + [_good_row(n) for n in range(1, 4)]
+    texts = [cell.encode() for row in table for cell in row]
+    cells = iter(range(len(texts)))
+    body = b"".join(b'<row r="%d">' % r + b"".join(
+        b'<c r="%s%d" t="s"><v>%d</v></c>' % (get_column_letter(c).encode(), r, next(cells))
+        for c in range(1, len(row) + 1)) + b"</row>" for r, row in enumerate(table, start=1))
+    texts += [b"%06x" % (n * 7919) for n in range(count - len(texts))]
+    data = _xlsx()
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml").replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
+    data = _with_part(data, "[Content_Types].xml", types)
+    data = _with_part(data, "xl/sharedStrings.xml", _shared_strings(*texts))
+    return _with_part(data, "xl/worksheets/sheet1.xml", b'<?xml version="1.0"?><worksheet ' + SHEET_NS
+                      + b"><sheetData>" + body + b"</sheetData></worksheet>")
+
+
+def _wide_sheet(rows: int, columns: int) -> bytes:
+    """Numbers in every cell of `columns` columns: openpyxl parses every cell of a row it reads,
+    the ones past the columns we keep too."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(column).encode() for column in range(1, columns + 1)]
+    body = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>%d</v></c>' % (c, r, r) for c in letters)
+                    + b"</row>" for r in range(1, rows + 1))
+    return _with_part(_xlsx(), "xl/worksheets/sheet1.xml", b'<?xml version="1.0"?><worksheet ' + SHEET_NS
+                      + b"><sheetData>" + body + b"</sheetData></worksheet>")
+
+
 def _zip_of(name: str, content: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -107,6 +141,9 @@ REFUSED = [
                 _shared_strings(*[b"x" * 1000] * (XLSX_MAX_UNCOMPRESSED // 1000 + 100))), "unpacks to more than"),
     ("zip bomb: one part packed a thousandfold", "ratio.xlsx",
      _with_part(_xlsx([_good_row()]), "xl/styles.xml", b" " * (5 * MB)), "unpacks to more than"),
+    ("200,000 shared strings (openpyxl reads them all up front)", "strings.xlsx", _with_shared_strings(200_000),
+     "far more cells"),
+    ("1,000 rows of 300 filled columns", "wide.xlsx", _wide_sheet(1000, 300), "far more cells"),
     ("one 50 MB cell (the 52 KB file)", "cell.xlsx", _one_huge_cell_xlsx(50 * MB), "unpacks to more than"),
     ("one 2 MB cell", "cell2.xlsx", _one_huge_cell_xlsx(2 * MB, random=True), "Row 1, column A"),
     ("a cell just over the cap (xlsx)", "long.xlsx", _xlsx([_good_row(notes="n" * (MAX_CELL_CHARS + 1))]),
@@ -148,6 +185,7 @@ REFUSED = [
 ]
 
 IMPORTED = [
+    ("XLSX with 20,000 shared strings", "shared.xlsx", _with_shared_strings(20_000)),
     ("UTF-8 without BOM", "utf8.csv", _text(THAI_ROWS, "utf-8")),
     ("UTF-8 with BOM", "bom.csv", _text(THAI_ROWS, "utf-8", b"\xef\xbb\xbf")),
     ("UTF-16 LE with BOM", "utf16le.csv", _text(THAI_ROWS, "utf-16-le", b"\xff\xfe")),
