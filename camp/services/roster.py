@@ -372,17 +372,17 @@ def _too_many_rows() -> FileProblem:
 def _table_row(line: int, cells) -> list[str]:
     """One row's cells as text, refusing a cell longer than any roster field; blank trailing
     columns past XLSX_MAX_COLUMNS are dropped, a filled one is refused."""
+    if len(cells) > XLSX_MAX_COLUMNS:
+        # One join, not a loop: a CSV line of five million commas is checked at C speed.
+        if "".join(str(cell) for cell in cells[XLSX_MAX_COLUMNS:] if cell is not None).strip():
+            raise FileProblem(_("Row %(line)s has more than %(max)s columns.") % {
+                "line": line, "max": XLSX_MAX_COLUMNS})
+        cells = cells[:XLSX_MAX_COLUMNS]
     row = []
     for column, cell in enumerate(cells, start=1):
         if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
             raise _too_long_cell(line, column, len(cell))
-        text = _cell_text(cell)
-        if column > XLSX_MAX_COLUMNS:
-            if text:
-                raise FileProblem(_("Row %(line)s has more than %(max)s columns.") % {
-                    "line": line, "max": XLSX_MAX_COLUMNS})
-            continue
-        row.append(text)
+        row.append(_cell_text(cell))
     return row
 
 

@@ -161,6 +161,8 @@ REFUSED = [
      f"more than {MAX_ROWS} rows"),
     ("a row a hundred thousand cells wide", "wide.csv", (HEADER + "\n" + youth_row(1) + "," * 100_000 + "x\n").encode(),
      "more than"),
+    ("a row of five megabytes of commas", "commas.csv",
+     (HEADER + "\n" + youth_row(1) + "," * (5 * MB - 400) + "x\n").encode(), "more than 20 columns"),
     ("UTF-16 without its BOM", "utf16.csv", _text(THAI_ROWS, "utf-16-le"), "not"),
     ("Big5", "big5.csv", _text(BIG5_ROWS, "big5"), "not text in UTF-8 or GBK"),
     ("Thai TIS-620", "tis620.csv", _text(TIS620_ROWS, "tis-620"), "not text in UTF-8 or GBK"),
