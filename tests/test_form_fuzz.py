@@ -45,11 +45,8 @@ MISSING = "missing"
 
 # (row key, field, mutation) -> why: server errors of other apps, routed to their owners (xfail below).
 # `on` limits a case to one database vendor ("postgresql", "sqlite"); None means both.
-KNOWN_SERVER_ERRORS: dict[tuple[str, str, str], tuple[str, str | None]] = {
-    ("join_code", "code", MISSING): (
-        "camp: POST /join/<code>/ with an empty body (no 'code' field): the view builds JoinForm(request.POST or "
-        "None), an unbound form, and _attempt reads form.cleaned_data: AttributeError, a 500", None),
-}
+# Empty today: the one found (POST /join/<code>/ with an empty body) is fixed and is a fuzz case again.
+KNOWN_SERVER_ERRORS: dict[tuple[str, str, str], tuple[str, str | None]] = {}
 
 # Fields a view reads that the matrix row does not send (the row only needs enough to pass the access
 # check): added to the row's data here, so they are fuzzed too.
@@ -288,16 +285,18 @@ def _known_cases():
                            marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("key, field, name, on", list(_known_cases()))
-def test_known_server_errors_of_other_apps(client, world, personas, key, field, name, on):
-    if not _vendor_applies(on):
-        pytest.xfail(f"only on {on}")  # keeps the strict xfail honest on the other database
-    rules, builders = load_rules()
-    for build in builders:
-        build(world)
-    rule, persona = (rules[key], _persona_for(rules[key])) if rules[key].method == "post" else _page_row(
-        client, world, personas, key, rules[key])
-    [mutated] = [data for f, n, data in _variants(_base_data(world, key, rule)) if (f, n) == (field, name)]
-    status, error = _run_case(client, world, personas, key, rule, persona, mutated)
-    assert not error and status is not None and status < 500, error or status
+# Only while there is a known error: an empty parameter set would be a skip, and CI refuses skips.
+if KNOWN_SERVER_ERRORS:
+    @pytest.mark.django_db
+    @pytest.mark.parametrize("key, field, name, on", list(_known_cases()))
+    def test_known_server_errors_of_other_apps(client, world, personas, key, field, name, on):
+        if not _vendor_applies(on):
+            pytest.xfail(f"only on {on}")  # keeps the strict xfail honest on the other database
+        rules, builders = load_rules()
+        for build in builders:
+            build(world)
+        rule, persona = (rules[key], _persona_for(rules[key])) if rules[key].method == "post" else _page_row(
+            client, world, personas, key, rules[key])
+        [mutated] = [data for f, n, data in _variants(_base_data(world, key, rule)) if (f, n) == (field, name)]
+        status, error = _run_case(client, world, personas, key, rule, persona, mutated)
+        assert not error and status is not None and status < 500, error or status

@@ -50,7 +50,8 @@ def join_code(request, code):
     """The QR code's address: GET only asks for a click (links get prefetched and scanned by
     chat apps, which must not log anybody in); POST logs in."""
     code = code[:40]
-    form = JoinForm(request.POST or None, initial={"code": code})
+    # Bound on every POST, an empty body too: a refusal is written onto the form (not a 500).
+    form = JoinForm(request.POST if request.method == "POST" else None, initial={"code": code})
     if request.method == "POST":
         return _attempt(request, code, form, confirm_code=code)
     return render(request, "camp/join.html", {"form": form, "confirm_code": code})

@@ -107,6 +107,15 @@ def test_malformed_or_wrong_codes_log_nobody_in(client, group, roster, typed):
     assert logged_in_user_id(client) is None
 
 
+@pytest.mark.parametrize("typed", ["WRONG-CODE-XX", "x" * 41, "ลองดู"])
+def test_a_wrong_qr_link_posted_with_an_empty_body_is_a_clear_refusal(client, typed):
+    """The QR address posted with no form field at all (found by tests/test_form_fuzz.py: it was a 500)."""
+    response = client.post(reverse("join_code", args=[typed]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code < 500
+    assert "This code does not work." in response.content.decode()
+    assert logged_in_user_id(client) is None
+
+
 def test_a_wrong_code_says_so(client, make_user):
     client.force_login(make_user("coordinator", preferred_language="en"))
     client.logout()
