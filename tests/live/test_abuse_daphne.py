@@ -45,7 +45,10 @@ def test_close_codes_as_a_client_sees_them_on_daphne(live_session, youth):
             await ws.send(json.dumps({"type": "chat", "text": "x" * 70_000, "client_id": "c2"}))
             results["over 64 KiB"] = await _close_code(ws)
         async with open_(room) as ws:
-            await ws.send(json.dumps({"type": "chat", "text": "x" * (2 * 1024 * 1024), "client_id": "c3"}))
+            try:
+                await ws.send(json.dumps({"type": "chat", "text": "x" * (2 * 1024 * 1024), "client_id": "c3"}))
+            except ConnectionClosed:
+                pass  # daphne may drop it while it is still being written
             results["over 1 MiB"] = await _close_code(ws)  # daphne's own limit, before the consumer
         return results
 
