@@ -69,8 +69,9 @@ LEVELS = {value: value for value in ChineseLevel.values} | {
 }
 # Bounds on what one file may cost the server (issue #12): rows, one cell, the preview kept.
 MAX_ROWS = 1000
-# A group not yet approved for a phase (no capacity to hold it to) has at most this many youth.
-MAX_ROSTER = 500
+# A group not yet approved for a phase (no capacity to hold it to) has at most this many youth:
+# one full file (an approved group grows only into its phase's free places).
+MAX_ROSTER = 1000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # No cell of a roster is longer than the longest field (notes); a longer one is refused while reading.
 MAX_CELL_CHARS = 1000

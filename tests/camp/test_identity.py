@@ -123,20 +123,34 @@ def test_a_display_name_of_only_invisible_characters_is_refused(client, coordina
 # --- The roster's size -------------------------------------------------------------------------
 
 def test_a_group_not_approved_holds_at_most_max_roster(coordinator, applying_group):
-    rows = [youth_row(n, guardian_contact=f"+66 81 {n:07d}") for n in range(MAX_ROSTER + 1)]
+    factories.participants_bulk(applying_group, MAX_ROSTER - 5)
+    rows = [youth_row(n, guardian_contact=f"+66 81 {n:07d}") for n in range(6)]
     pending = roster_import_preview(by=coordinator, group=applying_group, file_name="big.csv", data=csv_bytes(rows))
-    assert pending.problems and f"at most {MAX_ROSTER} youth" in pending.problems[0]["message"]
+    assert [p["message"] for p in pending.problems] == [
+        f"A group's roster holds at most {MAX_ROSTER} youth (now {MAX_ROSTER - 5}, adding 6)."]
     pending = roster_import_preview(by=coordinator, group=applying_group, file_name="big.csv",
-                                    data=csv_bytes(rows[:MAX_ROSTER]))
+                                    data=csv_bytes(rows[:5]))
     assert pending.problems == []
     from camp.services.roster import roster_import_confirm
 
-    assert roster_import_confirm(by=coordinator, roster_import=pending) == MAX_ROSTER
+    assert roster_import_confirm(by=coordinator, roster_import=pending) == 5
     with pytest.raises(ValidationError) as error:
         participant_create(by=coordinator, group=applying_group, family_name="One", given_name="More",
                            birth_year=2014, guardian_name="Mother", guardian_contact="+66 81 234 5678")
     assert f"at most {MAX_ROSTER} youth" in error.value.messages[0]
     assert Participant.objects.filter(group=applying_group).count() == MAX_ROSTER
+
+
+def test_the_cap_is_checked_again_when_the_file_is_confirmed(coordinator, applying_group):
+    from camp.services.roster import roster_import_confirm
+
+    pending = roster_import_preview(by=coordinator, group=applying_group, file_name="a.csv",
+                                    data=csv_bytes([youth_row(n) for n in range(3)]))
+    assert pending.problems == []
+    factories.participants_bulk(applying_group, MAX_ROSTER - 2)  # the roster grew meanwhile
+    with pytest.raises(ValidationError):
+        roster_import_confirm(by=coordinator, roster_import=pending)
+    assert Participant.objects.filter(group=applying_group).count() == MAX_ROSTER - 2
 
 
 def test_the_roster_page_stays_bounded_for_a_huge_roster(client, coordinator, new_group, django_assert_max_num_queries):
