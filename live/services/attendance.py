@@ -31,7 +31,7 @@ from live.models import AttendanceSpan, LiveSession
 
 __all__ = [  # the rule's names are re-exported: callers of the live services need not know where it lives
     "ABSENT", "LATE", "LATE_AFTER", "PRESENT", "PRESENT_SHARE", "STALE_AFTER", "AttendanceRow",
-    "attendance_for_session", "attendance_join", "attendance_leave", "attendance_reap", "attendance_summary",
+    "attendance_for_session", "attendance_mark_present_at_end", "attendance_join", "attendance_leave", "attendance_reap", "attendance_summary",
     "attendance_touch", "online_users", "session_window",
 ]
 
@@ -116,6 +116,13 @@ class AttendanceRow:
     @property
     def user_id(self) -> int | None:
         return self.participant.user_id
+
+
+def attendance_mark_present_at_end(*, session_id: int, now) -> int:
+    """The class ends: every connection alive at that moment was there to the end. Its last sign of
+    life becomes the end, so a phone that then dies without closing its socket (or a server that
+    stops) does not lose the minutes since its last ping once the span goes stale."""
+    return AttendanceSpan.objects.filter(_alive(now), session_id=session_id).update(last_seen_at=now)
 
 
 def session_window(session: LiveSession, now=None) -> tuple[datetime.datetime, datetime.datetime]:

@@ -13,6 +13,7 @@ from courses.services.plans import plan_item_meeting_link_set
 from live import events
 from live.access import member_for, room_role
 from live.models import LiveSession, Mute, RaisedHand, Removal
+from live.services.attendance import attendance_mark_present_at_end
 from live.services.common import clean_int, lock_session, require_live, require_moderator, require_not_muted
 from live.services.errors import BAD_REQUEST, FORBIDDEN, LiveError
 from live.services.ratelimit import rate_bucket_take
@@ -72,6 +73,7 @@ def live_session_end(*, session_id: int, member, now=None) -> LiveSession:
         session.ended_at = now or timezone.now()
         session.full_clean()
         session.save(update_fields=["state", "ended_at"])
+        attendance_mark_present_at_end(session_id=session.pk, now=session.ended_at)
         hands = list(RaisedHand.objects.filter(session=session).select_related("user__participant"))
         RaisedHand.objects.filter(session=session).delete()
         events.broadcast(session.pk, events.room_payload(session))

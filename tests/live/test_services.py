@@ -107,6 +107,28 @@ def test_attendance_of_a_running_class_counts_up_to_now(live_session, youth):
 
 
 @pytest.mark.django_db
+def test_a_youth_there_when_the_class_ends_stays_present_after_their_phone_dies(live_session, youth, youth2,
+                                                                                teacher):
+    """Ending the class marks the connections alive then as there to the end: a socket that dies
+    afterwards without closing (a phone switched off, a server restarted) loses nothing, however
+    much later the attendance is read (the certificates, after the phase)."""
+    start = live_session.started_at
+    assert start == live_session.plan_item.starts_at
+    factories.span(live_session, youth, 0, None, last_seen=4)  # pinged 1 minute before the end
+    dead = factories.span(live_session, youth2, 0, None, last_seen=1)  # gone 4 minutes before the end
+    end = start + minutes(5)
+    services.live_session_end(session_id=live_session.pk, member=member_for(teacher, live_session), now=end)
+    later = end + datetime.timedelta(days=14)
+    live_session.refresh_from_db()
+    rows = {r.user_id: r for r in services.attendance_for_session(live_session, now=later)}
+    assert (rows[youth.pk].status, rows[youth.pk].minutes_present) == ("present", 5)
+    # A connection already dead when the class ended keeps its last ping.
+    dead.refresh_from_db()
+    assert dead.last_seen_at == start + minutes(1)
+    assert (rows[youth2.pk].status, rows[youth2.pk].minutes_present) == ("absent", 1)
+
+
+@pytest.mark.django_db
 def test_a_dead_connection_counts_until_its_last_ping(live_session, youth):
     start = live_session.started_at
     assert start == live_session.plan_item.starts_at
