@@ -293,8 +293,7 @@ class PlanTemplateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["days"].min_value = 1
-        self.fields["days"].widget.attrs.update(min=1, max=60)
+        self.fields["days"].widget.attrs.update(min=1, max=60)  # the service checks 1–60
 
 
 class LessonChoiceField(ModelChoiceField):

@@ -543,7 +543,7 @@ def template_create(request):
 
 
 def _template_edit_page(request, template, *, form=None, item_form=None, status=200):
-    access.check_template_edit(request.user, template)
+    """The editor (its callers have checked the user may edit `template`)."""
     items = list(template.items.select_related("lesson"))
     days = {day: [] for day in range(1, template.days + 1)}
     for item in items:
@@ -574,7 +574,6 @@ def template_edit(request, pk):
         else:
             messages.success(request, _("Template saved."))
             return redirect("courses:template_edit", pk=template.pk)
-    template.refresh_from_db()
     return _template_edit_page(request, template, form=form, status=400)
 
 
