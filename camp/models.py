@@ -324,7 +324,8 @@ class Participant(models.Model):
         BULK_ATTESTATION = "bulk", _("Coordinator's attestation for the group")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="participants")
-    family_name = models.CharField(_("family name"), max_length=100, validators=[validate_name])
+    # Blank for a youth with one name only (most Burmese names): given_name then holds it.
+    family_name = models.CharField(_("family name"), max_length=100, blank=True, validators=[validate_name])
     given_name = models.CharField(_("given name"), max_length=100, validators=[validate_name])
     chinese_name = models.CharField(_("Chinese name"), max_length=50, blank=True, validators=[validate_name])
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
