@@ -1,4 +1,5 @@
 import json
+import uuid
 
 import pytest
 from django.core import mail
@@ -210,3 +211,33 @@ def test_profile_with_bad_input_changes_nothing(client, coordinator):
     assert {"display_name", "preferred_language", "time_zone"} <= set(response.context["form"].errors)
     coordinator.refresh_from_db()
     assert (coordinator.display_name, coordinator.preferred_language, coordinator.time_zone) == before
+
+
+
+@pytest.mark.redis
+def test_healthz_leaves_no_subscription_open_on_the_redis_layer():
+    """Each check used to leave its channel subscribed on the process's pub/sub connection, which
+    lives as long as the server's event loop: five checks in one loop, then none may be left."""
+    import redis
+    from asgiref.sync import async_to_sync
+    from channels.layers import channel_layers
+
+    from qiaocamp.views.health import _touch_channel_layer
+    from tests.conftest import redis_url
+
+    prefix = f"healthz-leak-{uuid.uuid4().hex[:8]}:"
+    layer = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                         "CONFIG": {"hosts": [redis_url()], "prefix": prefix}}}
+    server = redis.Redis.from_url(redis_url())
+
+    async def five_checks_then_count():
+        for _ in range(5):
+            await _touch_channel_layer()
+        return server.pubsub_channels(f"{prefix}*")
+
+    with override_settings(CHANNEL_LAYERS=layer):
+        channel_layers.backends.clear()
+        try:
+            assert async_to_sync(five_checks_then_count)() == []
+        finally:
+            channel_layers.backends.clear()

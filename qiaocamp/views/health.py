@@ -20,6 +20,13 @@ async def _touch_channel_layer() -> None:
     message = await asyncio.wait_for(layer.receive(channel), timeout=2)
     if message.get("type") != "healthz.ping":
         raise RuntimeError("channel layer returned a foreign message")
+    # Channels has no "delete channel": a receive that is cancelled is how a layer learns the
+    # channel is done with (the Redis pub/sub layer unsubscribes then). Without this, every check
+    # left one subscription open on the worker's Redis connection.
+    try:
+        await asyncio.wait_for(layer.receive(channel), timeout=0.001)
+    except TimeoutError:
+        pass
 
 
 @never_cache
