@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from camp import names
+
 LANGUAGE_CHOICES = [
     ("zh-hans", "简体中文"),
     ("en", "English"),
@@ -365,13 +367,13 @@ class Participant(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
+        """The name in its culture's order (camp/names.py): 王小龙, สมชาย แซ่ตั้ง, one Burmese name."""
+        return names.full_name(self.family_name, self.given_name)
 
     @property
     def display_name(self) -> str:
         """What other youth see: given name and the family initial, never more."""
-        initial = family_initial(self.family_name)
-        return f"{self.given_name} {initial}." if initial else self.given_name
+        return names.display_name(self.family_name, self.given_name)
 
 
 class Enrollment(models.Model):
