@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qiaocamp.context_processors.navigation",
             ],
+            # `date` with the page language's own names (Lao, Burmese): camp.dateformat.
+            "builtins": ["camp.templatetags.dates"],
         },
     },
 ]
@@ -209,6 +211,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"  # Beijing time: where the teachers and the federation work.
 LANGUAGE_COOKIE_NAME = "qiaocamp_language"
+# Per-language date formats and names, one (Gregorian) calendar per language: qiaocamp/formats/.
+FORMAT_MODULE_PATH = ["qiaocamp.formats"]
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en", "th", "lo", "my")
