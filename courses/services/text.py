@@ -4,6 +4,7 @@ import re
 
 import nh3
 from django.utils.html import escape
+from icu4py.breakers import WordBreaker
 from pypinyin import Style, pinyin
 
 # What a lesson body may contain: structure, emphasis, links, images, ruby. No script, no style,
@@ -66,18 +67,30 @@ def html_sanitize(value: str) -> str:
 
 
 def _ruby_text(text: str) -> str:
-    """Escaped text with <ruby> pinyin over each Han character (text may contain entities)."""
+    """Escaped text with <ruby> pinyin over each Han character (text may contain entities).
+
+    Each word (ICU's dictionary word break, the same the chat filter uses) is one
+    ``<span class="pinyin-word">``: the syllables of a word sit together and a gap separates the
+    words, as pinyin is written (gēnzhe lǎoshī yòng máobǐ, not gēnzhelǎo shīyòngmáo bǐ).
+    """
     # Whole phrases, so that heteronyms read right (长城 is cháng chéng); the errors callback passes
     # other characters through one by one, so the syllables line up with the characters.
     out = [syllable[0] for syllable in pinyin(text, style=Style.TONE, errors=lambda chars: [[c] for c in chars])]
     if len(out) != len(text):
         out = [pinyin(char, style=Style.TONE, errors=lambda chars: [[c] for c in chars])[0][0] for char in text]
     result = []
-    for char, syllable in zip(text, out, strict=True):
-        if HAN.match(char):
-            result.append(f"<ruby>{char}<rp>(</rp><rt>{escape(syllable)}</rt><rp>)</rp></ruby>")
-        else:
-            result.append(char)
+    for start, end in WordBreaker(text, "zh").segments():
+        word = text[start:end]
+        if not HAN.search(word):
+            result.append(word)
+            continue
+        rubies = []
+        for char, syllable in zip(word, out[start:end], strict=True):
+            if HAN.match(char):
+                rubies.append(f"<ruby>{char}<rp>(</rp><rt>{escape(syllable)}</rt><rp>)</rp></ruby>")
+            else:
+                rubies.append(char)
+        result.append(f'<span class="pinyin-word">{"".join(rubies)}</span>')
     return "".join(result)
 
 

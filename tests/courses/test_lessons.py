@@ -41,7 +41,7 @@ def test_pinyin_reads_heteronyms_in_context_and_escapes():
     html = pinyin_plain("长城<b>")
     assert "<rt>cháng</rt>" in html and "<rt>chéng</rt>" in html
     assert "&lt;b&gt;" in html and "<b>" not in html
-    assert pinyin_html('<p title="中">普洱</p>').startswith('<p title="中"><ruby>普')
+    assert pinyin_html('<p title="中">普洱</p>').startswith('<p title="中"><span class="pinyin-word"><ruby>普')
 
 
 @pytest.mark.django_db
@@ -133,3 +133,22 @@ def test_saving_in_any_ui_language_keeps_each_languages_fields(client, teacher, 
         box = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
         shown = html.unescape((textarea or box).group(1))
         assert shown == value, name
+
+
+def test_pinyin_is_grouped_per_word_not_per_character_run():
+    """The syllables of one word sit together and the words are apart (gēnzhe lǎoshī, not gēnzhelǎo shī)."""
+    import re
+
+    html = pinyin_plain("跟着老师用毛笔")
+    words = [re.findall(r"<rt>([^<]*)</rt>", word) for word in re.findall(r'<span class="pinyin-word">(.*?)</span>', html)]
+    assert words == [["gēn", "zhe"], ["lǎo", "shī"], ["yòng"], ["máo", "bǐ"]]
+    assert pinyin_plain("A & B") == "A &amp; B"  # no Han, nothing wrapped
+
+
+@pytest.mark.django_db
+def test_pinyin_toggle_has_one_label(client, teacher):
+    lesson = lesson_save(lesson=Lesson(title_zh_hans="普洱茶", title="普洱茶", duration_minutes=45))
+    client.force_login(teacher)
+    page = client.get(reverse("courses:lesson_detail", args=[lesson.pk])).content.decode()
+    toggle = page.split('class="no-print pinyin-toggle">', 1)[1].split("</p>", 1)[0]
+    assert toggle.count("拼音") <= 1 and "lang=" not in toggle
