@@ -324,6 +324,8 @@ class Participant(models.Model):
         MESSAGE = "message", _("Written message from the guardian")
         IN_PERSON = "in_person", _("In person")
         BULK_ATTESTATION = "bulk", _("Coordinator's attestation for the group")
+        # The guardian answered on their own guardian link (camp.services.consent).
+        GUARDIAN_LINK = "link", _("The guardian's own link")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="participants")
     # Blank for a youth with one name only (most Burmese names): given_name then holds it.
@@ -374,6 +376,115 @@ class Participant(models.Model):
     def display_name(self) -> str:
         """What other youth see: given name and the family initial, never more."""
         return names.display_name(self.family_name, self.given_name)
+
+
+class ConsentItem(models.TextChoices):
+    """What a guardian agrees to, item by item (issue #17). Read through
+    camp.services.consent.consent_allows; `participation` is required (REQUIRED_CONSENT_ITEMS)."""
+
+    PARTICIPATION = "participation", _("Taking part in the online camp: live classes with video and chat, "
+                                       "and the data the camp keeps")
+    RECORDING = "recording", _("Class recordings, watched later by the group")
+    CAMERA = "camera", _("Turning on their own camera when the teacher invites them to speak")
+    SHOWCASE_GROUP = "showcase_group", _("Photos of their work shown to their group")
+    SHOWCASE_CAMP = "showcase_camp", _("Photos of their work shown to the whole camp")
+
+
+REQUIRED_CONSENT_ITEMS = (ConsentItem.PARTICIPATION,)
+
+
+class ConsentVersion(models.Model):
+    """One version of the consent text. The text itself is translated in the templates
+    (templates/camp/guardian/consent_v<number>.html); a new version asks every guardian again."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    published_at = models.DateTimeField(_("published at"))
+    # What changed since the version before, told to the guardian asked again.
+    changes = models.TextField(_("what changed"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class ConsentDecision(models.Model):
+    """One answer to one item of one version, kept for ever (until the youth's data is deleted):
+    the current answer is the latest row of the current version."""
+
+    class Source(models.TextChoices):
+        GUARDIAN_LINK = "link", _("The guardian, on their link")
+        PAPER = "paper", _("Paper consent recorded by a coordinator")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consent_decisions")
+    version = models.ForeignKey(ConsentVersion, on_delete=models.PROTECT, related_name="decisions")
+    item = models.CharField(_("item"), max_length=32, choices=ConsentItem.choices)
+    agreed = models.BooleanField(_("agreed"))
+    decided_at = models.DateTimeField(_("decided at"))
+    source = models.CharField(_("how"), max_length=8, choices=Source.choices)
+    # Paper consent: who recorded it and how the guardian gave it (Participant.ConsentMethod).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    method = models.CharField(_("how consent was given"), max_length=16, choices=Participant.ConsentMethod.choices,
+                              blank=True)
+    # The guardian withdrew everything at once (the "withdraw" button), not one item.
+    withdrawal = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        indexes = [models.Index(fields=["participant", "version", "item", "-decided_at"], name="consent_current")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.item} v{self.version_id}: {'yes' if self.agreed else 'no'}"
+
+
+class GuardianLink(models.Model):
+    """A guardian's personal link to consent, withdraw and see their child (no account needed).
+
+    The link's token is never stored: it is an HMAC of `salt` under SECRET_KEY (so the coordinator
+    can print it again), and only its SHA-256 (`token_hash`) is looked up. Reading the database
+    alone gives nobody a working link. Rotating makes a new row and revokes the old one.
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="guardian_links")
+    salt = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(revoked_at__isnull=True), name="one_active_guardian_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"guardian link of {self.participant_id}"
+
+
+class GuardianMessage(models.Model):
+    """A question a guardian asked the group's coordinators on their link."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="guardian_messages")
+    body = models.TextField(_("message"), max_length=2000)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"message about {self.participant_id}"
 
 
 class Enrollment(models.Model):
