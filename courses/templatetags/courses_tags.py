@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
+from camp.zones import zone_city
 from courses.services.scheduling import BEIJING
 from courses.services.text import html_sanitize, pinyin_html, pinyin_plain
 
@@ -24,7 +24,8 @@ FORMATS = {"datetime": "D Y-m-d H:i", "time": "H:i", "date": "D Y-m-d"}
 
 
 def _zone_label(zone) -> str:
-    return str(zone).split("/")[-1].replace("_", " ")
+    """The zone's city in the page's language (camp.zones), never the raw "Asia/Vientiane"."""
+    return zone_city(zone)
 
 
 @register.simple_tag(takes_context=True)
@@ -90,7 +91,7 @@ def _other_text(other: datetime.datetime, end, zone, local: datetime.datetime, f
 
 def _zone_name(zone) -> str:
     """Beijing for China's zone, else the city of the zone (Bangkok, Yangon, Toronto)."""
-    return _("Beijing") if str(zone) in ("Asia/Shanghai", "PRC") else _zone_label(zone)
+    return _zone_label(zone)
 
 
 def _same_offset(moment, first, second) -> bool:
