@@ -1,6 +1,6 @@
 from django.urls import path
 
-from camp.views import accounts, camps, groups, join, review, roster
+from camp.views import accounts, camps, groups, guardian, join, review, roster
 
 # Included at the root without a namespace: names are unprefixed (group_detail, roster_import, join…).
 urlpatterns = [
@@ -44,6 +44,18 @@ urlpatterns = [
     path("groups/<int:pk>/roster/import/<int:import_pk>/confirm/", roster.roster_import_confirm_view,
          name="roster_import_confirm"),
     path("groups/<int:pk>/cards/", roster.login_cards_view, name="login_cards"),
+    path("groups/<int:pk>/roster/<int:participant_pk>/guardian/", guardian.guardian_link_page,
+         name="guardian_link_page"),
+    path("groups/<int:pk>/roster/<int:participant_pk>/guardian/send/", guardian.guardian_link_send_view,
+         name="guardian_link_send"),
+    path("groups/<int:pk>/roster/<int:participant_pk>/guardian/rotate/", guardian.guardian_link_rotate_view,
+         name="guardian_link_rotate"),
+    path("groups/<int:pk>/guardian-questions/", guardian.guardian_messages, name="guardian_messages"),
+    # The guardian's own pages: the token is their key (no account).
+    path("guardian/<str:token>/", guardian.guardian_home, name="guardian_home"),
+    path("guardian/<str:token>/consent/", guardian.guardian_consent, name="guardian_consent"),
+    path("guardian/<str:token>/withdraw/", guardian.guardian_withdraw, name="guardian_withdraw"),
+    path("guardian/<str:token>/ask/", guardian.guardian_ask, name="guardian_ask"),
     path("join/", join.join, name="join"),
     path("join/<str:code>/", join.join_code, name="join_code"),
 ]
