@@ -10,17 +10,18 @@ import zoneinfo
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from camp.dateformat import date_format
 from camp.zones import zone_city
 from courses.services.scheduling import BEIJING
 from courses.services.text import html_sanitize, pinyin_html, pinyin_plain
 
 register = template.Library()
 
-FORMATS = {"datetime": "D Y-m-d H:i", "time": "H:i", "date": "D Y-m-d"}
+# Per language (qiaocamp/formats/): "7月20日 周一 14:00", "ຈັນ 20 ກ.ລ., 14:00", never US month/day.
+FORMATS = {"datetime": "WEEKDAY_DATETIME_FORMAT", "time": "TIME_FORMAT", "date": "WEEKDAY_DATE_FORMAT"}
 
 
 def _zone_label(zone) -> str:
