@@ -12,17 +12,17 @@ from django.views.decorators.http import require_POST
 
 from camp.access import get_group_for_user, get_participant_for_user, get_roster_import_for_user
 from camp.errors import error_redirect, form_error
-from camp.forms import BulkConsentForm, ConsentForm, ParticipantForm, RosterUploadForm
-from camp.models import JoinCode
+from camp.forms import ParticipantForm, RosterUploadForm
+from camp.forms_guardian import BulkPaperConsentForm, PaperConsentForm
+from camp.models import GuardianMessage, JoinCode
 from camp.services.cards import card_instructions, card_language, login_cards
+from camp.services.consent import consent_record_paper, consent_record_paper_bulk, consent_summaries
 from camp.services.enrollment import group_roster_phase
 from camp.services.join import join_code_reissue, join_code_revoke
 from camp.services.roster import (
     COLUMNS,
     REQUIRED,
     TEMPLATE_HELP,
-    consent_record,
-    consent_record_bulk,
     participant_create,
     participant_delete,
     participant_update,
@@ -47,8 +47,10 @@ def roster(request, pk):
         JoinCode.objects.filter(user__in=[p.user_id for p in participants if p.user_id], revoked_at__isnull=True)
         .values_list("user_id", "code")
     )
+    summaries = consent_summaries(participants)
     for participant in participants:
         participant.active_code = codes.get(participant.user_id)
+        participant.consent_summary = summaries.get(participant.pk)
     context = {
         "group": group,
         "participants": participants,
@@ -56,6 +58,7 @@ def roster(request, pk):
         "size": page.paginator.count,
         "phase": group_roster_phase(group),
         "consent_missing": everybody.filter(consent_given=False).count(),
+        "guardian_questions": GuardianMessage.objects.filter(participant__group=group).count(),
     }
     return render(request, "camp/roster.html", context)
 
@@ -106,19 +109,17 @@ def participant_delete_view(request, pk, participant_pk):
 
 @login_required
 def participant_consent(request, pk, participant_pk):
+    """Record paper consent (or a guardian's written message, in person): marked as such, with who recorded it."""
     group, participant = get_participant_for_user(request.user, pk, participant_pk)
-    form = ConsentForm(
-        request.POST or None,
-        initial={"given": "yes" if participant.consent_given else "no", "method": participant.consent_method},
-    )
+    form = PaperConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            consent_record(by=request.user, participant=participant, given=form.cleaned_data["given"],
-                           method=form.cleaned_data["method"])
+            consent_record_paper(by=request.user, participant=participant, agreed=form.cleaned_data["items"],
+                                 method=form.cleaned_data["method"])
         except ValidationError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("Consent for %(name)s is recorded.") % {"name": participant.full_name})
+            messages.success(request, _("Paper consent for %(name)s is recorded.") % {"name": participant.full_name})
             return redirect("roster", pk=group.pk)
     return render(request, "camp/participant_consent.html", {"form": form, "group": group, "participant": participant})
 
@@ -127,15 +128,16 @@ def participant_consent(request, pk, participant_pk):
 def roster_consent_bulk(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
     waiting = list(group.participants.filter(consent_given=False))
-    form = BulkConsentForm(request.POST or None, participants=waiting)
+    form = BulkPaperConsentForm(request.POST or None, participants=waiting)
     if request.method == "POST" and form.is_valid():
         try:
-            count = consent_record_bulk(by=request.user, group=group, participant_ids=form.cleaned_data["participants"],
-                                        attestation=form.cleaned_data["attestation"])
+            count = consent_record_paper_bulk(by=request.user, group=group,
+                                              participant_ids=form.cleaned_data["participants"],
+                                              attestation=form.cleaned_data["attestation"])
         except ValidationError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("Consent recorded for %(count)s youth.") % {"count": count})
+            messages.success(request, _("Paper consent recorded for %(count)s youth.") % {"count": count})
             return redirect("roster", pk=group.pk)
     return render(request, "camp/roster_consent_bulk.html", {"form": form, "group": group, "waiting": waiting})
 
