@@ -10,6 +10,7 @@ gate and every existing check read it as before. Other items are read with `cons
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -78,6 +79,31 @@ def consent_allows(participant: Participant | None, item: str) -> bool:
         .order_by("-decided_at", "-pk").values_list("agreed", flat=True).first()
     )
     return bool(latest)
+
+
+@dataclass(frozen=True)
+class ConsentSummary:
+    """The latest answer to the required item, for the roster: who, how, when; withdrawn or not."""
+
+    decided_at: object
+    by_guardian: bool
+    withdrawn: bool
+    recorded_by: User | None
+
+
+def consent_summaries(participants) -> dict[int, ConsentSummary]:
+    """Per participant id, the latest decision on "participation" in the current version (one query)."""
+    ids = [participant.pk for participant in participants]
+    summaries: dict[int, ConsentSummary] = {}
+    rows = (ConsentDecision.objects.filter(participant_id__in=ids, item=REQUIRED_CONSENT_ITEMS[0],
+                                           version=consent_version_current())
+            .select_related("recorded_by").order_by("participant_id", "-decided_at", "-pk"))
+    for row in rows:
+        if row.participant_id not in summaries:
+            summaries[row.participant_id] = ConsentSummary(
+                row.decided_at, row.source == ConsentDecision.Source.GUARDIAN_LINK,
+                not row.agreed and row.withdrawal, row.recorded_by)
+    return summaries
 
 
 def consent_history(participant: Participant) -> list[ConsentDecision]:

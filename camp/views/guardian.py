@@ -162,11 +162,12 @@ def guardian_link_page(request, pk, participant_pk):
     group, participant = get_participant_for_user(request.user, pk, participant_pk)
     link = guardian_link_ensure(by=request.user, participant=participant)
     url = guardian_link_url(link)
+    version = consent_version_current()
+    answers = consent_answers(participant, version)
     context = {
         "group": group, "participant": participant, "link": link, "url": url, "qr": qr_svg(url),
-        "email": guardian_email(participant), "history": consent_history(participant),
-        "answers": consent_answers(participant), "items": ConsentItem.choices,
-        "version": consent_version_current(),
+        "email": guardian_email(participant), "history": consent_history(participant), "version": version,
+        "items": [{"key": key, "label": label, "decision": answers.get(key)} for key, label in ConsentItem.choices],
     }
     return render(request, "camp/guardian/link.html", context)
 
