@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 class UserPreferencesMiddleware:
-    """Activate the signed-in user's language and time zone for every request."""
+    """Activate the signed-in user's language and time zone for every request (qiaocamp.language)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,7 +40,27 @@ class UserPreferencesMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        response = self.get_response(request)
+        _language_cookie_follow(request, response)
+        return response
+
+
+def _language_cookie_follow(request, response) -> None:
+    """The language cookie says the signed-in person's language, so that the pages they see after
+    signing out (and the next sign-in page) stay in it rather than in an older choice."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.preferred_language:
+        return
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == user.preferred_language:
+        return
+    if settings.LANGUAGE_COOKIE_NAME in response.cookies:  # the switcher set it on this response
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
+        max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 # --- The client's address ---------------------------------------------------------------------

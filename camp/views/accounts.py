@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from camp.services.accounts import (
     invitation_create,
     invitation_usable,
 )
+from camp.services.language import preferred_language_set
 
 User = get_user_model()
 
@@ -95,6 +97,9 @@ def profile(request):
     form = profile_form_class(request.user)(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        preferred_language_set(user=request.user, language=request.user.preferred_language)  # a youth's roster row too
+        # The next page is in the language just saved: so is the message that it shows.
+        translation.activate(request.user.preferred_language)
         messages.success(request, _("Your settings are saved."))
         return redirect("profile")
     return render(request, "camp/profile.html", {"form": form})

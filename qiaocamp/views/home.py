@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from camp.partials import app_partials
+from qiaocamp.language import language_chosen
 from qiaocamp.registry import app_modules
 
 
@@ -23,13 +23,20 @@ def home_context(user) -> dict:
 
 def _page(request, names: list[str], title):
     context = home_context(request.user)
-    context.update(partials=[p for name in names for p in app_partials(name)], page_title=title)
+    partials = [p for name in names for p in app_partials(name)]
+    if context.get("phase_state") == "finished":
+        # Once a youth's camp is over, what they come back for is the certificate: it goes first,
+        # right after the camp card, above the days without classes.
+        partials.sort(key=lambda name: (not name.startswith("camp/"), not name.startswith("reports/")))
+    context.update(partials=partials, page_title=title)
     return render(request, "qiaocamp/home.html", context)
 
 
-@login_required
 def home(request):
-    """Every role lands on its own home page; a youth's is "My camp" plus their home cards."""
+    """Every role lands on its own home page; a youth's is "My camp" plus their home cards. A visitor
+    who is not signed in gets the two ways in: the youth's code, the adults' e-mail."""
+    if not request.user.is_authenticated:
+        return render(request, "qiaocamp/landing.html")
     role = request.user.role
     names = ["my_camp", "home_youth"] if request.user.is_youth else [f"home_{role}"]
     return _page(request, names, _("Home"))
@@ -45,12 +52,9 @@ def my_camp(request):
 
 @require_POST
 def set_language(request):
-    """Django's switcher, plus the signed-in user's stored preference."""
-    language = request.POST.get("language", "")
+    """Django's switcher; the choice is the person's preference, signed in or not (qiaocamp.language)."""
     response = django_set_language(request)
-    if language in dict(settings.LANGUAGES) and request.user.is_authenticated:
-        request.user.preferred_language = language
-        request.user.save(update_fields=["preferred_language"])
+    language_chosen(request, request.POST.get("language", ""))
     if not isinstance(response, HttpResponseRedirect) or not url_has_allowed_host_and_scheme(
         response.url, allowed_hosts={request.get_host()}
     ):
