@@ -444,6 +444,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         else:
             raise LiveError(BAD_REQUEST, "Unknown moderate action.")
 
+    async def on_video(self, frame):
+        # Speaking by invitation in the class's video (docs/video.md): invite / mute / unmute / stop.
+        from live.video.services import video_speak_set
+
+        await self._call(video_speak_set, user_id=frame.get("user_id"), action=frame.get("action"))
+
     HANDLERS = {
         "ping": on_ping,
         "resume": on_resume,
@@ -458,4 +464,5 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         "vote": on_vote,
         "poll_close": on_poll_close,
         "moderate": on_moderate,
+        "video": on_video,
     }
