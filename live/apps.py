@@ -21,6 +21,7 @@ class LiveConfig(AppConfig):
         from live import signals  # noqa: F401  (connects the receivers of camp.signals)
         from live.models import BlockedTerm
         from live.services.blocklist import _term_changed
+        from live.video import signals as video_signals  # noqa: F401  (a class that ends loses its video room)
 
         post_save.connect(_starter_blocklist, sender=Camp, dispatch_uid="live_starter_blocklist")
         # The compiled blocklist is cached per camp; any change to a term invalidates it.

@@ -306,3 +306,22 @@ class BlockedTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class SpeakInvite(models.Model):
+    """The teacher invited this youth to speak in this class's video (live.video.services). While
+    it exists the relay lets them publish: audio only unless `camera` (the guardian's consent to
+    the camera). `muted`: the teacher silenced them; only a moderator lets them speak again."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="speak_invites")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    camera = models.BooleanField(_("camera allowed"), default=False)
+    muted = models.BooleanField(_("muted"), default=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="live_speak_invite_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} may speak in {self.session}"
