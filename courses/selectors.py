@@ -1,8 +1,10 @@
 """Reads the courses pages share: a plan day by day, today's classes, the home page blocks."""
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,8 @@ class Day:
     date: datetime.date
     number: int
     items: list = field(default_factory=list)
+    is_past: bool = False
+    is_today: bool = False
 
 
 def plan_items(plan: Plan) -> list[PlanItem]:
@@ -47,23 +51,94 @@ def plan_days(plan: Plan, items: list[PlanItem]) -> list[Day]:
     return list(days.values())
 
 
-def classes_today_and_tomorrow(group) -> list[Day]:
-    """The group's published classes today and tomorrow, by the viewer's (the youth's) local dates."""
+# How soon a class counts as "starting in N minutes" rather than "today at 19:00".
+SOON = datetime.timedelta(minutes=60)
+
+
+@dataclass
+class ClassView:
+    """One class as a youth sees it: the item and its state now.
+
+    state: "live" (on now: join), "soon" (starts within the hour; joinable once the room is open),
+    "today" (later today), "later" (another day), "ended" (over: nothing to join), "cancelled".
+    """
+
+    item: PlanItem
+    state: str
+    minutes: int = 0
+    joinable: bool = False
+
+
+def class_view(item: PlanItem, now: datetime.datetime, today: datetime.date, zone) -> ClassView:
+    """The state of a class now, from its time and its room's state (the room is the record)."""
+    try:
+        room = item.live_session
+    except ObjectDoesNotExist:
+        room = None
+    room_state = room.state if room is not None else ""
+    if room_state == "cancelled":
+        return ClassView(item, "cancelled")
+    if room_state == "ended" or now >= item.ends_at:
+        return ClassView(item, "ended")
+    if room_state == "live" or item.starts_at <= now:
+        return ClassView(item, "live", joinable=room is not None)
+    if item.starts_at - now <= SOON:
+        minutes = max(1, math.ceil((item.starts_at - now).total_seconds() / 60))
+        return ClassView(item, "soon", minutes=minutes, joinable=room_state == "open")
+    if timezone.localtime(item.starts_at, zone).date() == today:
+        return ClassView(item, "today")
+    return ClassView(item, "later")
+
+
+@dataclass
+class ClassDay:
+    date: datetime.date
+    is_today: bool
+    is_past: bool
+    classes: list = field(default_factory=list)
+
+
+def youth_class_days(group, now: datetime.datetime | None = None) -> list[ClassDay]:
+    """Every published class of a youth's group by the youth's own local dates, in date order."""
+    now = now or timezone.now()
     zone = timezone.get_current_timezone()
-    today = timezone.localdate(timezone=zone)
-    start = datetime.datetime.combine(today, datetime.time(0), tzinfo=zone)
-    end = datetime.datetime.combine(today + datetime.timedelta(days=2), datetime.time(0), tzinfo=zone)
+    today = timezone.localdate(now, timezone=zone)
     items = (
-        PlanItem.objects.filter(plan__group=group, plan__status=Plan.Status.PUBLISHED,
-                                starts_at__gte=start, starts_at__lt=end)
+        PlanItem.objects.filter(plan__group=group, plan__status=Plan.Status.PUBLISHED)
         .select_related("lesson", "teacher", "live_session", "plan")
         .order_by("starts_at", "pk")
     )
-    days = [Day(today, 0), Day(today + datetime.timedelta(days=1), 1)]
+    days: dict[datetime.date, ClassDay] = {}
     for item in items:
         local_date = timezone.localtime(item.starts_at, zone).date()
-        days[0 if local_date == today else 1].items.append(item)
-    return days
+        if local_date not in days:
+            days[local_date] = ClassDay(local_date, local_date == today, local_date < today)
+        days[local_date].classes.append(class_view(item, now, today, zone))
+    return list(days.values())
+
+
+def my_camp_days(group, now: datetime.datetime | None = None, upcoming: int = 3) -> dict:
+    """The youth's day view: today first (even with no class), the next days, the past days after."""
+    days = youth_class_days(group, now)
+    today = timezone.localdate(now or timezone.now(), timezone=timezone.get_current_timezone())
+    today_day = next((day for day in days if day.is_today), None) or ClassDay(today, True, False)
+    return {
+        "today": today_day,
+        "next_days": [day for day in days if day.date > today][:upcoming],
+        "past_days": [day for day in days if day.is_past][::-1],
+    }
+
+
+def plan_days_marked(plan: Plan, days: list[Day]) -> tuple[list[Day], datetime.date | None]:
+    """The plan's days with `is_past` / `is_today` set (the group's dates), and the day to jump to:
+    today, else the next day with classes (None once the plan is over)."""
+    today = timezone.localdate(timezone=plan.group.zone)
+    anchor = None
+    for day in days:
+        day.is_past, day.is_today = day.date < today, day.date == today
+        if anchor is None and day.date >= today:
+            anchor = day.date
+    return days, anchor
 
 
 def plans_for_list(user):

@@ -296,8 +296,9 @@ def _feed_for_viewer(user, plan: Plan) -> CalendarFeed | None:
 def plan_detail(request, pk):
     plan = access.get_plan_for_user(request.user, pk)
     items = selectors.plan_items(plan)
+    days, today_anchor = selectors.plan_days_marked(plan, selectors.plan_days(plan, items))
     return render(request, "courses/plan_detail.html", {
-        "plan": plan, "days": selectors.plan_days(plan, items), "item_count": len(items),
+        "plan": plan, "days": days, "today_anchor": today_anchor, "item_count": len(items),
         "pinyin": _pinyin(request), "feed": _feed_for_viewer(request.user, plan),
         "can_build": access.can_build_plans(request.user), "changes": list(plan.changes.select_related("changed_by")[:20]),
         "materials": [item for item in items if item.lesson.materials],

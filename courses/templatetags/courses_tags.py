@@ -126,11 +126,11 @@ def zone_name(value) -> str:
 
 @register.inclusion_tag("courses/_classes_days.html", takes_context=True)
 def my_camp_classes(context, group):
-    """Today's and tomorrow's classes of a youth's group, in the youth's own time zone."""
-    from courses.selectors import classes_today_and_tomorrow
+    """A youth's day view: today first, the next days, the past days dimmed, in the youth's own time zone."""
+    from courses.selectors import my_camp_days
 
     return {
-        "days": classes_today_and_tomorrow(group) if group is not None else [],
+        **(my_camp_days(group) if group is not None else {}),
         "user": context.get("user"),
         "group": group,
         "pinyin": context.get("pinyin", False),

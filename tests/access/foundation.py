@@ -15,7 +15,8 @@ def build(world) -> None:
 YOUTH_403 = {"youth": 403, "other_youth": 403}
 
 RULES = {
-    "home": Rule(table(200)),
+    # A visitor gets the landing page: "I have a code" (youth) beside the e-mail login (adults).
+    "home": Rule(everyone(200)),
     "healthz": Rule(everyone(200)),
     "set_language": Rule(everyone(302), method="post", data=lambda w: {"language": "en", "next": "/"}),
     "people": Rule(table(403, organizer=200)),
