@@ -24,6 +24,18 @@
   var PING_EVERY = 25000;
 
   var el = function (id) { return document.getElementById(id); };
+
+  // Hooks for the room's other modules (static/js/live-video.js): QiaoLive.on(type, fn) hears
+  // every frame of that type from the room's socket, and "hands" after the hands list is drawn
+  // ({list, hands}); QiaoLive.send(frame) sends a frame (false while disconnected).
+  var hooks = {};
+  function emit(type, data) {
+    (hooks[type] || []).forEach(function (fn) { try { fn(data); } catch (e) { /* a hook never breaks the room */ } });
+  }
+  window.QiaoLive = {
+    on: function (type, fn) { (hooks[type] = hooks[type] || []).push(fn); },
+    send: function (frame) { return send(frame); },
+  };
   var chatLog = el("chat-log"), outbox = el("chat-outbox");
 
   var ws = null;
@@ -177,6 +189,7 @@
   /* ---------- frames ---------- */
 
   function handle(data) {
+    emit(data.type, data);
     switch (data.type) {
       case "welcome": return onWelcome(data);
       case "message": return applyMessage(data);
@@ -536,6 +549,7 @@
       }
       list.appendChild(li);
     });
+    emit("hands", { list: list, hands: hands });
     var toggle = el("hand-toggle");
     if (toggle && you) {
       var up = hands.some(function (u) { return u.id === you.id; });
