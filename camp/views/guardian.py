@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from camp.forms_guardian import GuardianConsentForm, GuardianMessageForm
 from camp.models import LANGUAGE_CHOICES, LANGUAGE_CODES, ConsentItem, GuardianMessage
 from camp.ratelimit import client_address
 from camp.services.cards import qr_svg
+from camp.zones import zone_city
 from camp.services.consent import (
     GuardianLinkRefused,
     consent_answer,
@@ -66,7 +67,8 @@ def guardian_page(view):
                               status=REFUSAL_STATUS[refused.reason])
         else:
             language = _language(request, link.participant)
-            with translation.override(language):
+            # The family's local time is the group's: every time on these pages is shown in it.
+            with translation.override(language), timezone.override(link.participant.group.zone):
                 request.LANGUAGE_CODE = language
                 response = view(request, link, *args, **kwargs)
                 if hasattr(response, "render") and not response.is_rendered:
@@ -87,7 +89,9 @@ def _context(request, link, **extra) -> dict:
     return {
         "link": link, "token": guardian_link_token(link), "participant": participant,
         "group": participant.group, "languages": LANGUAGE_CHOICES,
-        "lang": translation.get_language(), **extra,
+        "lang": translation.get_language(),
+        # "Bangkok time": a city, never a raw zone name.
+        "zone_label": _("%(city)s time") % {"city": zone_city(participant.group.zone)}, **extra,
     }
 
 
