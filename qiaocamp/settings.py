@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.line",
+    "allauth.socialaccount.providers.weixin",
     *APPS,
     PROJECT,  # the page shell's templates and commands (seed_demo, catalog_fallbacks)
 ]
@@ -179,11 +182,40 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "login_by_code": "20/m/ip,3/m/key",
 }
+# Sign-in with LINE and WeChat (docs/privacy.md): off unless both halves of a provider's
+# credentials are set; without them the login page shows no button and its URLs answer 404
+# (privacy.adapters). A social sign-up is a coordinator waiting for an organizer, like any other.
+SOCIALACCOUNT_ADAPTER = "privacy.adapters.CampSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {}
+LINE_APP = {
+    "client_id": os.environ.get("QIAOCAMP_LINE_CLIENT_ID", ""),
+    "secret": os.environ.get("QIAOCAMP_LINE_SECRET", ""),
+}
+WEIXIN_APP = {
+    "client_id": os.environ.get("QIAOCAMP_WEIXIN_APP_ID", ""),
+    "secret": os.environ.get("QIAOCAMP_WEIXIN_SECRET", ""),
+}
+if all(LINE_APP.values()):
+    # "email" makes allauth verify LINE's ID token, which carries the address when the person allows it.
+    SOCIALACCOUNT_PROVIDERS["line"] = {"APPS": [LINE_APP], "SCOPE": ["profile", "openid", "email"]}
+if all(WEIXIN_APP.values()):
+    SOCIALACCOUNT_PROVIDERS["weixin"] = {"APPS": [WEIXIN_APP], "SCOPE": ["snsapi_login"]}
+# Always the sign-up form (name, time zone, language; e-mail optional: WeChat gives none).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+# The provider proved who signs in; an address typed on the form gets a confirmation mail but
+# does not hold the login up. Addresses are never used to join a social login to an account.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
 # allauth's per-IP limits group IPv6 by /64, as camp.ratelimit.IPV6_PREFIX does for ours.
 ALLAUTH_RATE_LIMIT_IPV6_PREFIX = 64
 # Youth join-code login (camp.services.join): attempts per IP and per code.
 JOIN_RATE_LIMIT_PER_IP = (int(os.environ.get("JOIN_RATE_LIMIT_PER_IP", "20")), 60)
 JOIN_RATE_LIMIT_PER_CODE = (int(os.environ.get("JOIN_RATE_LIMIT_PER_CODE", "10")), 300)
+
+# Data rights (docs/privacy.md): a camp's personal data is erased this many months after its last day.
+QIAOCAMP_RETENTION_MONTHS = int(os.environ.get("QIAOCAMP_RETENTION_MONTHS", "12"))
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
