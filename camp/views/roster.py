@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +14,7 @@ from camp.errors import error_redirect, form_error
 from camp.forms import ParticipantForm, RosterUploadForm
 from camp.forms_guardian import BulkPaperConsentForm, PaperConsentForm
 from camp.models import GuardianMessage, JoinCode
-from camp.services.cards import card_instructions, card_language, login_cards
+from camp.services.cards import login_cards
 from camp.services.consent import consent_record_paper, consent_record_paper_bulk, consent_summaries
 from camp.services.enrollment import group_roster_phase
 from camp.services.join import join_code_reissue, join_code_revoke
@@ -252,17 +251,10 @@ def join_code_revoke_view(request, pk, participant_pk):
 def login_cards_view(request, pk):
     """Printable login cards for the whole group (print, or save as PDF from the browser)."""
     group = get_group_for_user(request.user, pk, manage=True)
-    language = card_language(group)
-    with translation.override(language):
-        local_heading = _("Your QiaoCamp login card")
-    cards = login_cards(group)
+    cards = login_cards(group)  # each in the youth's own language and the group's other one
     context = {
         "group": group,
         "cards": cards,
-        "instructions_zh": card_instructions("zh-hans"),
-        "instructions_local": card_instructions(language) if language != "zh-hans" else [],
-        "local_language": language,
-        "local_heading": local_heading,
         "without_card": group.participants.exclude(pk__in=[card.participant.pk for card in cards]),
     }
     return render(request, "camp/login_cards.html", context)
