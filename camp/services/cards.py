@@ -1,4 +1,5 @@
-"""Login cards: one per youth with an account, printed by the coordinator for the whole group."""
+"""Login cards: one per youth with an account, printed by the coordinator for the whole group, each
+in the youth's own language and the group's other language."""
 
 import dataclasses
 
@@ -13,11 +14,21 @@ from camp.services.join import join_url
 
 
 @dataclasses.dataclass
+class CardText:
+    """A card's text in one language: its heading and the three steps."""
+
+    language: str
+    heading: str
+    instructions: list[str]
+
+
+@dataclasses.dataclass
 class LoginCard:
     participant: Participant
     code: str
     url: str
     qr_svg: SafeString
+    texts: list[CardText] = dataclasses.field(default_factory=list)
 
 
 def qr_svg(url: str) -> SafeString:
@@ -41,6 +52,20 @@ def card_language(group: Group) -> str:
     return next((code for code in languages if _has_card_translation(code)), languages[0] if languages else "en")
 
 
+def card_languages(participant: Participant, group: Group) -> list[str]:
+    """A youth's card speaks their own language first, then the group's other language (Chinese
+    when the group reads no other): two at most, so the card stays one card on paper and on a phone."""
+    own = participant.preferred_language
+    if own != "zh-hans" and not _has_card_translation(own):
+        own = card_language(group)  # a language the cards are not translated into yet
+    second = next(
+        (code for code in [*group.languages, "zh-hans"] if code != own
+         and (code == "zh-hans" or _has_card_translation(code))),
+        "zh-hans" if own != "zh-hans" else "",
+    )
+    return [own, second] if second else [own]
+
+
 def card_instructions(language: str) -> list[str]:
     with translation.override(language):
         return [
@@ -50,15 +75,27 @@ def card_instructions(language: str) -> list[str]:
         ]
 
 
+def card_text(language: str) -> CardText:
+    with translation.override(language):
+        heading = _("Your QiaoCamp login card")
+    return CardText(language=language, heading=heading, instructions=card_instructions(language))
+
+
 def login_cards(group: Group) -> list[LoginCard]:
     """Cards for every youth of the group with an active code, in roster order."""
     codes = dict(
         JoinCode.objects.filter(user__participant__group=group, revoked_at__isnull=True).values_list("user_id", "code")
     )
     cards = []
+    texts: dict[str, CardText] = {}  # one translation per language, not one per card
     for participant in group.participants.filter(user__isnull=False, consent_given=True, user__is_active=True):
         code = codes.get(participant.user_id)
         if code:
             url = join_url(code)
-            cards.append(LoginCard(participant=participant, code=code, url=url, qr_svg=qr_svg(url)))
+            languages = card_languages(participant, group)
+            for language in languages:
+                if language not in texts:
+                    texts[language] = card_text(language)
+            cards.append(LoginCard(participant=participant, code=code, url=url, qr_svg=qr_svg(url),
+                                   texts=[texts[language] for language in languages]))
     return cards
