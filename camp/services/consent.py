@@ -9,6 +9,7 @@ gate and every existing check read it as before. Other items are read with `cons
 """
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -288,8 +289,12 @@ def consent_version_publish(*, changes: str = "") -> ConsentVersion:
 
 # --- The guardian's link -------------------------------------------------------------------------
 
+TOKEN_LENGTH = 40
+TOKEN_SHAPE = re.compile(f"[0-9a-f]{{{TOKEN_LENGTH}}}")
+
+
 def _token_for(salt: str) -> str:
-    return salted_hmac("camp.guardian_link", salt, algorithm="sha256").hexdigest()[:40]
+    return salted_hmac("camp.guardian_link", salt, algorithm="sha256").hexdigest()[:TOKEN_LENGTH]
 
 
 def _hash(token: str) -> str:
@@ -392,15 +397,20 @@ def guardian_link_resolve(*, token: str, ip: str) -> GuardianLink:
     """The active link behind a token, or GuardianLinkRefused. Failed lookups are limited per client
     address like join codes (camp.ratelimit): a right link gives its slot back."""
     limit, window = getattr(settings, "GUARDIAN_RATE_LIMIT_PER_IP", DEFAULT_RATE_LIMIT)
+    token = str(token or "")
     ip_key = address_key("guardian", ip)
+    # Counted before the lookup, so a burst of parallel guesses cannot all slip under the limit;
+    # once limited, a right link waits too (a guesser must not learn which guess was right).
     if hit(ip_key, window) > limit:
         give_back(ip_key)
         raise GuardianLinkRefused("rate_limited")
-    token = str(token or "")
-    link = None
-    if 20 <= len(token) <= 64:
-        link = (GuardianLink.objects.select_related("participant__group__camp")
-                .filter(token_hash=_hash(token), revoked_at__isnull=True).first())
+    if not TOKEN_SHAPE.fullmatch(token):
+        # Not even the shape of a link (a truncated copy, junk): it cannot be a right guess, so it
+        # is not counted as one.
+        give_back(ip_key)
+        raise GuardianLinkRefused("invalid")
+    link = (GuardianLink.objects.select_related("participant__group__camp")
+            .filter(token_hash=_hash(token), revoked_at__isnull=True).first())
     if link is None:
         raise GuardianLinkRefused("invalid")
     give_back(ip_key)

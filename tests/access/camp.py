@@ -37,6 +37,14 @@ def build(world) -> None:
 
     world.pending_group_coordinator = factories.user(User.Role.COORDINATOR, email_address=False, is_confirmed=False)
     world.group.coordinators.add(world.pending_group_coordinator)
+    # Guardian links (issue #17): a youth's active link, a rotated (old) one, a garbage token.
+    from camp.services.consent import guardian_link_ensure, guardian_link_rotate, guardian_link_token
+
+    world.guardian_child = factories.participant(world.group, with_account=False, consent=False)
+    old = guardian_link_ensure(by=world.coordinator, participant=world.guardian_child)
+    world.rotated_guardian_token = guardian_link_token(old)
+    world.guardian_token = guardian_link_token(guardian_link_rotate(by=world.coordinator,
+                                                                    participant=world.guardian_child))
     world.roster_import = roster_import_preview(
         by=world.coordinator, group=world.group, file_name="roster.csv",
         data=b"family_name,given_name,birth_year,guardian_name,guardian_contact\nTan,Ann,20x3,Mum,+66 1\n",
@@ -49,6 +57,17 @@ def _group(w):
 
 def _participant(w):
     return {"pk": w.group.pk, "participant_pk": w.roster_participant.pk}
+
+
+def _guardian(w):
+    return {"token": w.guardian_token}
+
+
+def _all_agreed(w):
+    from camp.models import ConsentItem
+    from camp.services.consent import consent_version_current
+
+    return {"version": str(consent_version_current().number)} | {f"item_{item}": "yes" for item in ConsentItem.values}
 
 
 # The group's own coordinator and the camp's organizers manage it; its youth and teachers may know
@@ -107,6 +126,28 @@ RULES = {
     "roster_import_confirm": Rule(MANAGE_POST, kwargs=lambda w: {"pk": w.group.pk, "import_pk": w.roster_import.pk},
                                   method="post", data=lambda w: {}),
     "login_cards": Rule(MANAGE, kwargs=_group),
+    # The coordinator's side of guardian links: the group's managers only.
+    "guardian_link_page": Rule(MANAGE | {"other_organizer": 404, "unconfirmed_coordinator": 404}, kwargs=_participant),
+    "guardian_link_send": Rule(MANAGE_POST | {"other_organizer": 404, "unconfirmed_coordinator": 404},
+                               kwargs=_participant, method="post", data=lambda w: {}),
+    "guardian_link_rotate": Rule(MANAGE_POST | {"other_organizer": 404, "unconfirmed_coordinator": 404},
+                                 kwargs=_participant, method="post", data=lambda w: {}),
+    "guardian_messages": Rule(MANAGE | {"other_organizer": 404, "unconfirmed_coordinator": 404}, kwargs=_group),
+    # The guardian's pages: the token is the key, whoever holds it (signed in or not, any role);
+    # a rotated (old) link and a garbage token open nothing, for anybody.
+    "guardian_home": Rule(everyone(200), kwargs=_guardian),
+    "guardian_home@rotated": Rule(everyone(404), kwargs=lambda w: {"token": w.rotated_guardian_token}),
+    "guardian_home@garbage": Rule(everyone(404), kwargs=lambda w: {"token": "not-a-guardian-link-at-all-0000"}),
+    "guardian_consent": Rule(everyone(200), kwargs=_guardian),
+    "guardian_consent@post": Rule(everyone(302), kwargs=_guardian, method="post", data=_all_agreed),
+    "guardian_consent@rotated": Rule(everyone(404), kwargs=lambda w: {"token": w.rotated_guardian_token},
+                                     method="post", data=_all_agreed),
+    "guardian_withdraw": Rule(everyone(200), kwargs=_guardian),
+    "guardian_withdraw@garbage": Rule(everyone(404), kwargs=lambda w: {"token": "0" * 39 + "g"},
+                                      method="post", data=lambda w: {}),
+    "guardian_ask": Rule(everyone(200), kwargs=_guardian),
+    "guardian_ask@garbage": Rule(everyone(404), kwargs=lambda w: {"token": "x" * 40}, method="post",
+                                 data=lambda w: {"body": "hello"}),
     # Youth log in here: open to everybody; GET never logs anybody in.
     "join": Rule(everyone(200)),
     "join_code": Rule(everyone(200), kwargs=lambda w: {"code": "ABCD-EFGH-JK"}),
