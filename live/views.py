@@ -71,6 +71,27 @@ def room_strings() -> dict[str, str]:
         **{f"err_{code}": str(message) for code, message in MESSAGES.items()},
         **{f"err_blocked_content_{reason}": str(message) for reason, message in REFUSAL_MESSAGES.items()},
         "deleted_note": _("message removed"),
+        # Said in place when the room changes (a youth learns it before sending, not by a refusal).
+        "class_started": _("The class has started: you can write now."),
+        "class_ended": _("The class has ended. Thank you for coming!"),
+        "room_opened": _("The room is open: the class starts soon."),
+        "chat_waits": _("You can write when the teacher starts the class."),
+        "chat_locked": _("The teacher has locked the chat: you can read, but not write for now."),
+        "chat_unlocked": _("The chat is open again: you can write."),
+        # %(seconds)s is replaced by the client with a number.
+        "slow_on": _("Slow mode: one message every %(seconds)s seconds."),
+        "slow_off": _("Slow mode is off."),
+        # %(question)s is replaced by the client with the poll's question.
+        "poll_opened": _("The teacher opened a poll: %(question)s"),
+        "poll_closed_note": _("The poll is closed: %(question)s"),
+        "go_vote": _("Vote"),
+        "go_poll": _("See the results"),
+        "go_questions": _("See the answer"),
+        "your_question_answered": _("The teacher answered your question."),
+        "hand_lowered": _("Your hand was lowered."),
+        "you_unmuted": _("The teacher has unmuted you: you can write again."),
+        "tap_for_actions": _("Tap to react or report."),
+        "message_actions": _("What to do with this message"),
         **{f"role_{value}": str(label) for value, label in User.Role.choices},
     }
 
