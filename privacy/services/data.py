@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from camp.errors import DomainError
 from camp.models import Participant, User
-from camp.signals import youth_access_revoked
+from camp.services.join import youth_access_revoked_announce
 from privacy.access import can_use_data_rights
 from privacy.models import Erasure
 
@@ -216,7 +216,7 @@ def _erase(participant: Participant, *, erased_by: User | None, reason: str) -> 
     erasure.full_clean()
     erasure.save()
     if user is not None:
-        transaction.on_commit(lambda: youth_access_revoked.send_robust(sender=Participant, user=user))
+        youth_access_revoked_announce(user)  # after commit: open rooms close, feeds stop
     return erasure
 
 
