@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from camp.fields import ModelChoiceField, ModelMultipleChoiceField
 from camp.models import LANGUAGE_CHOICES, Group, Participant, Phase, User, validate_name
+from camp.zones import country_choices, zone_choices
 
 COMMON_TIME_ZONES = [
     "Asia/Shanghai",
@@ -101,11 +102,24 @@ WEEKDAY_CHOICES = [
 ]
 
 
+class CountryField(forms.ChoiceField):
+    """A country picked by name; its ISO code is stored (typed codes are read in any case: "la")."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class GroupForm(forms.ModelForm):
-    """A group's profile. Available hours: up to two weekly slots in the group's local time."""
+    """A group's profile. Available hours: up to two weekly slots in the group's local time.
+
+    The country is picked by its name in the page's language; the time zones are shown as cities,
+    grouped by country, the chosen country's first (static/js/camp-group-form.js moves them up when
+    the country changes), never as some 400 raw IANA names."""
 
     camp = ModelChoiceField(label=_("Camp"), queryset=None, required=False)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Bangkok")
+    country = CountryField(label=_("Country"), choices=country_choices, initial="TH")
+    time_zone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Bangkok",
+                                  help_text=_("The city whose clock the group lives by."))
     languages = forms.MultipleChoiceField(
         label=_("Languages the youth read"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
@@ -138,13 +152,26 @@ class GroupForm(forms.ModelForm):
             self.fields["camp"].queryset = camps
             self.fields["camp"].required = True
             self.fields["camp"].initial = camps.first()
-        self.fields["country"].help_text = _("Two letters, e.g. TH, LA, MM, CA.")
+        country = str(self.data.get("country") or self.initial.get("country") or self.instance.country or "TH").upper()
+        if self.instance.country and self.instance.country not in dict(self._flat(self.fields["country"].choices)):
+            self.fields["country"].choices = [*self.fields["country"].choices,
+                                              (self.instance.country, self.instance.country)]
+        self.fields["time_zone"].choices = zone_choices(country[:2])
+        self.fields["time_zone"].widget.attrs["data-zones-by-country"] = ""
         if self.instance.pk:
             slots = self.instance.available_hours or []
             for number, slot in enumerate(slots[:2], start=1):
                 self.initial[f"slot{number}_days"] = slot.get("weekdays", [])
                 self.initial[f"slot{number}_start"] = slot.get("start")
                 self.initial[f"slot{number}_end"] = slot.get("end")
+
+    @staticmethod
+    def _flat(choices):
+        for value, label in choices:
+            if isinstance(label, (list, tuple)):
+                yield from label
+            else:
+                yield value, label
 
     def clean(self):
         cleaned = super().clean()
