@@ -10,16 +10,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_card_speaks_the_youths_own_language_first(client, group, coordinator, make_participant):
-    thai = make_participant(group, with_account=False, given_name="สมชาย", family_name="แซ่ตั้ง",
-                            preferred_language="th")
-    chinese = make_participant(group, with_account=False, given_name="小龙", family_name="王", preferred_language="zh-hans")
+    thai = make_participant(
+        group, with_account=False, given_name="สมชาย", family_name="แซ่ตั้ง", preferred_language="th"
+    )
+    chinese = make_participant(
+        group, with_account=False, given_name="小龙", family_name="王", preferred_language="zh-hans"
+    )
     youth_accounts_issue(group=group)
     cards = {card.participant: card for card in login_cards(group)}
     assert [text.language for text in cards[thai].texts] == ["th", "zh-hans"]
     assert [text.language for text in cards[chinese].texts] == ["zh-hans", "th"]
     client.force_login(coordinator)
     page = client.get(reverse("login_cards", args=[group.pk])).content.decode()
-    assert '<article class="login-card" aria-label="王小龙" lang="zh-hans">' in page  # family name first, no space
+    assert (
+        '<article class="login-card" aria-label="王小龙" lang="zh-hans">' in page
+    )  # family name first, no space
     assert '<article class="login-card" aria-label="สมชาย แซ่ตั้ง" lang="th">' in page
 
 

@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from django.test import RequestFactory
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -20,14 +20,22 @@ def day_plan(group, phase):
     """A published plan around "now" (fixed): live now, in 12 min, tonight, ended, cancelled, past, next."""
     zone = group.zone
     now = datetime.datetime.combine(timezone.localdate(timezone=zone), datetime.time(15, 0), tzinfo=zone)
-    lessons = {name: factories.catalog_lesson(name, 45, format=Lesson.Format.LIVE)
-               for name in ("正在上", "马上开始", "晚上的课", "已结束", "取消了", "昨天的课", "明天的课")}
-    times = {"正在上": now - datetime.timedelta(minutes=10), "马上开始": now + datetime.timedelta(minutes=12),
-             "晚上的课": now.replace(hour=19), "已结束": now - datetime.timedelta(hours=3),
-             "取消了": now + datetime.timedelta(hours=2), "昨天的课": now - datetime.timedelta(days=1),
-             "明天的课": now + datetime.timedelta(days=1)}
-    plan = factories.plan(group, phase, [(lessons[name], times[name], None) for name in lessons],
-                          status=Plan.Status.PUBLISHED)
+    lessons = {
+        name: factories.catalog_lesson(name, 45, format=Lesson.Format.LIVE)
+        for name in ("正在上", "马上开始", "晚上的课", "已结束", "取消了", "昨天的课", "明天的课")
+    }
+    times = {
+        "正在上": now - datetime.timedelta(minutes=10),
+        "马上开始": now + datetime.timedelta(minutes=12),
+        "晚上的课": now.replace(hour=19),
+        "已结束": now - datetime.timedelta(hours=3),
+        "取消了": now + datetime.timedelta(hours=2),
+        "昨天的课": now - datetime.timedelta(days=1),
+        "明天的课": now + datetime.timedelta(days=1),
+    }
+    plan = factories.plan(
+        group, phase, [(lessons[name], times[name], None) for name in lessons], status=Plan.Status.PUBLISHED
+    )
     plan_rooms_ensure(plan=plan)
     LiveSession.objects.filter(title="正在上").update(state=LiveSession.State.LIVE)
     LiveSession.objects.filter(title="已结束").update(state=LiveSession.State.ENDED)
@@ -42,7 +50,12 @@ def test_each_class_says_its_state_and_only_a_class_on_now_can_be_joined(day_pla
         days = my_camp_days(group, now)
     today = {c.item.lesson.title_zh_hans: c for c in days["today"].classes}
     assert {title: c.state for title, c in today.items()} == {
-        "正在上": "live", "马上开始": "soon", "晚上的课": "today", "已结束": "ended", "取消了": "cancelled"}
+        "正在上": "live",
+        "马上开始": "soon",
+        "晚上的课": "today",
+        "已结束": "ended",
+        "取消了": "cancelled",
+    }
     assert today["马上开始"].minutes == 12
     assert [title for title, c in today.items() if c.joinable] == ["正在上"]
     assert [c.item.lesson.title_zh_hans for day in days["next_days"] for c in day.classes] == ["明天的课"]
@@ -51,14 +64,18 @@ def test_each_class_says_its_state_and_only_a_class_on_now_can_be_joined(day_pla
 
 
 @pytest.mark.django_db
-def test_the_day_view_shows_the_states_and_no_join_button_for_an_ended_class(day_plan, group, youth,
-                                                                            youth_participant):
+def test_the_day_view_shows_the_states_and_no_join_button_for_an_ended_class(
+    day_plan, group, youth, youth_participant
+):
     plan, now = day_plan
     request = RequestFactory().get("/")
     request.user = youth
     with timezone.override(group.zone), translation.override("en"):
-        html = render_to_string("courses/_classes_days.html", {**my_camp_days(group, now), "user": youth,
-                                                               "group": group, "pinyin": False}, request=request)
+        html = render_to_string(
+            "courses/_classes_days.html",
+            {**my_camp_days(group, now), "user": youth, "group": group, "pinyin": False},
+            request=request,
+        )
     live_room = LiveSession.objects.get(title="正在上")
     ended_room = LiveSession.objects.get(title="已结束")
     assert "Live now" in html and "Starts in 12 min" in html and "Ended" in html and "Cancelled" in html
@@ -76,7 +93,9 @@ def test_plan_page_marks_today_and_the_past_days(client, day_plan, group, youth,
     assert [day.is_past for day in days] == [True, False, False]
     client.force_login(youth)
     page = client.get(reverse("courses:plan_detail", args=[plan.pk])).content.decode()
-    assert 'id="today"' in page and f'href="#day-{anchor:%Y-%m-%d}"' in page and "plan-day card is-past" in page
+    assert (
+        'id="today"' in page and f'href="#day-{anchor:%Y-%m-%d}"' in page and "plan-day card is-past" in page
+    )
     assert group.time_zone not in page  # the city, never the raw zone name
 
 
@@ -85,4 +104,4 @@ def test_youth_plan_list_is_cards_not_a_table(client, day_plan, youth, youth_par
     plan, _now = day_plan
     client.force_login(youth)
     page = client.get(reverse("courses:plan_list")).content.decode()
-    assert "<table" not in page and f'{reverse("courses:plan_detail", args=[plan.pk])}#today' in page
+    assert "<table" not in page and f"{reverse('courses:plan_detail', args=[plan.pk])}#today" in page
