@@ -89,6 +89,13 @@ CHINESE_FAMILY = ["陈", "林", "黄", "李", "王", "张", "刘", "杨", "吴",
 CHINESE_GIVEN = ["明", "丽", "伟", "芳", "家豪", "欣怡", "子轩", "雨涵", "浩然", "思琪", "嘉怡", "俊杰", "美玲", "志强"]
 
 
+# The camp's title and description in Lao and Burmese (a native speaker should review them).
+CAMP_TITLE = {"lo": "ຄວາມຜູກພັນກັບຈີນ · ເລົ່າເລື່ອງໃຫ້ເຈົ້າຟັງ 2023", "my": "တရုတ်နှင့် ဆွေမျိုးသံယောဇဉ် · သင့်ကို ပုံပြင်ပြောပြမယ် 2023"}
+CAMP_DESCRIPTION = {
+    "lo": "ຄ່າຍລະດູຮ້ອນອອນລາຍສຳລັບເຍົາວະຊົນເຊື້ອສາຍຈີນໃນຕ່າງປະເທດ ຈັດໂດຍສະຫະພັນຊາວຈີນໂພ້ນທະເລທີ່ກັບຄືນປະເທດ ນະຄອນຜູ່ເອີ. ແຕ່ລະກຸ່ມມີແຜນການຮຽນສະເພາະຂອງຕົນ, ເນື້ອໃນຄອບຄຸມວັດທະນະທຳຈີນ, ມໍລະດົກໂລກ, ວັດທະນະທຳຊາຜູ່ເອີ, ການທ່ຽວຈີນອອນລາຍ, ການຊົມບົດກະວີ ແລະ ວັນນະຄະດີເອກ, ພ້ອມທັງມີຫ້ອງຮຽນສົດຂຽນພູ່ກັນຈີນ, ຕັດເຈ້ຍ ແລະ ການເຮັດຊາຜູ່ເອີ.",
+    "my": "ဖူအာမြို့ ပြည်ပမှ ပြန်လာသော တရုတ်များ အဖွဲ့ချုပ်က ပြည်ပရောက် တရုတ်နွယ်ဖွား လူငယ်များအတွက် ကျင်းပသော အွန်လိုင်း နွေရာသီစခန်း ဖြစ်ပါသည်။ အဖွဲ့တစ်ဖွဲ့စီအတွက် သီးသန့် အစီအစဉ်ရှိပြီး တရုတ်ယဉ်ကျေးမှု၊ ကမ္ဘာ့အမွေအနှစ်၊ ဖူအာ လက်ဖက်ယဉ်ကျေးမှု၊ တရုတ်ပြည် အွန်လိုင်း ခရီးစဉ်၊ ကဗျာ ခံစားလေ့လာခြင်းနှင့် ဂန္ထဝင်စာပေ သင်ခန်းစာများ ပါဝင်ပါသည်။ လက်ရေးလှ၊ စက္ကူညှပ်နှင့် ဖူအာ လက်ဖက်ခြောက် ပြုလုပ်ခြင်း တိုက်ရိုက်သင်ခန်းစာများလည်း ရှိပါသည်။",
+}
+
 def seed(stdout) -> None:
     rng = random.Random(2023)
     adults = {email: _adult(email, role, name, zone, lang) for email, role, name, zone, lang in ADULTS}
@@ -101,12 +108,16 @@ def seed(stdout) -> None:
             "title": "亲情中华·为你讲故事 2023",
             "title_en": "Kinship with China: Stories for You 2023",
             "title_th": "ความผูกพันกับจีน: เรื่องเล่าเพื่อคุณ 2023",
+            "title_lo": CAMP_TITLE["lo"],
+            "title_my": CAMP_TITLE["my"],
             "description": "普洱市侨联面向海外华裔青少年举办的线上夏令营，一团一案，"
             "课程涵盖中华文化、世遗文化、普洱茶文化、云游中国、诗词赏析与经典名著，并开设书法、剪纸、普洱茶制作直播课堂。",
             "description_en": "The Pu'er Federation of Returned Overseas Chinese's online summer camp for "
             "overseas Chinese youth: one plan per group, with Chinese culture, world heritage, Pu'er tea, "
             "cloud tours of China, poetry and the classics, and live classes in calligraphy, paper-cutting "
             "and tea making.",
+            "description_lo": CAMP_DESCRIPTION["lo"],
+            "description_my": CAMP_DESCRIPTION["my"],
             "home_time_zone": "Asia/Shanghai",
             "languages": ["zh-hans", "en", "th", "lo", "my"],
             "completion_threshold": 80,

@@ -12,6 +12,7 @@ import datetime
 from django.utils import timezone
 
 from camp.models import Camp, Enrollment, User
+from courses import demo_catalog_lo_my
 from courses.demo_catalog import LESSONS, TEMPLATES, TOPICS
 from courses.models import Lesson, Plan, PlanItem, PlanTemplate, TeacherProfile, TemplateItem, Topic
 from courses.services.plans import _replacement
@@ -36,7 +37,7 @@ TEACHER_HOURS = {
     "teacher-tea@example.org": (datetime.time(8, 0), datetime.time(22, 0)),
     "teacher-art@example.org": (datetime.time(8, 0), datetime.time(22, 0)),
 }
-GOALS_HEADING = {"zh_hans": "学习目标", "en": "Learning goals", "th": "เป้าหมายการเรียนรู้"}
+GOALS_HEADING = {"zh_hans": "学习目标", "en": "Learning goals", "th": "เป้าหมายการเรียนรู้", **demo_catalog_lo_my.GOALS_HEADING}
 
 
 def seed(stdout) -> None:
@@ -85,8 +86,12 @@ def _lessons(topics, author) -> dict[str, Lesson]:
     result = {}
     for key, topic_slugs, format_, minutes, (age_min, age_max), level, zh, en, th in LESSONS:
         lesson = Lesson.objects.filter(title_zh_hans=zh[0]).first()
+        lo_my = demo_catalog_lo_my.LESSONS[key]
+        if lesson is not None and not lesson.title_lo:  # seeded before the demo had Lao and Burmese
+            Lesson.objects.filter(pk=lesson.pk).update(**_texts("lo", lo_my["lo"]), **_texts("my", lo_my["my"]))
         if lesson is None:
-            fields = {**_texts("zh_hans", zh), **_texts("en", en), **(_texts("th", th) if th else {})}
+            fields = {**_texts("zh_hans", zh), **_texts("en", en), **(_texts("th", th) if th else {}),
+                      **_texts("lo", lo_my["lo"]), **_texts("my", lo_my["my"])}
             lesson = Lesson(
                 title=zh[0], summary=zh[1], goals=zh[2], materials=zh[3], body=fields["body_zh_hans"],
                 duration_minutes=minutes, format=format_, age_min=age_min, age_max=age_max, chinese_level=level,
@@ -101,12 +106,16 @@ def _lessons(topics, author) -> dict[str, Lesson]:
 
 def _templates(lessons, owner) -> list[PlanTemplate]:
     result = []
-    for (zh, en, th), days, (description_zh, description_en), by_day in TEMPLATES:
+    for ((zh, en, th), days, (description_zh, description_en), by_day), lo_my in zip(
+        TEMPLATES, demo_catalog_lo_my.TEMPLATES, strict=True
+    ):
+        (name_lo, description_lo), (name_my, description_my) = lo_my["lo"], lo_my["my"]
         template, created = PlanTemplate.objects.get_or_create(
             name_zh_hans=zh,
-            defaults={"name": zh, "name_en": en, "name_th": th, "days": days, "owner": owner,
-                      "description": description_zh, "description_zh_hans": description_zh,
-                      "description_en": description_en},
+            defaults={"name": zh, "name_en": en, "name_th": th, "name_lo": name_lo, "name_my": name_my,
+                      "days": days, "owner": owner, "description": description_zh,
+                      "description_zh_hans": description_zh, "description_en": description_en,
+                      "description_lo": description_lo, "description_my": description_my},
         )
         if created:
             TemplateItem.objects.bulk_create([
