@@ -381,3 +381,12 @@ def test_a_social_sign_up_cannot_take_an_existing_address(client, line, teacher)
     assert [m.to for m in mail.outbox] == [[teacher.email]]
     assert not client.get(reverse("account_login")).context["user"].is_authenticated
     assert User.objects.filter(email=teacher.email).count() == 1
+
+
+@pytest.mark.django_db
+def test_settings_link_to_the_apps_page_only_when_an_app_is_configured(client, settings, coordinator):
+    client.force_login(coordinator)
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    assert reverse("socialaccount_connections") not in client.get(reverse("profile")).content.decode()
+    settings.SOCIALACCOUNT_PROVIDERS = {"line": LINE}
+    assert reverse("socialaccount_connections") in client.get(reverse("profile")).content.decode()
