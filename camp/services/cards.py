@@ -29,6 +29,10 @@ class LoginCard:
     url: str
     qr_svg: SafeString
     texts: list[CardText] = dataclasses.field(default_factory=list)
+    # The guardian's half (issue #17): their personal consent link and its QR code, when the cards
+    # are made for a coordinator (login_cards(group, by=...)).
+    guardian_url: str = ""
+    guardian_qr_svg: SafeString | None = None
 
 
 def qr_svg(url: str) -> SafeString:
@@ -81,8 +85,14 @@ def card_text(language: str) -> CardText:
     return CardText(language=language, heading=heading, instructions=card_instructions(language))
 
 
-def login_cards(group: Group) -> list[LoginCard]:
-    """Cards for every youth of the group with an active code, in roster order."""
+def login_cards(group: Group, *, by=None) -> list[LoginCard]:
+    """Cards for every youth of the group with an active code, in roster order; with `by` (who
+    prints them) each card carries the guardian's link too (camp.services.consent)."""
+    guardian_urls = {}
+    if by is not None:
+        from camp.services.consent import guardian_link_url, guardian_links_for_group
+
+        guardian_urls = {pid: guardian_link_url(link) for pid, link in guardian_links_for_group(by=by, group=group).items()}
     codes = dict(
         JoinCode.objects.filter(user__participant__group=group, revoked_at__isnull=True).values_list("user_id", "code")
     )
@@ -96,6 +106,8 @@ def login_cards(group: Group) -> list[LoginCard]:
             for language in languages:
                 if language not in texts:
                     texts[language] = card_text(language)
+            guardian_url = guardian_urls.get(participant.pk, "")
             cards.append(LoginCard(participant=participant, code=code, url=url, qr_svg=qr_svg(url),
-                                   texts=[texts[language] for language in languages]))
+                                   texts=[texts[language] for language in languages], guardian_url=guardian_url,
+                                   guardian_qr_svg=qr_svg(guardian_url) if guardian_url else None))
     return cards
