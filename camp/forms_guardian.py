@@ -17,13 +17,18 @@ class GuardianConsentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for item, label in ConsentItem.choices:
-            self.fields[ITEM_PREFIX + item] = forms.ChoiceField(label=label, choices=ANSWERS, widget=forms.RadioSelect)
+            self.fields[ITEM_PREFIX + item] = forms.ChoiceField(
+                label=label, choices=ANSWERS, widget=forms.RadioSelect
+            )
 
     def clean(self):
         data = super().clean()
         # An item we do not ask about is a forged or stale page: refuse rather than ignore it.
-        unknown = [key for key in self.data if key.startswith(ITEM_PREFIX)
-                   and key[len(ITEM_PREFIX):] not in ConsentItem.values]
+        unknown = [
+            key
+            for key in self.data
+            if key.startswith(ITEM_PREFIX) and key[len(ITEM_PREFIX) :] not in ConsentItem.values
+        ]
         if unknown:
             raise forms.ValidationError(_("This page asked about other items: reload it and answer again."))
         return data
@@ -39,17 +44,27 @@ class PaperConsentForm(forms.Form):
     """A coordinator records what the guardian agreed to on paper; nothing is ticked in advance."""
 
     items = forms.MultipleChoiceField(
-        label=_("The guardian agreed to"), choices=ConsentItem.choices, required=False,
+        label=_("The guardian agreed to"),
+        choices=ConsentItem.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tick only what the guardian agreed to. Nothing ticked records that they do not agree "
-                    "(or withdrew): the youth cannot take part without the first item."),
+        help_text=_(
+            "Tick only what the guardian agreed to. Nothing ticked records that they do not agree "
+            "(or withdrew): the youth cannot take part without the first item."
+        ),
     )
     method = forms.ChoiceField(label=_("How was it given?"), choices=[("", "—")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        paper = (Participant.ConsentMethod.PAPER, Participant.ConsentMethod.MESSAGE, Participant.ConsentMethod.IN_PERSON)
-        self.fields["method"].choices = [("", "—")] + [c for c in Participant.ConsentMethod.choices if c[0] in paper]
+        paper = (
+            Participant.ConsentMethod.PAPER,
+            Participant.ConsentMethod.MESSAGE,
+            Participant.ConsentMethod.IN_PERSON,
+        )
+        self.fields["method"].choices = [("", "—")] + [
+            c for c in Participant.ConsentMethod.choices if c[0] in paper
+        ]
 
 
 class BulkPaperConsentForm(forms.Form):
@@ -57,16 +72,21 @@ class BulkPaperConsentForm(forms.Form):
 
     participants = forms.MultipleChoiceField(label=_("Youth"), widget=forms.CheckboxSelectMultiple)
     attestation = forms.BooleanField(
-        label=_("I attest that I hold the written consent of each chosen youth's parent or guardian for "
-                "taking part in the online camp."),
+        label=_(
+            "I attest that I hold the written consent of each chosen youth's parent or guardian for "
+            "taking part in the online camp."
+        ),
     )
 
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Never ticked in advance: each youth is one guardian's signature the coordinator holds.
-        self.fields["participants"].choices = [(str(p.pk), f"{p.full_name} ({p.birth_year})") for p in participants]
+        self.fields["participants"].choices = [
+            (str(p.pk), f"{p.full_name} ({p.birth_year})") for p in participants
+        ]
 
 
 class GuardianMessageForm(forms.Form):
-    body = forms.CharField(label=_("Your question to the coordinator"), max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label=_("Your question to the coordinator"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    )

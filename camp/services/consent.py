@@ -48,15 +48,20 @@ DEFAULT_MESSAGE_LIMIT = (5, 3600)
 
 # --- Reading consent -----------------------------------------------------------------------------
 
+
 def consent_version_current() -> ConsentVersion:
     """The consent text guardians answer now: the highest version (version 1 made when missing)."""
     version = ConsentVersion.objects.order_by("-number").first()
     if version is None:
-        version, _created = ConsentVersion.objects.get_or_create(number=1, defaults={"published_at": timezone.now()})
+        version, _created = ConsentVersion.objects.get_or_create(
+            number=1, defaults={"published_at": timezone.now()}
+        )
     return version
 
 
-def consent_answers(participant: Participant, version: ConsentVersion | None = None) -> dict[str, ConsentDecision]:
+def consent_answers(
+    participant: Participant, version: ConsentVersion | None = None
+) -> dict[str, ConsentDecision]:
     """The latest decision per item in `version` (the current one by default); items never answered are absent."""
     version = version or consent_version_current()
     answers: dict[str, ConsentDecision] = {}
@@ -77,7 +82,9 @@ def consent_allows(participant: Participant | None, item: str) -> bool:
         return True
     latest = (
         ConsentDecision.objects.filter(participant=participant, item=item, version=consent_version_current())
-        .order_by("-decided_at", "-pk").values_list("agreed", flat=True).first()
+        .order_by("-decided_at", "-pk")
+        .values_list("agreed", flat=True)
+        .first()
     )
     return bool(latest)
 
@@ -96,14 +103,21 @@ def consent_summaries(participants) -> dict[int, ConsentSummary]:
     """Per participant id, the latest decision on "participation" in the current version (one query)."""
     ids = [participant.pk for participant in participants]
     summaries: dict[int, ConsentSummary] = {}
-    rows = (ConsentDecision.objects.filter(participant_id__in=ids, item=REQUIRED_CONSENT_ITEMS[0],
-                                           version=consent_version_current())
-            .select_related("recorded_by").order_by("participant_id", "-decided_at", "-pk"))
+    rows = (
+        ConsentDecision.objects.filter(
+            participant_id__in=ids, item=REQUIRED_CONSENT_ITEMS[0], version=consent_version_current()
+        )
+        .select_related("recorded_by")
+        .order_by("participant_id", "-decided_at", "-pk")
+    )
     for row in rows:
         if row.participant_id not in summaries:
             summaries[row.participant_id] = ConsentSummary(
-                row.decided_at, row.source == ConsentDecision.Source.GUARDIAN_LINK,
-                not row.agreed and row.withdrawal, row.recorded_by)
+                row.decided_at,
+                row.source == ConsentDecision.Source.GUARDIAN_LINK,
+                not row.agreed and row.withdrawal,
+                row.recorded_by,
+            )
     return summaries
 
 
@@ -114,8 +128,13 @@ def consent_history(participant: Participant) -> list[ConsentDecision]:
 
 # --- Writing decisions ---------------------------------------------------------------------------
 
+
 def _locked(participant: Participant) -> Participant:
-    return Participant.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=participant.pk)
+    return (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("group", "user")
+        .get(pk=participant.pk)
+    )
 
 
 def _sync(participant: Participant, version: ConsentVersion, now) -> bool:
@@ -128,8 +147,11 @@ def _sync(participant: Participant, version: ConsentVersion, now) -> bool:
     if given:
         newest = max(required, key=lambda decision: (decision.decided_at, decision.pk))
         participant.consent_at = newest.decided_at
-        participant.consent_method = (newest.method if newest.source == ConsentDecision.Source.PAPER
-                                      else Participant.ConsentMethod.GUARDIAN_LINK)
+        participant.consent_method = (
+            newest.method
+            if newest.source == ConsentDecision.Source.PAPER
+            else Participant.ConsentMethod.GUARDIAN_LINK
+        )
         participant.consent_recorded_by = newest.recorded_by
     else:
         participant.consent_at = None
@@ -162,8 +184,10 @@ def _clean_answers(answers, version_number) -> tuple[dict[str, bool], ConsentVer
     except (TypeError, ValueError):
         number = None
     if number != version.number:
-        raise DomainError(_("The consent text changed while you were reading it. Please read it again."),
-                          code="stale_version")
+        raise DomainError(
+            _("The consent text changed while you were reading it. Please read it again."),
+            code="stale_version",
+        )
     if not isinstance(answers, dict) or set(answers) != set(ITEMS):
         raise DomainError(_("Answer every item: agree or do not agree."), code="items")
     if not all(isinstance(value, bool) for value in answers.values()):
@@ -171,11 +195,23 @@ def _clean_answers(answers, version_number) -> tuple[dict[str, bool], ConsentVer
     return answers, version
 
 
-def _write(participant, version, answers: dict[str, bool], *, source, now, by=None, method="", withdrawal=False):
+def _write(
+    participant, version, answers: dict[str, bool], *, source, now, by=None, method="", withdrawal=False
+):
     rows = [
-        ConsentDecision(participant=participant, version=version, item=item, agreed=answers[item], decided_at=now,
-                        source=source, recorded_by=by, method=method, withdrawal=withdrawal)
-        for item in ITEMS if item in answers
+        ConsentDecision(
+            participant=participant,
+            version=version,
+            item=item,
+            agreed=answers[item],
+            decided_at=now,
+            source=source,
+            recorded_by=by,
+            method=method,
+            withdrawal=withdrawal,
+        )
+        for item in ITEMS
+        if item in answers
     ]
     for row in rows:
         row.full_clean(exclude=["participant", "version", "recorded_by"])
@@ -205,8 +241,14 @@ def consent_withdraw(*, link: GuardianLink) -> Participant:
     participant = _locked(link.participant)
     current = consent_version_current()
     now = timezone.now()
-    _write(participant, current, dict.fromkeys(ITEMS, False), source=ConsentDecision.Source.GUARDIAN_LINK,
-           now=now, withdrawal=True)
+    _write(
+        participant,
+        current,
+        dict.fromkeys(ITEMS, False),
+        source=ConsentDecision.Source.GUARDIAN_LINK,
+        now=now,
+        withdrawal=True,
+    )
     lost = _sync(participant, current, now)
     _after_change(participant, lost=lost, by=None)
     _tell_coordinators_withdrawn(participant)
@@ -228,13 +270,22 @@ def consent_record_paper(*, by: User, participant: Participant, agreed, method: 
     if not agreed <= set(ITEMS):
         raise DomainError({"items": _("Choose among the consent items.")}, code="items")
     if method not in Participant.ConsentMethod.values or method in (
-        Participant.ConsentMethod.GUARDIAN_LINK, Participant.ConsentMethod.BULK_ATTESTATION
+        Participant.ConsentMethod.GUARDIAN_LINK,
+        Participant.ConsentMethod.BULK_ATTESTATION,
     ):
         raise DomainError({"method": _("Say how the guardian gave consent.")}, code="method")
     current = consent_version_current()
     now = timezone.now()
-    _write(participant, current, {item: item in agreed for item in ITEMS}, source=ConsentDecision.Source.PAPER,
-           now=now, by=by, method=method, withdrawal=not agreed)
+    _write(
+        participant,
+        current,
+        {item: item in agreed for item in ITEMS},
+        source=ConsentDecision.Source.PAPER,
+        now=now,
+        by=by,
+        method=method,
+        withdrawal=not agreed,
+    )
     lost = _sync(participant, current, now)
     _after_change(participant, lost=lost, by=by)
     return participant
@@ -246,11 +297,15 @@ def consent_record_paper_bulk(*, by: User, group: Group, participant_ids, attest
     required items only); returns how many changed."""
     _require_manager(by, group)
     if attestation is not True:
-        raise DomainError({"attestation": _("Confirm that you hold the guardians' consent.")}, code="attestation")
+        raise DomainError(
+            {"attestation": _("Confirm that you hold the guardians' consent.")}, code="attestation"
+        )
     try:
         ids = {int(pk) for pk in participant_ids}
     except (TypeError, ValueError):
-        raise DomainError({"participants": _("Choose youth from this roster.")}, code="participants") from None
+        raise DomainError(
+            {"participants": _("Choose youth from this roster.")}, code="participants"
+        ) from None
     if not ids:
         raise DomainError({"participants": _("Choose at least one youth.")}, code="participants")
     chosen = list(Participant.objects.select_for_update().filter(group=group, pk__in=ids).order_by("pk"))
@@ -260,8 +315,15 @@ def consent_record_paper_bulk(*, by: User, group: Group, participant_ids, attest
     now = timezone.now()
     changed = [participant for participant in chosen if not participant.consent_given]
     for participant in changed:
-        _write(participant, current, dict.fromkeys(REQUIRED_CONSENT_ITEMS, True), source=ConsentDecision.Source.PAPER,
-               now=now, by=by, method=Participant.ConsentMethod.BULK_ATTESTATION)
+        _write(
+            participant,
+            current,
+            dict.fromkeys(REQUIRED_CONSENT_ITEMS, True),
+            source=ConsentDecision.Source.PAPER,
+            now=now,
+            by=by,
+            method=Participant.ConsentMethod.BULK_ATTESTATION,
+        )
         participant.group = group
         _sync(participant, current, now)
     if changed:
@@ -331,11 +393,25 @@ def guardian_link_ensure(*, by: User, participant: Participant) -> GuardianLink:
 def guardian_links_for_group(*, by: User, group: Group) -> dict[int, GuardianLink]:
     """Every youth's active guardian link, by participant id, made where missing (login cards, roster)."""
     _require_manager(by, group)
-    links = {link.participant_id: link for link in GuardianLink.objects.filter(participant__group=group,
-                                                                                revoked_at__isnull=True)}
-    missing = group.participants.exclude(pk__in=list(links))
-    for participant in missing:
-        links[participant.pk] = guardian_link_ensure(by=by, participant=participant)
+    links = {
+        link.participant_id: link
+        for link in GuardianLink.objects.filter(participant__group=group, revoked_at__isnull=True)
+    }
+    made = []
+    for participant in group.participants.exclude(pk__in=list(links)).order_by("pk"):
+        salt = secrets.token_hex(16)
+        made.append(
+            GuardianLink(
+                participant=participant, salt=salt, token_hash=_hash(_token_for(salt)), created_by=by
+            )
+        )
+    # ignore_conflicts: a link made meanwhile (one active per youth) wins; it is read back below.
+    GuardianLink.objects.bulk_create(made, ignore_conflicts=True)
+    if made:
+        links = {
+            link.participant_id: link
+            for link in GuardianLink.objects.filter(participant__group=group, revoked_at__isnull=True)
+        }
     return links
 
 
@@ -344,7 +420,9 @@ def guardian_link_rotate(*, by: User, participant: Participant) -> GuardianLink:
     """A new link for the guardian; the old one stops working at once (a link given to the wrong person)."""
     participant = _locked(participant)
     _require_manager(by, participant.group)
-    participant.guardian_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+    participant.guardian_links.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=by
+    )
     return _new_link(participant, by)
 
 
@@ -366,18 +444,30 @@ def guardian_link_send(*, by: User, participant: Participant) -> GuardianLink:
     link = guardian_link_ensure(by=by, participant=participant)
     email = guardian_email(link.participant)
     if not email:
-        raise DomainError(_("The guardian's contact is not an e-mail address: give them the link or the QR code."),
-                          code="no_email")
+        raise DomainError(
+            _("The guardian's contact is not an e-mail address: give them the link or the QR code."),
+            code="no_email",
+        )
     link.sent_at = timezone.now()
     link.save(update_fields=["sent_at"])
-    recipient = Recipient(email=email, preferred_language=link.participant.preferred_language,
-                          name=link.participant.guardian_name)
-    context = {"url": guardian_link_url(link), "child": link.participant.given_name,
-               "group": link.participant.group.name}
-    transaction.on_commit(lambda: mail_send(
-        [recipient], subject=lambda: _("QiaoCamp: your consent for %(name)s") % {"name": context["child"]},
-        template="camp/email/guardian_link.txt", context=context,
-    ))
+    recipient = Recipient(
+        email=email,
+        preferred_language=link.participant.preferred_language,
+        name=link.participant.guardian_name,
+    )
+    context = {
+        "url": guardian_link_url(link),
+        "child": link.participant.given_name,
+        "group": link.participant.group.name,
+    }
+    transaction.on_commit(
+        lambda: mail_send(
+            [recipient],
+            subject=lambda: _("QiaoCamp: your consent for %(name)s") % {"name": context["child"]},
+            template="camp/email/guardian_link.txt",
+            context=context,
+        )
+    )
     return link
 
 
@@ -409,8 +499,11 @@ def guardian_link_resolve(*, token: str, ip: str) -> GuardianLink:
         # is not counted as one.
         give_back(ip_key)
         raise GuardianLinkRefused("invalid")
-    link = (GuardianLink.objects.select_related("participant__group__camp")
-            .filter(token_hash=_hash(token), revoked_at__isnull=True).first())
+    link = (
+        GuardianLink.objects.select_related("participant__group__camp")
+        .filter(token_hash=_hash(token), revoked_at__isnull=True)
+        .first()
+    )
     if link is None:
         raise GuardianLinkRefused("invalid")
     give_back(ip_key)
@@ -418,7 +511,9 @@ def guardian_link_resolve(*, token: str, ip: str) -> GuardianLink:
 
 
 def _active_link(link: GuardianLink) -> GuardianLink:
-    fresh = GuardianLink.objects.select_related("participant").filter(pk=link.pk, revoked_at__isnull=True).first()
+    fresh = (
+        GuardianLink.objects.select_related("participant").filter(pk=link.pk, revoked_at__isnull=True).first()
+    )
     if fresh is None:
         raise GuardianLinkRefused("invalid")
     return fresh
@@ -426,18 +521,28 @@ def _active_link(link: GuardianLink) -> GuardianLink:
 
 # --- Telling the coordinators --------------------------------------------------------------------
 
+
 def _coordinators(participant: Participant):
     return list(participant.group.coordinators.filter(is_active=True))
 
 
 def _tell_coordinators_withdrawn(participant: Participant) -> None:
-    context = {"child": participant.full_name, "group": participant.group.name,
-               "url": site_url("guardian_link_page", participant.group.pk, participant.pk)}
+    context = {
+        "child": participant.full_name,
+        "group": participant.group.name,
+        "url": site_url("guardian_link_page", participant.group.pk, participant.pk),
+    }
     people = _coordinators(participant)
-    transaction.on_commit(lambda: mail_send(
-        people, subject=lambda: _("QiaoCamp: the guardian of %(name)s withdrew consent") % {"name": context["child"]},
-        template="camp/email/guardian_withdrawn.txt", context=context,
-    ))
+    transaction.on_commit(
+        lambda: mail_send(
+            people,
+            subject=lambda: (
+                _("QiaoCamp: the guardian of %(name)s withdrew consent") % {"name": context["child"]}
+            ),
+            template="camp/email/guardian_withdrawn.txt",
+            context=context,
+        )
+    )
 
 
 @transaction.atomic
@@ -451,18 +556,31 @@ def guardian_message_send(*, link: GuardianLink, body: str) -> GuardianMessage:
         raise DomainError({"body": _("Keep it under 2,000 characters.")}, code="too_long")
     count, window = getattr(settings, "GUARDIAN_MESSAGE_LIMIT", DEFAULT_MESSAGE_LIMIT)
     if hit(f"guardian:message:{link.pk}", window) > count:
-        raise DomainError(_("You sent several questions already. Wait a while, or contact the coordinator "
-                            "directly."), code="rate_limited")
+        raise DomainError(
+            _("You sent several questions already. Wait a while, or contact the coordinator directly."),
+            code="rate_limited",
+        )
     participant = link.participant
     message = GuardianMessage(participant=participant, body=body)
     message.full_clean(exclude=["participant"])
     message.save()
     people = _coordinators(participant)
-    context = {"child": participant.full_name, "group": participant.group.name, "body": body,
-               "guardian": participant.guardian_name, "contact": participant.guardian_contact,
-               "url": site_url("guardian_messages", participant.group.pk)}
-    transaction.on_commit(lambda: mail_send(
-        people, subject=lambda: _("QiaoCamp: a question from the guardian of %(name)s") % {"name": context["child"]},
-        template="camp/email/guardian_message.txt", context=context,
-    ))
+    context = {
+        "child": participant.full_name,
+        "group": participant.group.name,
+        "body": body,
+        "guardian": participant.guardian_name,
+        "contact": participant.guardian_contact,
+        "url": site_url("guardian_messages", participant.group.pk),
+    }
+    transaction.on_commit(
+        lambda: mail_send(
+            people,
+            subject=lambda: (
+                _("QiaoCamp: a question from the guardian of %(name)s") % {"name": context["child"]}
+            ),
+            template="camp/email/guardian_message.txt",
+            context=context,
+        )
+    )
     return message

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,7 +24,6 @@ from camp.forms_guardian import GuardianConsentForm, GuardianMessageForm
 from camp.models import LANGUAGE_CHOICES, LANGUAGE_CODES, ConsentItem, GuardianMessage
 from camp.ratelimit import client_address
 from camp.services.cards import qr_svg
-from camp.zones import zone_city
 from camp.services.consent import (
     GuardianLinkRefused,
     consent_answer,
@@ -40,6 +40,7 @@ from camp.services.consent import (
     guardian_link_url,
     guardian_message_send,
 )
+from camp.zones import zone_city
 
 REFUSAL_STATUS = {"invalid": 404, "rate_limited": 429}
 
@@ -63,8 +64,12 @@ def guardian_page(view):
         try:
             link = guardian_link_resolve(token=token, ip=client_address(request))
         except GuardianLinkRefused as refused:
-            response = render(request, "camp/guardian/invalid.html", {"reason": refused.reason},
-                              status=REFUSAL_STATUS[refused.reason])
+            response = render(
+                request,
+                "camp/guardian/invalid.html",
+                {"reason": refused.reason},
+                status=REFUSAL_STATUS[refused.reason],
+            )
         else:
             language = _language(request, link.participant)
             # The family's local time is the group's: every time on these pages is shown in it.
@@ -74,8 +79,9 @@ def guardian_page(view):
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
             if request.GET.get("lang") in LANGUAGE_CODES:
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
-                                    max_age=365 * 24 * 3600)
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600
+                )
         response["Referrer-Policy"] = "no-referrer"
         response["Cache-Control"] = "no-store, private"
         response["X-Robots-Tag"] = "noindex"
@@ -87,11 +93,15 @@ def guardian_page(view):
 def _context(request, link, **extra) -> dict:
     participant = link.participant
     return {
-        "link": link, "token": guardian_link_token(link), "participant": participant,
-        "group": participant.group, "languages": LANGUAGE_CHOICES,
+        "link": link,
+        "token": guardian_link_token(link),
+        "participant": participant,
+        "group": participant.group,
+        "languages": LANGUAGE_CHOICES,
         "lang": translation.get_language(),
         # "Bangkok time": a city, never a raw zone name.
-        "zone_label": _("%(city)s time") % {"city": zone_city(participant.group.zone)}, **extra,
+        "zone_label": _("%(city)s time") % {"city": zone_city(participant.group.zone)},
+        **extra,
     }
 
 
@@ -105,9 +115,14 @@ def guardian_home(request, link):
     version = consent_version_current()
     answers = consent_answers(participant, version)
     items = [{"key": key, "label": label, "decision": answers.get(key)} for key, label in ConsentItem.choices]
-    context = _context(request, link, version=version, items=items,
-                       unanswered=any(item["decision"] is None for item in items),
-                       any_agreed=any(item["decision"] and item["decision"].agreed for item in items))
+    context = _context(
+        request,
+        link,
+        version=version,
+        items=items,
+        unanswered=any(item["decision"] is None for item in items),
+        any_agreed=any(item["decision"] and item["decision"].agreed for item in items),
+    )
     return render(request, "camp/guardian/home.html", context)
 
 
@@ -124,9 +139,19 @@ def guardian_consent(request, link):
             messages.success(request, _("Thank you: your answers are saved."))
             return _back(link, translation.get_language())
     retention = getattr(settings, "QIAOCAMP_RETENTION_MONTHS", None)
-    return render(request, "camp/guardian/consent.html",
-                  _context(request, link, form=form, version=version, retention_months=retention),
-                  status=400 if form.is_bound else 200)
+    # The text of this version, or the newest text written when a version changed only a detail
+    # (its `changes` are shown above it).
+    text = select_template(
+        [f"camp/guardian/consent_v{number}.html" for number in range(version.number, 0, -1)]
+    )
+    return render(
+        request,
+        "camp/guardian/consent.html",
+        _context(
+            request, link, form=form, version=version, retention_months=retention, consent_template=text
+        ),
+        status=400 if form.is_bound else 200,
+    )
 
 
 @guardian_page
@@ -137,8 +162,13 @@ def guardian_withdraw(request, link):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Your consent is withdrawn. Your child cannot take part any more; the "
-                                        "coordinator is told."))
+            messages.success(
+                request,
+                _(
+                    "Your consent is withdrawn. Your child cannot take part any more; the "
+                    "coordinator is told."
+                ),
+            )
         return _back(link, translation.get_language())
     return render(request, "camp/guardian/withdraw.html", _context(request, link))
 
@@ -154,11 +184,16 @@ def guardian_ask(request, link):
         else:
             messages.success(request, _("Your question is sent to the coordinator."))
             return _back(link, translation.get_language())
-    return render(request, "camp/guardian/ask.html", _context(request, link, form=form),
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "camp/guardian/ask.html",
+        _context(request, link, form=form),
+        status=400 if form.is_bound else 200,
+    )
 
 
 # --- The coordinator's side ----------------------------------------------------------------------
+
 
 @login_required
 def guardian_link_page(request, pk, participant_pk):
@@ -169,9 +204,17 @@ def guardian_link_page(request, pk, participant_pk):
     version = consent_version_current()
     answers = consent_answers(participant, version)
     context = {
-        "group": group, "participant": participant, "link": link, "url": url, "qr": qr_svg(url),
-        "email": guardian_email(participant), "history": consent_history(participant), "version": version,
-        "items": [{"key": key, "label": label, "decision": answers.get(key)} for key, label in ConsentItem.choices],
+        "group": group,
+        "participant": participant,
+        "link": link,
+        "url": url,
+        "qr": qr_svg(url),
+        "email": guardian_email(participant),
+        "history": consent_history(participant),
+        "version": version,
+        "items": [
+            {"key": key, "label": label, "decision": answers.get(key)} for key, label in ConsentItem.choices
+        ],
     }
     return render(request, "camp/guardian/link.html", context)
 
@@ -183,8 +226,12 @@ def guardian_link_send_view(request, pk, participant_pk):
     try:
         guardian_link_send(by=request.user, participant=participant)
     except ValidationError as error:
-        return error_redirect(request, error, "guardian_link_page", pk=group.pk, participant_pk=participant.pk)
-    messages.success(request, _("The link is mailed to %(contact)s.") % {"contact": participant.guardian_contact})
+        return error_redirect(
+            request, error, "guardian_link_page", pk=group.pk, participant_pk=participant.pk
+        )
+    messages.success(
+        request, _("The link is mailed to %(contact)s.") % {"contact": participant.guardian_contact}
+    )
     return redirect("guardian_link_page", pk=group.pk, participant_pk=participant.pk)
 
 
@@ -195,7 +242,9 @@ def guardian_link_rotate_view(request, pk, participant_pk):
     try:
         guardian_link_rotate(by=request.user, participant=participant)
     except ValidationError as error:
-        return error_redirect(request, error, "guardian_link_page", pk=group.pk, participant_pk=participant.pk)
+        return error_redirect(
+            request, error, "guardian_link_page", pk=group.pk, participant_pk=participant.pk
+        )
     messages.success(request, _("A new guardian link is made: the old one no longer works."))
     return redirect("guardian_link_page", pk=group.pk, participant_pk=participant.pk)
 

@@ -16,8 +16,11 @@ def guardian_schedule(group) -> list[tuple[datetime.date, list[PlanItem]]]:
     zone = group.zone
     today = timezone.localdate(timezone=zone)
     start = datetime.datetime.combine(today, datetime.time(0), tzinfo=zone)
-    items = (PlanItem.objects.filter(plan__group=group, plan__status=Plan.Status.PUBLISHED, starts_at__gte=start)
-             .select_related("lesson").order_by("starts_at", "pk")[:200])
+    items = (
+        PlanItem.objects.filter(plan__group=group, plan__status=Plan.Status.PUBLISHED, starts_at__gte=start)
+        .select_related("lesson")
+        .order_by("starts_at", "pk")[:200]
+    )
     days: dict[datetime.date, list[PlanItem]] = {}
     for item in items:
         days.setdefault(timezone.localtime(item.starts_at, zone).date(), []).append(item)

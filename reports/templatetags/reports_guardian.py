@@ -27,13 +27,19 @@ def guardian_attendance(participant) -> GuardianAttendance:
     sessions = session_infos(LiveSession.objects.filter(scope).order_by())
     book = attendance_book(sessions, [participant], scope)
     held = sorted(book.held_sessions_of(participant.group_id), key=lambda s: s.planned_start)
-    rows = [(session, book.marks[(session.id, participant.pk)]) for session in held
-            if (session.id, participant.pk) in book.marks]
+    rows = [
+        (session, book.marks[(session.id, participant.pk)])
+        for session in held
+        if (session.id, participant.pk) in book.marks
+    ]
     return GuardianAttendance(rows, sum(1 for _s, mark in rows if mark.attended), len(held))
 
 
 @register.simple_tag
 def guardian_certificates(participant) -> list:
     """The youth's valid certificates (their public verification page is linked)."""
-    return list(Certificate.objects.filter(participant=participant, revoked_at__isnull=True)
-                .order_by("phase_number", "kind"))
+    return list(
+        Certificate.objects.filter(participant=participant, revoked_at__isnull=True).order_by(
+            "phase_number", "kind"
+        )
+    )

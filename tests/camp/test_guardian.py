@@ -31,7 +31,9 @@ def _answers(version, **overrides):
 @pytest.fixture
 def waiting(group, make_participant):
     """A youth of `group` whose guardian has not answered yet (no account, no consent)."""
-    participant = make_participant(group, with_account=False, consent=False, given_name="Mali", family_name="Lim")
+    participant = make_participant(
+        group, with_account=False, consent=False, given_name="Mali", family_name="Lim"
+    )
     participant.guardian_contact = "mali.mum@example.org"
     participant.save(update_fields=["guardian_contact"])
     return participant
@@ -54,8 +56,9 @@ def test_the_guardian_consents_and_the_youth_gets_an_account(client, link, waiti
     assert form.status_code == 200 and 'lang="th"' in form.content.decode()
     # Nothing is chosen in advance.
     assert b"checked" not in form.content
-    response = client.post(_url("guardian_consent", link),
-                           _answers(consent_version_current().number, showcase_camp="no"))
+    response = client.post(
+        _url("guardian_consent", link), _answers(consent_version_current().number, showcase_camp="no")
+    )
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.consent_given and waiting.consent_method == "link" and waiting.user is not None
@@ -66,13 +69,16 @@ def test_the_guardian_consents_and_the_youth_gets_an_account(client, link, waiti
     assert "Your child may take part." in home and "Withdraw my consent" in home
 
 
-@pytest.mark.parametrize("bad", [
-    {"item_participation": None},  # an item missing
-    {"item_biometrics": "yes"},  # an item we do not ask
-    {"item_camera": "maybe"},
-    {"version": "0"},  # a version that is not the current one
-    {"version": "x"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"item_participation": None},  # an item missing
+        {"item_biometrics": "yes"},  # an item we do not ask
+        {"item_camera": "maybe"},
+        {"version": "0"},  # a version that is not the current one
+        {"version": "x"},
+    ],
+)
 def test_malformed_answers_write_nothing(client, link, waiting, bad):
     data = _answers(consent_version_current().number)
     for key, value in bad.items():
@@ -97,8 +103,9 @@ def test_a_stale_version_writes_nothing(client, link, waiting):
     assert not ConsentDecision.objects.filter(participant=waiting).exists()
 
 
-def test_withdrawal_revokes_access_and_tells_the_coordinators(client, link, waiting, coordinator,
-                                                              django_capture_on_commit_callbacks):
+def test_withdrawal_revokes_access_and_tells_the_coordinators(
+    client, link, waiting, coordinator, django_capture_on_commit_callbacks
+):
     client.post(_url("guardian_consent", link), _answers(consent_version_current().number))
     waiting.refresh_from_db()
     assert waiting.consent_given
@@ -122,8 +129,12 @@ def test_a_rotated_link_and_a_garbage_token_are_refused(client, link, waiting, c
     old = _url("guardian_home", link)
     new = guardian_link_rotate(by=coordinator, participant=waiting)
     assert client.get(old).status_code == 404
-    assert client.post(old.replace("/guardian/", "/guardian/") + "consent/",
-                       _answers(consent_version_current().number)).status_code == 404
+    assert (
+        client.post(
+            old.replace("/guardian/", "/guardian/") + "consent/", _answers(consent_version_current().number)
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("guardian_home", args=["x" * 40])).status_code == 404
     assert client.get(reverse("guardian_home", args=["short"])).status_code == 404
     assert client.get(_url("guardian_home", new)).status_code == 200
@@ -145,8 +156,9 @@ def test_a_right_link_does_not_use_up_the_limit(client, link, settings):
         assert client.get(_url("guardian_home", link)).status_code == 200
 
 
-def test_another_guardians_link_shows_only_their_child(client, link, waiting, group, make_participant,
-                                                        coordinator):
+def test_another_guardians_link_shows_only_their_child(
+    client, link, waiting, group, make_participant, coordinator
+):
     other = make_participant(group, with_account=False, consent=False, given_name="Niran", family_name="Chai")
     other_link = guardian_link_ensure(by=coordinator, participant=other)
     page = client.get(_url("guardian_home", other_link) + "?lang=en").content.decode()
@@ -155,7 +167,9 @@ def test_another_guardians_link_shows_only_their_child(client, link, waiting, gr
     assert not ConsentDecision.objects.filter(participant=waiting).exists()
 
 
-def test_the_schedule_is_in_the_groups_time_with_a_city_label(client, group, phase, coordinator, youth_participant):
+def test_the_schedule_is_in_the_groups_time_with_a_city_label(
+    client, group, phase, coordinator, youth_participant
+):
     plan = factories.plan_of(group, phase)
     starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
     factories.plan_item(plan, factories.lesson("剪纸 Paper cutting", 45), starts_at=starts)
@@ -165,7 +179,9 @@ def test_the_schedule_is_in_the_groups_time_with_a_city_label(client, group, pha
     assert timezone.localtime(starts, group.zone).strftime("%H:%M") in page and "Paper cutting" in page
 
 
-def test_ask_the_coordinator(client, link, waiting, coordinator, other_coordinator, django_capture_on_commit_callbacks):
+def test_ask_the_coordinator(
+    client, link, waiting, coordinator, other_coordinator, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     assert client.post(_url("guardian_ask", link), {"body": "", "lang": "en"}).status_code == 400
     assert client.post(_url("guardian_ask", link), {"body": "x" * 2001, "lang": "en"}).status_code == 400
@@ -182,7 +198,9 @@ def test_ask_the_coordinator(client, link, waiting, coordinator, other_coordinat
     assert client.get(reverse("guardian_messages", args=[waiting.group.pk])).status_code == 404
 
 
-def test_the_coordinator_sends_and_rotates_the_link(client, waiting, coordinator, django_capture_on_commit_callbacks):
+def test_the_coordinator_sends_and_rotates_the_link(
+    client, waiting, coordinator, django_capture_on_commit_callbacks
+):
     speak_english(coordinator)
     client.force_login(coordinator)
     roster = client.get(reverse("roster", args=[waiting.group.pk])).content.decode()
@@ -211,7 +229,11 @@ def test_paper_consent_is_marked_as_paper_with_who_recorded_it(client, waiting, 
     assert not ConsentDecision.objects.exists()
     assert client.post(url, {"items": ["participation", "recording"], "method": "paper"}).status_code == 302
     waiting.refresh_from_db()
-    assert waiting.consent_given and waiting.consent_recorded_by == coordinator and waiting.consent_method == "paper"
+    assert (
+        waiting.consent_given
+        and waiting.consent_recorded_by == coordinator
+        and waiting.consent_method == "paper"
+    )
     rows = ConsentDecision.objects.filter(participant=waiting)
     assert set(rows.values_list("source", "recorded_by", "method")) == {("paper", coordinator.pk, "paper")}
     assert rows.get(item="recording").agreed and not rows.get(item="camera").agreed
