@@ -204,6 +204,8 @@ class ParticipantForm(forms.ModelForm):
         fields = ["family_name", "given_name", "chinese_name", "birth_year", "gender", "preferred_language",
                   "chinese_level", "guardian_name", "guardian_contact", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"family_name": _("Leave it empty for a youth with one name (most Burmese names): "
+                                       "write the whole name as the given name.")}
 
 
 class ConsentForm(forms.Form):

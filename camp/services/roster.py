@@ -6,6 +6,7 @@ transaction, after checking again against the roster as it is at that moment.
 """
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -13,12 +14,13 @@ import zlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from camp.access import can_manage_group
 from camp.models import (
+    LANGUAGE_CHOICES,
     LANGUAGE_CODES,
     ChineseLevel,
     Group,
@@ -30,6 +32,7 @@ from camp.models import (
     name_key,
     validate_name,
 )
+from camp.names import full_name
 from camp.services.enrollment import (
     approved_enrollments,
     capacity_check,
@@ -41,7 +44,8 @@ from camp.services.join import youth_access_revoked_announce
 
 # The file's columns: (key, required, Chinese label printed in the template's header).
 COLUMNS = [
-    ("family_name", True, "姓"),
+    # Optional: a youth with one name (most Burmese names) has it in given_name (camp/names.py).
+    ("family_name", False, "姓"),
     ("given_name", True, "名"),
     ("chinese_name", False, "中文名"),
     ("birth_year", True, "出生年份"),
@@ -63,10 +67,33 @@ HEADER_ALIASES = {label: key for key, _required, label in COLUMNS} | {
 GENDERS = {"f": "f", "female": "f", "女": "f", "m": "m", "male": "m", "男": "m", "x": "x", "other": "x", "其他": "x"}
 LANGUAGES = {code: code for code in LANGUAGE_CODES} | {
     "zh": "zh-hans", "zh_hans": "zh-hans", "zh-cn": "zh-hans", "中文": "zh-hans", "汉语": "zh-hans",
-}
+    "chinese": "zh-hans", "thai": "th", "lao": "lo", "laotian": "lo", "burmese": "my", "myanmar": "my",
+} | {name.casefold(): code for code, name in LANGUAGE_CHOICES}
 LEVELS = {value: value for value in ChineseLevel.values} | {
     "无": "none", "零基础": "none", "初级": "beginner", "中级": "intermediate", "高级": "advanced",
 }
+
+
+def _labels_in_every_language(choices) -> dict[str, str]:
+    """Each choice's label, as the template's dropdowns write it, in every language → its value."""
+    labels = {}
+    for language in LANGUAGE_CODES:
+        with translation.override(language):
+            labels |= {str(label).strip().casefold(): value for value, label in choices}
+    return labels
+
+
+@functools.cache
+def _accepted(kind: str) -> dict[str, str]:
+    """What a cell may say for a gender, a language or a level: codes, the usual words, the labels."""
+    # Built on first use, not at import: the catalogs are ready then.
+    if kind == "gender":
+        return GENDERS | _labels_in_every_language(Participant.Gender.choices)
+    if kind == "level":
+        return LEVELS | _labels_in_every_language(ChineseLevel.choices)
+    return LANGUAGES
+
+
 # Bounds on what one file may cost the server (issue #12): rows, one cell, the preview kept.
 MAX_ROWS = 1000
 # A group not yet approved for a phase (no capacity to hold it to) has at most this many youth:
@@ -498,6 +525,10 @@ def roster_file_read(*, file_name: str, data: bytes) -> list[list[str]]:
 
 
 def _header_key(cell: str) -> str:
+    # The template's headers read "姓 / Family name (family_name)": the key in brackets decides.
+    bracketed = re.search(r"[(（]\s*([a-z_]+)\s*[)）]\s*$", cell.strip().lower())
+    if bracketed and bracketed.group(1) in PARTICIPANT_FIELDS:
+        return bracketed.group(1)
     text = re.split(r"[(（]", cell, maxsplit=1)[0].strip().lower()
     text = re.sub(r"[\s\-]+", "_", text)
     return HEADER_ALIASES.get(text, text)
@@ -521,15 +552,15 @@ def _check_cell(key: str, raw: str, group: Group, phase: Phase | None):
         year = int(raw)
         return year, _age_problem(phase, year)
     if key == "gender":
-        value = GENDERS.get(raw.casefold())
+        value = _accepted("gender").get(raw.strip().casefold())
         return value, None if value else _("Unknown gender “%(value)s”: use f, m or x, or leave it empty.") % {
             "value": raw[:40]}
     if key == "preferred_language":
-        value = LANGUAGES.get(raw.casefold())
+        value = _accepted("language").get(raw.strip().casefold())
         return value, None if value else _("Unknown language code “%(value)s”: use one of %(codes)s.") % {
             "value": raw[:40], "codes": ", ".join(LANGUAGE_CODES)}
     if key == "chinese_level":
-        value = LEVELS.get(raw.casefold())
+        value = _accepted("level").get(raw.strip().casefold())
         return value, None if value else _("Unknown Chinese level “%(value)s”: use one of %(levels)s.") % {
             "value": raw[:40], "levels": ", ".join(ChineseLevel.values)}
     limit = _max_length(key)
@@ -565,12 +596,13 @@ def roster_rows_check(*, group: Group, rows: list[dict]) -> tuple[list[dict], li
                 problems.append({"line": line, "column": key, "message": str(problem)})
                 row_ok = False
             values[key] = value
-        if values["family_name"] and values["given_name"] and isinstance(values["birth_year"], int):
+        if values["given_name"] and isinstance(values["birth_year"], int):
             identity = _identity(values["family_name"], values["given_name"], values["birth_year"])
             if identity in existing:
                 problems.append({"line": line, "column": "given_name", "message": str(
                     _("%(name)s (born %(year)s) is already on the roster.")
-                    % {"name": f"{values['given_name']} {values['family_name']}", "year": values["birth_year"]})})
+                    % {"name": full_name(values["family_name"] or "", values["given_name"]),
+                       "year": values["birth_year"]})})
                 row_ok = False
             elif identity in seen:
                 problems.append({"line": line, "column": "given_name", "message": str(
@@ -736,23 +768,59 @@ def roster_import_confirm(*, by: User, roster_import: RosterImport) -> int:
     return len(cleaned)
 
 
+def _template_header() -> list[str]:
+    """Readable headers that still name their column: "姓 / Family name (family_name)"."""
+    header = []
+    for key, required, label in COLUMNS:
+        local = str(Participant._meta.get_field(key).verbose_name)
+        text = label if local == label or translation.get_language() == "zh-hans" else f"{label} / {local}"
+        header.append(f"{text}{' *' if required else ''} ({key})")
+    return header
+
+
+def _template_lists() -> dict[str, list[str]]:
+    """The dropdowns' entries: the labels people read (each one the import accepts)."""
+    return {
+        "gender": [str(label) for _value, label in Participant.Gender.choices],
+        "preferred_language": [name for _code, name in LANGUAGE_CHOICES],
+        "chinese_level": [str(label) for _value, label in ChineseLevel.choices],
+    }
+
+
 def roster_template(file_format: str) -> bytes:
-    """The file coordinators fill in: CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX."""
-    header = [f"{key} ({label})" for key, _required, label in COLUMNS]
+    """The file coordinators fill in: CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX with
+    dropdowns for gender, language and level, in the downloader's language."""
+    header = _template_header()
     example = ["แซ่ตั้ง", "สมชาย", "陈明", "2013", "m", "th", "beginner", "แซ่ตั้ง (父亲)", "+66 81 234 5678", ""]
     if file_format == "xlsx":
         import openpyxl
+        from openpyxl.worksheet.datavalidation import DataValidation
 
         workbook = openpyxl.Workbook()
         sheet = workbook.active
-        sheet.title = "roster"
+        sheet.title = "roster"  # the first sheet: the import reads it
         sheet.append(header)
+        sheet.freeze_panes = "A2"
         for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 22
+            sheet.column_dimensions[column[0].column_letter].width = 24
+        lists = workbook.create_sheet("lists")
+        for index, (key, entries) in enumerate(_template_lists().items(), start=1):
+            letter = openpyxl.utils.get_column_letter(index)
+            lists.cell(row=1, column=index, value=key)
+            for row, entry in enumerate(entries, start=2):
+                lists.cell(row=row, column=index, value=entry)
+            target = openpyxl.utils.get_column_letter(COLUMN_KEYS.index(key) + 1)
+            validation = DataValidation(
+                type="list", formula1=f"=lists!${letter}$2:${letter}${len(entries) + 1}", allow_blank=True,
+                showErrorMessage=True, error=str(_("Choose from the list.")),
+            )
+            validation.add(f"{target}2:{target}{MAX_ROWS + 1}")
+            sheet.add_data_validation(validation)
+        lists.sheet_state = "hidden"
         help_sheet = workbook.create_sheet("help")
-        help_sheet.append(["column", "required", "values"])
+        help_sheet.append([str(_("column")), str(_("required")), str(_("values"))])
         for row in TEMPLATE_HELP:
-            help_sheet.append([row[0], "yes" if row[0] in REQUIRED else "", str(row[1])])
+            help_sheet.append([row[0], str(_("yes")) if row[0] in REQUIRED else "", str(row[1])])
         help_sheet.append([])
         help_sheet.append(["example"] + example)
         buffer = io.BytesIO()
@@ -764,13 +832,16 @@ def roster_template(file_format: str) -> bytes:
 
 
 TEMPLATE_HELP = [
-    ("family_name", gettext_lazy("Family name, as the youth writes it")),
+    ("family_name", gettext_lazy("Family name, as the youth writes it; empty for a youth with one name "
+                                 "(most Burmese names: the whole name goes in the given name)")),
     ("given_name", gettext_lazy("Given name")),
     ("chinese_name", gettext_lazy("Chinese name, if the family uses one")),
     ("birth_year", gettext_lazy("Year of birth, four digits, e.g. 2013")),
-    ("gender", gettext_lazy("f, m, x or empty")),
-    ("preferred_language", gettext_lazy("zh-hans, en, th, lo or my (empty: the group's first language)")),
-    ("chinese_level", gettext_lazy("none, beginner, intermediate or advanced (empty: the group's level)")),
+    ("gender", gettext_lazy("Pick from the list (or f, m, x), or leave it empty")),
+    ("preferred_language", gettext_lazy("Pick from the list (or zh-hans, en, th, lo, my; empty: the group's "
+                                        "first language)")),
+    ("chinese_level", gettext_lazy("Pick from the list (or none, beginner, intermediate, advanced; empty: the "
+                                   "group's level)")),
     ("guardian_name", gettext_lazy("Parent or guardian")),
     ("guardian_contact", gettext_lazy("Guardian's phone, WeChat, LINE or WhatsApp")),
     ("notes", gettext_lazy("Anything the teachers should know (at most 1000 characters)")),

@@ -41,7 +41,7 @@ def test_clean_file_previews_without_writing_then_confirm_writes_all(coordinator
 @pytest.mark.parametrize(
     ("overrides", "column", "fragment"),
     [
-        ({"family_name": ""}, "family_name", "This field is required."),
+        ({"given_name": ""}, "given_name", "This field is required."),  # a family name may be empty
         ({"guardian_contact": ""}, "guardian_contact", "This field is required."),
         ({"birth_year": "twelve"}, "birth_year", "not a birth year"),
         ({"birth_year": "13"}, "birth_year", "not a birth year"),
@@ -96,9 +96,9 @@ def test_duplicate_inside_the_file_names_the_first_row(coordinator, applying_gro
 
 def test_every_problem_of_a_row_is_listed(coordinator, applying_group):
     pending = preview(coordinator, applying_group, csv_bytes([
-        youth_row(1, family_name="", birth_year="abc", preferred_language="xx", notes="=1+1")]))
+        youth_row(1, given_name="", birth_year="abc", preferred_language="xx", notes="=1+1")]))
     assert {p["column"] for p in pending.problems if p["line"] == 2} == {
-        "family_name", "birth_year", "preferred_language", "notes"}
+        "given_name", "birth_year", "preferred_language", "notes"}
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
