@@ -134,8 +134,10 @@ class RelayFilter:
             return False
         request = body.get("request")
         kind = self.handles.get(message.get("handle_id"))
-        if request in ("join", "joinandconfigure"):
-            return body.get("ptype") == "publisher"
+        if request == "joinandconfigure":
+            return True
+        if request == "join":
+            return body.get("ptype") == "publisher" and message.get("jsep") is not None
         if request in ("publish", "configure"):
             return kind == PUBLISHER
         return False
@@ -203,7 +205,9 @@ class RelayFilter:
             if kind != NEW:
                 raise Refused("This handle has joined already.")
             if ptype == "publisher":
-                publishing = True
+                # Everyone joins once as a participant that sends nothing, to hear who publishes;
+                # sending media (an offer, joinandconfigure, publish, configure) needs the right.
+                publishing = request == "joinandconfigure" or jsep is not None
                 clean["display"] = self.name[:64]
                 clean["pin"] = config.room_pin(self.room)
             elif ptype == "subscriber" and request == "join":
@@ -344,7 +348,8 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
         self.frames = TokenBucket(FRAME_BURST, FRAME_RATE)
         self.refusals = TokenBucket(REFUSALS, FRAME_RATE)
         self.checked_at = self.touched_at = time.monotonic()
-        self.feeds: dict[int, int] = {}  # publisher handle -> feed id
+        self.joined: dict[int, int] = {}  # publisher handle -> participant id
+        self.feeds: dict[int, int] = {}  # publishing handle -> feed id
         await self.channel_layer.group_add(events.room_group(self.session.pk), self.channel_name)
         await self.accept(subprotocol=SUBPROTOCOL)
         self.reader = asyncio.create_task(self.read_upstream())
@@ -450,10 +455,11 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
         if not isinstance(data, dict) or self.filter.handles.get(sender) != PUBLISHER:
             return
         if data.get("videoroom") == "joined" and isinstance(data.get("id"), int):
-            self.feeds[sender] = data["id"]
-            await database_sync_to_async(feeds_note)(self.session.pk, self.member.user_id, data["id"])
+            self.joined[sender] = data["id"]
         streams = data.get("streams")
-        if sender in self.feeds and isinstance(streams, list):
+        if sender in self.joined and isinstance(streams, list) and streams:
+            # A handle that publishes (its configure answered with streams): noted for mute and stop.
+            self.feeds[sender] = self.joined[sender]
             mids = [s.get("mid") for s in streams if isinstance(s, dict) and s.get("type") == "audio"]
             await database_sync_to_async(feeds_note)(self.session.pk, self.member.user_id, self.feeds[sender],
                                                      audio_mids=[m for m in mids if isinstance(m, str)])
@@ -505,8 +511,8 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
         """The teacher stopped this person speaking: hang up their publishing handles now."""
         if self.member is None or event.get("user_id") != self.member.user_id or self.gone:
             return
-        for handle, kind in list(self.filter.handles.items()):
-            if kind == PUBLISHER:
+        for handle in list(self.feeds):
+            if handle in self.filter.handles:
                 await self.upstream.send(json.dumps({
                     "janus": "message", "transaction": f"stop{handle}", "session_id": self.filter.session_id,
                     "handle_id": handle, "apisecret": config.api_secret(), "body": {"request": "unpublish"}}))
