@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from camp.fields import ModelChoiceField, ModelMultipleChoiceField
 from camp.models import LANGUAGE_CHOICES, Group, Participant, Phase, User, validate_name
+from camp.names import adult_label
 from camp.zones import country_choices, zone_choices
 
 COMMON_TIME_ZONES = [
@@ -231,7 +232,7 @@ class BulkConsentForm(forms.Form):
 
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].choices = [(str(p.pk), f"{p.full_name} ({p.birth_year})") for p in participants]
+        self.fields["participants"].choices = [(str(p.pk), adult_label(p)) for p in participants]
         self.fields["participants"].initial = [str(p.pk) for p in participants]
 
 

@@ -26,14 +26,14 @@ def is_chinese(text: str) -> bool:
 
 def full_name(family_name: str, given_name: str) -> str:
     """The whole name in its culture's order: 王小龙, สมชาย แซ่ตั้ง, အောင်မြင့်, Ann Tan."""
-    family, given = (family_name or "").strip(), (given_name or "").strip()
-    if not family:
-        return given
-    if not given:
-        return family
+    family, given = family_name or "", given_name or ""
+    if not family.strip():
+        return given.strip()
+    if not given.strip():
+        return family.strip()
     if is_chinese(family) and is_chinese(given):
-        return f"{family}{given}"
-    return f"{given} {family}"
+        return f"{family.strip()}{given.strip()}"
+    return f"{given} {family}".strip()
 
 
 def display_name(family_name: str, given_name: str) -> str:
@@ -62,3 +62,9 @@ def tells_apart(participant, *, with_group: bool = False) -> list[str]:
     if participant.pk:
         bits.append(f"#{participant.pk}")
     return bits
+
+
+def adult_label(participant, *, with_group: bool = False) -> str:
+    """The name with what tells it apart, for adults' pickers: "สมชาย แซ่ตั้ง (陈明 · 2013 · #12)"."""
+    bits = tells_apart(participant, with_group=with_group)
+    return f"{participant.full_name} ({' · '.join(bits)})" if bits else participant.full_name

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from camp.names import adult_label
 from reports.models import AttendanceStatus
 
 
@@ -12,6 +13,7 @@ class CorrectionForm(forms.Form):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = participants
+        self.fields["participant"].label_from_instance = adult_label  # two youth may share a name
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -27,6 +29,7 @@ class NominationForm(forms.Form):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = participants
+        self.fields["participant"].label_from_instance = adult_label  # two youth may share a name
 
     def clean_citation(self):
         citation = self.cleaned_data["citation"].strip()
