@@ -257,6 +257,14 @@ PERMISSIONS_POLICY = ("camera=(self), microphone=(self), display-capture=(self),
                       "geolocation=(), payment=(), usb=(), serial=(), bluetooth=()")
 
 
+def form_action_sources() -> str:
+    """'self', and the sign-in pages of the configured LINE/WeChat apps: the login page's buttons
+    post to us and we redirect to the provider, and browsers check form-action on that redirect too."""
+    origins = getattr(settings, "SOCIALACCOUNT_AUTHORIZE_ORIGINS", {})
+    providers = getattr(settings, "SOCIALACCOUNT_PROVIDERS", {})
+    return " ".join(["'self'", *(origins[name] for name in providers if name in origins)])
+
+
 def content_security_policy(request) -> str:
     nonce = f"'nonce-{request.csp_nonce}'"
     host = request.get_host()
@@ -272,7 +280,7 @@ def content_security_policy(request) -> str:
         "media-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self'",
+        f"form-action {form_action_sources()}",
         "frame-ancestors 'none'",
     ])
 
