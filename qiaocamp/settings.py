@@ -200,6 +200,8 @@ if all(LINE_APP.values()):
     SOCIALACCOUNT_PROVIDERS["line"] = {"APPS": [LINE_APP], "SCOPE": ["profile", "openid", "email"]}
 if all(WEIXIN_APP.values()):
     SOCIALACCOUNT_PROVIDERS["weixin"] = {"APPS": [WEIXIN_APP], "SCOPE": ["snsapi_login"]}
+# Where the LINE/WeChat buttons send the browser (the CSP's form-action names them, qiaocamp.middleware).
+SOCIALACCOUNT_AUTHORIZE_ORIGINS = {"line": "https://access.line.me", "weixin": "https://open.weixin.qq.com"}
 # Always the sign-up form (name, time zone, language; e-mail optional: WeChat gives none).
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_REQUIRED = False
