@@ -390,3 +390,17 @@ def test_settings_link_to_the_apps_page_only_when_an_app_is_configured(client, s
     assert reverse("socialaccount_connections") not in client.get(reverse("profile")).content.decode()
     settings.SOCIALACCOUNT_PROVIDERS = {"line": LINE}
     assert reverse("socialaccount_connections") in client.get(reverse("profile")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_pages_csp_lets_the_buttons_redirect_to_the_configured_providers_only(client, settings):
+    def form_action():
+        policy = client.get(reverse("account_login"))["Content-Security-Policy"]
+        return next(part for part in policy.split("; ") if part.startswith("form-action"))
+
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    assert form_action() == "form-action 'self'"
+    settings.SOCIALACCOUNT_PROVIDERS = {"line": LINE}
+    assert form_action() == "form-action 'self' https://access.line.me"
+    settings.SOCIALACCOUNT_PROVIDERS = {"line": LINE, "weixin": WEIXIN}
+    assert form_action() == "form-action 'self' https://access.line.me https://open.weixin.qq.com"
