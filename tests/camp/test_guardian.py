@@ -51,7 +51,7 @@ def _url(name, link):
 def test_the_guardian_consents_and_the_youth_gets_an_account(client, link, waiting):
     page = client.get(_url("guardian_home", link) + "?lang=en")
     assert page.status_code == 200 and b"Read and answer" in page.content
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     form = client.get(_url("guardian_consent", link) + "?lang=th")
     assert form.status_code == 200 and 'lang="th"' in form.content.decode()
     # Nothing is chosen in advance.
