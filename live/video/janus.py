@@ -54,14 +54,15 @@ class JanusControl:
             return reply
 
     def __enter__(self):
-        self.ws = connect(self.url, subprotocols=["janus-protocol"], open_timeout=self.timeout,
-                          close_timeout=1, max_size=2**20)
+        self.connection = connect(self.url, subprotocols=["janus-protocol"], open_timeout=self.timeout,
+                                  close_timeout=1, max_size=2**20)
+        self.ws = self.connection.__enter__()
         try:
             self.session_id = None
             self.session_id = self._call({"janus": "create"})["data"]["id"]
             self.handle_id = self._call({"janus": "attach", "plugin": PLUGIN})["data"]["id"]
         except BaseException:
-            self.ws.close()
+            self.connection.__exit__(None, None, None)
             raise
         return self
 
@@ -70,7 +71,7 @@ class JanusControl:
             self._call({"janus": "destroy"})
         except Exception:  # the session times out in Janus anyway
             pass
-        self.ws.close()
+        self.connection.__exit__(None, None, None)
 
     def request(self, body: dict) -> dict:
         """A synchronous VideoRoom request; its data, or JanusError."""
