@@ -151,6 +151,28 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Video in the live room (docs/video.md) --------------------------------------
+# The Janus media server's WebSocket API, e.g. ws://127.0.0.1:8188 (`manage.py janus_run` starts
+# Janus with the project's configuration). Empty: no video in the room; it links to the meeting.
+JANUS_URL = os.environ.get("JANUS_URL", "")
+# Janus's API secret, admin secret and VideoRoom admin key: unset, each is derived from SECRET_KEY
+# (live.video.config), so the platform and janus_run agree. Never sent to a browser.
+JANUS_API_SECRET = os.environ.get("JANUS_API_SECRET", "")
+JANUS_ADMIN_SECRET = os.environ.get("JANUS_ADMIN_SECRET", "")
+JANUS_ROOM_ADMIN_KEY = os.environ.get("JANUS_ROOM_ADMIN_KEY", "")
+# STUN/TURN for the browsers, comma-separated (stun:turn.example.org:3478,turn:turn.example.org:3478),
+# and coturn's static-auth-secret: each page then gets a TURN password valid JANUS_TURN_TTL seconds.
+JANUS_ICE_SERVERS = os.environ.get("JANUS_ICE_SERVERS", "")
+JANUS_TURN_SECRET = os.environ.get("JANUS_TURN_SECRET", "")
+JANUS_TURN_TTL = os.environ.get("JANUS_TURN_TTL", "14400")
+# For janus_run: Janus's own STUN server (host:port) and public address behind 1:1 NAT, media ports,
+# where the rendered configuration goes, and an offset for room numbers (two platforms, one Janus).
+JANUS_STUN_SERVER = os.environ.get("JANUS_STUN_SERVER", "")
+JANUS_NAT_1_1 = os.environ.get("JANUS_NAT_1_1", "")
+JANUS_RTP_PORTS = os.environ.get("JANUS_RTP_PORTS", "20000-40000")
+JANUS_CONFIG_DIR = os.environ.get("JANUS_CONFIG_DIR", str(BASE_DIR / ".janus"))
+JANUS_ROOM_OFFSET = os.environ.get("JANUS_ROOM_OFFSET", "0")
+
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "camp.User"
 AUTHENTICATION_BACKENDS = [
