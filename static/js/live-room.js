@@ -52,6 +52,7 @@
   var removedShown = false; // the teacher removed us: the room is replaced by what to do now
   var you = null, room = {}, sessionState = document.getElementById("live-state").dataset.state;
   var pingTimer = null, retryTimer = null;
+  var welcomedOnce = false; // history shown: later messages are new (unread badge)
 
   function make(tag, cls, text) {
     var node = document.createElement(tag);
@@ -60,12 +61,33 @@
     return node;
   }
 
+  /* Times in the page's language with the calendar the server uses for it: Gregorian in every
+     language (Thai too: not the Buddhist year) and Latin digits (qiaocamp/formats/), so that the
+     room header says what the home and plan pages say. The clock is the device's own. */
+  var LOCALE = (function () {
+    var lang = (document.documentElement.lang || "zh-hans").toLowerCase();
+    var tag = lang === "zh-hans" ? "zh-Hans" : lang;
+    try {
+      // A browser without this language's data (Lao in some builds) would print "M12 2, Wed":
+      // then the server's text stays, already in the page's language and the person's zone.
+      if (!Intl.DateTimeFormat.supportedLocalesOf([tag]).length) return null;
+      return tag + "-u-ca-gregory-nu-latn";
+    } catch (e) { return null; }
+  })();
+  var FORMATS = {
+    datetime: { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+  };
+
   function localTime(iso, withDate) {
     var d = new Date(iso);
     if (isNaN(d)) return "";
-    var opts = withDate ? { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }
-      : { hour: "2-digit", minute: "2-digit" };
-    return d.toLocaleString(undefined, opts);
+    if (LOCALE === null && withDate) return "";
+    try {
+      return new Intl.DateTimeFormat(LOCALE || undefined, withDate ? FORMATS.datetime : FORMATS.time).format(d);
+    } catch (e) {
+      return d.toLocaleString(undefined, withDate ? FORMATS.datetime : FORMATS.time);
+    }
   }
 
   // Session times in the viewer's own clock.
@@ -87,6 +109,113 @@
   }
 
   function fill(template, name) { return String(template).split("%(name)s").join(name); }
+  function fillWith(template, key, value) { return String(template).split("%(" + key + ")s").join(value); }
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+
+  /* ---------- tabs (phone), unread badges, what changed ---------- */
+
+  // On a phone one panel shows at a time (CSS hides .is-inactive below 900px); wider, all show.
+  var tabs = root.querySelectorAll('[role="tab"]');
+  var unread = {};
+
+  function panelShown(name) {
+    var panel = el("panel-" + name);
+    return !!panel && panel.getClientRects().length > 0;
+  }
+
+  function setUnread(name, count) {
+    unread[name] = count;
+    var tab = el("tab-" + name);
+    if (!tab) return;
+    var badge = tab.querySelector(".badge");
+    badge.textContent = count > 99 ? "99+" : String(count);
+    badge.hidden = !count;
+    tab.dataset.unread = String(count);
+  }
+
+  function bump(name) {
+    if (!panelShown(name)) setUnread(name, (unread[name] || 0) + 1);
+  }
+
+  function showTab(name, focus) {
+    if (!el("panel-" + name)) return;
+    root.dataset.tab = name;
+    each(tabs, function (tab) {
+      var on = tab.dataset.tab === name;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      if (on && focus) tab.focus();
+    });
+    each(root.querySelectorAll(".live-panel"), function (panel) {
+      panel.classList.toggle("is-inactive", panel.dataset.panel !== name);
+    });
+    setUnread(name, 0);
+    if (name === "chat") chatLog.scrollTop = chatLog.scrollHeight;
+  }
+
+  each(tabs, function (tab, index) {
+    tab.addEventListener("click", function () { showTab(tab.dataset.tab, false); });
+    tab.addEventListener("keydown", function (event) {
+      var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      event.preventDefault();
+      showTab(tabs[(index + step + tabs.length) % tabs.length].dataset.tab, true);
+    });
+  });
+  if (tabs.length) showTab("chat", false);
+
+  /* Something changed in the room: said in place, above the chat (role=status), with a button to
+     the panel it concerns when that panel is not on screen. */
+  var announceTimer = null;
+  function announce(text, goTab, goLabel) {
+    var box = el("live-announce");
+    if (!box) return;
+    var go = el("live-announce-go");
+    el("live-announce-text").textContent = text;
+    if (goTab && !panelShown(goTab)) {
+      go.textContent = goLabel;
+      go.hidden = false;
+      go.onclick = function () { showTab(goTab, false); clearAnnounce(); };
+    } else {
+      go.hidden = true;
+      go.onclick = null;
+    }
+    box.classList.remove("is-empty");
+    box.hidden = false;
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(clearAnnounce, goTab ? 60000 : 20000);
+  }
+
+  function clearAnnounce() {
+    var box = el("live-announce");
+    if (!box) return;
+    el("live-announce-text").textContent = "";
+    el("live-announce-go").hidden = true;
+    box.classList.add("is-empty");
+  }
+
+  /* The line above the message box says why a youth cannot write now (before they try), and
+     locks the box while the chat is locked or they are muted. */
+  function renderComposer() {
+    var state = el("chat-state");
+    if (!state) return;
+    var text = "", blocked = false;
+    if (ROLE === "youth") {
+      if (you && you.muted) { text = T.you_muted; blocked = true; }
+      else if (sessionState === "ended") { text = T.class_ended; blocked = true; }
+      else if (room.locked) { text = T.chat_locked; blocked = true; }
+      else if (sessionState !== "live") text = T.chat_waits;
+      else if (room.slow_mode) text = fillWith(T.slow_on, "seconds", room.slow_mode);
+    } else if (sessionState === "ended") {
+      text = T.class_ended;
+    }
+    state.textContent = text;
+    state.hidden = !text;
+    var input = el("chat-text"), sendButton = el("chat-send");
+    if (input) input.disabled = blocked;
+    if (sendButton) sendButton.disabled = blocked;
+    root.dataset.composer = blocked ? "blocked" : "open";
+  }
 
   /* An in-page confirmation (the room's <dialog>): `action` runs only after the OK button. */
   function confirmThen(text, okLabel, action) {
@@ -201,17 +330,17 @@
       case "hand": return onHand(data);
       case "room": return onRoom(data);
       case "muted": return onMuted(data);
-      case "question": return upsertQuestion(data.question);
-      case "poll": return upsertPoll(data.poll);
+      case "question": return onQuestion(data.question);
+      case "poll": return onPoll(data.poll);
       case "reaction": return setReactions(data.seq, data.counts);
-      case "report": return addReport(data.report);
-      case "reported": return notice(T.reported);
+      case "report": bump("room"); return addReport(data.report);
+      case "reported": return announce(T.reported);
       case "removed":
         stopped = true;
         if (data.reason === "moderator") return showRemoved();
         return notice(T.lost_access);
       case "removal": return onRemoval(data);
-      case "cancelled": stopped = true; return notice(T.cancelled);
+      case "cancelled": stopped = true; announce(T.cancelled); return notice(T.cancelled);
       case "pong": if (data.last_seq > lastSeq) askResume(); return;
       case "error": return onError(data);
     }
@@ -231,7 +360,7 @@
     data.questions.forEach(function (q) { questions[q.id] = q; });
     polls = {};
     data.polls.forEach(function (p) { polls[p.id] = p; });
-    renderOnline(); renderHands(); renderQuestions(); renderPolls(); renderRoom();
+    renderOnline(); renderHands(); renderQuestions(); renderPolls(); renderRoom(); renderComposer();
     if (data.reports) { el("report-list").textContent = ""; data.reports.forEach(addReport); }
     if (data.removed) {
       removedPeople = {};
@@ -245,10 +374,12 @@
       if (data.history.length) lastSeq = data.history[0].seq - 1;
       else lastSeq = data.last_seq;
       data.history.forEach(applyMessage);
+      chatLog.scrollTop = chatLog.scrollHeight;
     } else if (data.last_seq > lastSeq) {
       // Back after a drop: ask for exactly what we missed.
       askResume();
     }
+    welcomedOnce = true;
     flushPending();
     clearInterval(pingTimer);
     pingTimer = setInterval(function () { send({ type: "ping" }); }, PING_EVERY);
@@ -307,38 +438,89 @@
     li.appendChild(make("p", "msg-text", m.text));
     var tools = make("div", "msg-tools");
     tools.appendChild(make("span", "msg-reactions"));
-    if (ROLE !== "coordinator") {
-      var picker = make("details", "react-picker");
-      picker.appendChild(make("summary", null, T.react));
-      REACTIONS.forEach(function (emoji) {
-        var b = make("button", "link", emoji);
-        b.type = "button";
-        b.addEventListener("click", function () { send({ type: "react", seq: m.seq, emoji: emoji }); picker.open = false; });
-        picker.appendChild(b);
-      });
-      tools.appendChild(picker);
-    }
-    if (MODERATOR) {
-      var del = make("button", "link", T["delete"]);
-      del.type = "button";
-      del.dataset.action = "delete";
-      del.addEventListener("click", function () { send({ type: "moderate", action: "delete", seq: m.seq }); });
-      tools.appendChild(del);
-    } else if (ROLE === "youth" && m.author.id !== ME) {
-      var rep = make("button", "link", T.report);
-      rep.type = "button";
-      rep.addEventListener("click", function () { send({ type: "report", seq: m.seq }); });
-      tools.appendChild(rep);
-    }
     li.appendChild(tools);
+    if (hasActions()) {
+      // Reactions, report and delete come with one tap on the message (no links on every line).
+      li.tabIndex = 0;
+      li.classList.add("tappable");
+      li.setAttribute("aria-description", T.tap_for_actions);
+      li.addEventListener("click", function (event) {
+        if (event.target.closest(".msg-actions")) return;
+        toggleActions(li, m);
+      });
+      li.addEventListener("keydown", function (event) {
+        if (event.target !== li || (event.key !== "Enter" && event.key !== " ")) return;
+        event.preventDefault();
+        toggleActions(li, m);
+      });
+    }
+    var atBottom = chatLog.scrollHeight - chatLog.scrollTop - chatLog.clientHeight < 80;
     chatLog.appendChild(li);
     if (m.reactions) setReactions(m.seq, m.reactions);
-    li.scrollIntoView({ block: "nearest" });
+    // Follow the conversation inside the log (never scroll the page away from what the youth reads).
+    if (atBottom || m.author.id === ME) chatLog.scrollTop = chatLog.scrollHeight;
+    if (welcomedOnce && m.author.id !== ME) bump("chat");
   }
+
+  function hasActions() {
+    return ROLE !== "coordinator";
+  }
+
+  var openActions = null;  // the one message whose actions are shown
+
+  function closeActions() {
+    if (!openActions) return;
+    openActions.li.classList.remove("open");
+    openActions.box.remove();
+    openActions = null;
+  }
+
+  function toggleActions(li, m) {
+    var again = openActions && openActions.li === li;
+    closeActions();
+    if (again || li.classList.contains("deleted")) return;
+    var box = make("div", "msg-actions");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", T.message_actions);
+    REACTIONS.forEach(function (emoji) {
+      var b = make("button", "react", emoji);
+      b.type = "button";
+      b.dataset.action = "react";
+      b.setAttribute("aria-label", T.react + " " + emoji);
+      b.addEventListener("click", function () { send({ type: "react", seq: m.seq, emoji: emoji }); closeActions(); });
+      box.appendChild(b);
+    });
+    if (MODERATOR) {
+      var del = make("button", "secondary", T["delete"]);
+      del.type = "button";
+      del.dataset.action = "delete";
+      del.addEventListener("click", function () { send({ type: "moderate", action: "delete", seq: m.seq }); closeActions(); });
+      box.appendChild(del);
+    } else if (ROLE === "youth" && m.author.id !== ME) {
+      var rep = make("button", "secondary", T.report);
+      rep.type = "button";
+      rep.dataset.action = "report";
+      rep.addEventListener("click", function () { send({ type: "report", seq: m.seq }); closeActions(); });
+      box.appendChild(rep);
+    }
+    li.appendChild(box);
+    li.classList.add("open");
+    openActions = { li: li, box: box };
+    var first = box.querySelector("button");
+    if (first) first.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !openActions) return;
+    var li = openActions.li;
+    closeActions();
+    li.focus({ preventScroll: true });
+  });
 
   function onDeleted(seq) {
     var li = chatLog.querySelector('li[data-seq="' + Number(seq) + '"]');
     if (!li) return;  // not shown yet: it will come as a tombstone
+    if (openActions && openActions.li === li) closeActions();
     li.textContent = "";
     li.className = "msg deleted";
     li.hidden = true;
@@ -462,6 +644,28 @@
         chatForm.requestSubmit();
       }
     });
+    // The box grows with its text, up to a few lines (then it scrolls).
+    input.addEventListener("input", function () {
+      input.style.height = "auto";
+      input.style.height = Math.min(input.scrollHeight + 2, 140) + "px";
+    });
+    // Opening the keyboard must not hide the box: keep the form in view once the keyboard is up.
+    input.addEventListener("focus", function () {
+      setTimeout(function () { chatForm.scrollIntoView({ block: "nearest" }); }, 300);
+    });
+  }
+
+  /* The composer sits above the on-screen keyboard: the keyboard's height (what the visual
+     viewport lost at the bottom) lifts the sticky form (CSS var --kb). */
+  if (window.visualViewport) {
+    var viewport = window.visualViewport;
+    var keyboard = function () {
+      var covered = window.innerHeight - viewport.height - viewport.offsetTop;
+      root.style.setProperty("--kb", Math.max(0, Math.round(covered)) + "px");
+    };
+    viewport.addEventListener("resize", keyboard);
+    viewport.addEventListener("scroll", keyboard);
+    keyboard();
   }
 
   /* ---------- people ---------- */
@@ -550,11 +754,15 @@
       list.appendChild(li);
     });
     emit("hands", { list: list, hands: hands });
+    var none = el("hands-none");
+    if (none) none.hidden = hands.length > 0;
     var toggle = el("hand-toggle");
     if (toggle && you) {
       var up = hands.some(function (u) { return u.id === you.id; });
       toggle.setAttribute("aria-pressed", up ? "true" : "false");
-      toggle.textContent = "✋ " + (up ? T.lower : T.raise);
+      toggle.textContent = "";
+      toggle.appendChild(make("span", "hand-icon", "✋")).setAttribute("aria-hidden", "true");
+      toggle.appendChild(make("span", "hand-label", up ? T.lower : T.raise));
     }
   }
 
@@ -562,6 +770,9 @@
     hands = hands.filter(function (u) { return u.id !== data.user.id; });
     if (data.raised) hands.push(data.user);
     renderHands();
+    if (data.raised && MODERATOR) bump("hands");
+    // A youth whose hand the teacher lowered is told so (the button changed under their thumb).
+    if (!data.raised && you && data.user.id === you.id && ROLE === "youth") announce(T.hand_lowered);
   }
 
   var handToggle = el("hand-toggle");
@@ -575,6 +786,8 @@
     if (you && data.user.id === you.id) {
       you.muted = data.muted;
       notice(data.muted ? T.you_muted : "");
+      if (!data.muted) announce(T.you_unmuted);
+      renderComposer();
     }
   }
 
@@ -604,9 +817,24 @@
   }
 
   function onRoom(data) {
+    var before = { state: sessionState, locked: !!room.locked, slow_mode: room.slow_mode || 0 };
     sessionState = data.state;
     room = { locked: data.locked, slow_mode: data.slow_mode, links_allowed: data.links_allowed };
     renderRoom();
+    renderComposer();
+    announceRoomChange(before);
+  }
+
+  /* The room's state and rules changed: say it in place, so nobody finds out by a refusal. */
+  function announceRoomChange(before) {
+    if (sessionState !== before.state) {
+      if (sessionState === "live") return announce(T.class_started);
+      if (sessionState === "ended") return announce(T.class_ended);
+      if (sessionState === "open" && before.state === "scheduled") return announce(T.room_opened);
+    }
+    if (!!room.locked !== before.locked) return announce(room.locked ? T.chat_locked : T.chat_unlocked);
+    var slow = room.slow_mode || 0;
+    if (slow !== before.slow_mode) announce(slow ? fillWith(T.slow_on, "seconds", slow) : T.slow_off);
   }
 
   if (MODERATOR) {
@@ -633,6 +861,14 @@
   }
 
   /* ---------- questions ---------- */
+
+  function onQuestion(q) {
+    var isNew = !questions[q.id];
+    upsertQuestion(q);
+    if (isNew && q.author.id !== ME) bump("questions");
+    // The youth's own question answered: they hear it even on another tab.
+    if (!isNew && q.answered && q.author.id === ME && ROLE === "youth") announce(T.your_question_answered, "questions", T.go_questions);
+  }
 
   function upsertQuestion(q) {
     questions[q.id] = Object.assign({}, questions[q.id] || {}, q);
@@ -687,6 +923,17 @@
 
   /* ---------- polls ---------- */
 
+  function onPoll(p) {
+    var known = polls[p.id];
+    upsertPoll(p);
+    if (!known && !p.closed) {
+      bump("polls");
+      if (!MODERATOR) announce(fillWith(T.poll_opened, "question", p.question), "polls", T.go_vote);
+    } else if (known && !known.closed && p.closed) {
+      if (!MODERATOR) announce(fillWith(T.poll_closed_note, "question", p.question), "polls", T.go_poll);
+    }
+  }
+
   function upsertPoll(p) {
     var voted = polls[p.id] ? polls[p.id].voted : null;
     polls[p.id] = Object.assign({ voted: voted }, p);
@@ -697,6 +944,8 @@
   function renderPolls() {
     var box = el("poll-list");
     box.textContent = "";
+    var none = el("polls-none");
+    if (none) none.hidden = Object.keys(polls).length > 0;
     Object.keys(polls).map(function (k) { return polls[k]; }).reverse().forEach(function (p) {
       var card = make("fieldset", "poll" + (p.closed ? " closed" : ""));
       card.appendChild(make("legend", null, p.question + (p.closed ? " (" + T.closed + ")" : "")));
