@@ -30,7 +30,9 @@ def test_remove_with_confirmation_the_youth_is_told_and_let_back_in(new_page, li
         teacher_page = _open_room(new_page, host, teacher, live_session)
         youth_page = _open_room(new_page, host, youth, live_session, viewport={"width": 390, "height": 844})
 
-        # A refused question stays in its box, the reason beside it, and stays there.
+        # A refused question stays in its box, the reason beside it, and stays there. (On the
+        # phone the questions are a tab away from the chat.)
+        youth_page.locator("#tab-questions").click()
         youth_page.locator("#ask-text").fill("你是个傻逼吗")
         youth_page.locator("#ask-form button[type=submit]").click()
         expect(youth_page.locator("#ask-error")).to_be_visible()
@@ -46,6 +48,7 @@ def test_remove_with_confirmation_the_youth_is_told_and_let_back_in(new_page, li
         expect(youth_page.locator("#ask-text")).to_have_value("")
 
         # A refused chat line comes back into its box, the reason beside it.
+        youth_page.locator("#tab-chat").click()
         youth_page.locator("#chat-text").fill("加我微信 abc123")
         youth_page.keyboard.press("Enter")
         expect(youth_page.locator("#chat-error")).to_be_visible()

@@ -42,7 +42,9 @@ def test_teacher_and_youth_in_the_live_room(new_page, live_session, teacher, you
         expect(message).to_be_visible()
         expect(youth_page.locator("#chat-outbox li")).to_have_count(0)  # acked
 
-        # The teacher deletes it: it disappears for the youth.
+        # The teacher deletes it (one tap on the message shows what can be done with it): it
+        # disappears for the youth.
+        message.click()
         message.locator("[data-action=delete]").click()
         expect(youth_page.locator("#chat-log li.msg", has_text="老师，我写好了！")).to_have_count(0)
         expect(teacher_page.locator("#chat-log li.msg", has_text="老师，我写好了！")).to_have_count(0)
