@@ -31,15 +31,18 @@ JANUS_LIB = Path("/usr/lib/x86_64-linux-gnu/janus")
 
 
 def setting(name: str, default: str = "") -> str:
+    """A video setting (qiaocamp/settings.py reads the environment); empty means the default."""
     value = getattr(settings, name, None)
     if value is None:
-        value = os.environ.get(name, default)
-    return str(value)
+        value = os.environ.get(name)
+    return str(value) if value not in (None, "") else default
 
 
 def derived(label: str) -> str:
     """A secret of its own for `label`, from SECRET_KEY (urlsafe, 43 characters)."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"qiaocamp.video.{label}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"qiaocamp.video.{label}".encode(), hashlib.sha256
+    ).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
@@ -102,8 +105,14 @@ class JanusFiles:
     ws_port: int
 
 
-def render_config(directory: Path, *, ws_port: int | None = None, ws_ip: str = "127.0.0.1",
-                  rtp_ports: str | None = None, debug_level: int = 3) -> JanusFiles:
+def render_config(
+    directory: Path,
+    *,
+    ws_port: int | None = None,
+    ws_ip: str = "127.0.0.1",
+    rtp_ports: str | None = None,
+    debug_level: int = 3,
+) -> JanusFiles:
     """Write the project's Janus configuration (live/janus/*.jcfg filled in) to `directory`."""
     if ws_port is None:
         ws_port = urlsplit(janus_url() or "ws://127.0.0.1:8188").port or 8188

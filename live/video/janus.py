@@ -54,8 +54,13 @@ class JanusControl:
             return reply
 
     def __enter__(self):
-        self.connection = connect(self.url, subprotocols=["janus-protocol"], open_timeout=self.timeout,
-                                  close_timeout=1, max_size=2**20)
+        self.connection = connect(
+            self.url,
+            subprotocols=["janus-protocol"],
+            open_timeout=self.timeout,
+            close_timeout=1,
+            max_size=2**20,
+        )
         self.ws = self.connection.__enter__()
         try:
             self.session_id = None
@@ -111,21 +116,39 @@ class JanusProvider(VideoProvider):
     def issue_join(self, session, member) -> JoinTicket:
         from live.video.relay import ws_path
 
-        return JoinTicket(engine=self.engine, server_path=ws_path(session.pk), room=config.room_id(session.pk),
-                          role=member.role, may_publish=member.role == "teacher",
-                          ice_servers=config.ice_servers(member.user_id))
+        return JoinTicket(
+            engine=self.engine,
+            server_path=ws_path(session.pk),
+            room=config.room_id(session.pk),
+            role=member.role,
+            may_publish=member.role == "teacher",
+            ice_servers=config.ice_servers(member.user_id),
+        )
 
     def room_ensure(self, session) -> None:
         room = config.room_id(session.pk)
         with JanusControl() as janus:
             try:
-                janus.request({
-                    "request": "create", "room": room, "admin_key": config.room_admin_key(),
-                    "secret": config.room_secret(room), "pin": config.room_pin(room),
-                    "description": f"live session {session.pk}", "is_private": True, "permanent": False,
-                    "publishers": 6, "bitrate": PUBLISHER_BITRATE, "bitrate_cap": True, "fir_freq": 10,
-                    "audiocodec": "opus", "videocodec": "vp8", "notify_joining": False, "record": False,
-                })
+                janus.request(
+                    {
+                        "request": "create",
+                        "room": room,
+                        "admin_key": config.room_admin_key(),
+                        "secret": config.room_secret(room),
+                        "pin": config.room_pin(room),
+                        "description": f"live session {session.pk}",
+                        "is_private": True,
+                        "permanent": False,
+                        "publishers": 6,
+                        "bitrate": PUBLISHER_BITRATE,
+                        "bitrate_cap": True,
+                        "fir_freq": 10,
+                        "audiocodec": "opus",
+                        "videocodec": "vp8",
+                        "notify_joining": False,
+                        "record": False,
+                    }
+                )
             except JanusError as error:
                 if error.code != ROOM_EXISTS:
                     raise
@@ -148,8 +171,16 @@ class JanusProvider(VideoProvider):
             for feed, mids in feeds.items():
                 for mid in mids:
                     try:
-                        janus.request({"request": "moderate", "room": room, "secret": config.room_secret(room),
-                                       "id": int(feed), "mid": mid, "mute": muted})
+                        janus.request(
+                            {
+                                "request": "moderate",
+                                "room": room,
+                                "secret": config.room_secret(room),
+                                "id": int(feed),
+                                "mid": mid,
+                                "mute": muted,
+                            }
+                        )
                     except JanusError as error:
                         if error.code not in (NO_SUCH_ROOM, NO_SUCH_FEED):
                             raise
@@ -162,8 +193,9 @@ class JanusProvider(VideoProvider):
         with JanusControl() as janus:
             for feed in feeds:
                 try:
-                    janus.request({"request": "kick", "room": room, "secret": config.room_secret(room),
-                                   "id": int(feed)})
+                    janus.request(
+                        {"request": "kick", "room": room, "secret": config.room_secret(room), "id": int(feed)}
+                    )
                 except JanusError as error:
                     if error.code not in (NO_SUCH_ROOM, NO_SUCH_FEED):
                         raise

@@ -61,8 +61,25 @@ VIDEO_CLOSE, VIDEO_STOP = "video.close", "video.stop"
 VERBS = {"create", "attach", "message", "trickle", "keepalive", "detach", "hangup", "destroy"}
 HANDLE_VERBS = {"message", "trickle", "detach", "hangup"}
 # Never taken from the browser: the server's secrets, recording, file names, forwarding, ids.
-STRIPPED = {"apisecret", "token", "secret", "admin_key", "pin", "new_secret", "new_pin", "allowed", "record",
-            "filename", "rec_dir", "id", "permanent", "host", "port", "rtp_forward", "display"}
+STRIPPED = {
+    "apisecret",
+    "token",
+    "secret",
+    "admin_key",
+    "pin",
+    "new_secret",
+    "new_pin",
+    "allowed",
+    "record",
+    "filename",
+    "rec_dir",
+    "id",
+    "permanent",
+    "host",
+    "port",
+    "rtp_forward",
+    "display",
+}
 SUBSCRIBER_ONLY = {"start", "pause", "switch", "subscribe", "unsubscribe", "update"}
 PUBLISHER_ONLY = {"publish", "unpublish"}
 NEW, PUBLISHER, SUBSCRIBER = "new", "publisher", "subscriber"
@@ -87,7 +104,11 @@ def sdp_sends_video(sdp: str) -> bool:
             if section == "video" and port != "0" and direction in ("sendrecv", "sendonly"):
                 sends = True
             parts = line[2:].split()
-            section, port, direction = (parts[0] if parts else ""), (parts[1] if len(parts) > 1 else "0"), "sendrecv"
+            section, port, direction = (
+                (parts[0] if parts else ""),
+                (parts[1] if len(parts) > 1 else "0"),
+                "sendrecv",
+            )
         elif line in ("a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"):
             direction = line[2:]
     return sends
@@ -102,7 +123,11 @@ def sdp_sends_media(sdp: str) -> bool:
             if section in ("audio", "video") and port != "0" and direction in ("sendrecv", "sendonly"):
                 sending = True
             parts = line[2:].split()
-            section, port, direction = (parts[0] if parts else ""), (parts[1] if len(parts) > 1 else "0"), "sendrecv"
+            section, port, direction = (
+                (parts[0] if parts else ""),
+                (parts[1] if len(parts) > 1 else "0"),
+                "sendrecv",
+            )
         elif line in ("a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"):
             direction = line[2:]
     return sending
@@ -196,8 +221,11 @@ class RelayFilter:
         clean = {key: value for key, value in body.items() if key not in STRIPPED}
         kind = self.handles[handle]
         jsep = message.get("jsep")
-        if jsep is not None and (not isinstance(jsep, dict) or jsep.get("type") not in ("offer", "answer")
-                                 or not isinstance(jsep.get("sdp"), str)):
+        if jsep is not None and (
+            not isinstance(jsep, dict)
+            or jsep.get("type") not in ("offer", "answer")
+            or not isinstance(jsep.get("sdp"), str)
+        ):
             raise Refused("A jsep is an offer or an answer.", 400)
         publishing = False
         if request in ("join", "joinandconfigure"):
@@ -241,7 +269,12 @@ class RelayFilter:
                 raise Refused("A subscription answers; it does not offer.")
             if kind != SUBSCRIBER and not publishing:
                 raise Refused("Only a publisher sends an offer.")
-            if kind != SUBSCRIBER and jsep["type"] == "offer" and not speak.camera and sdp_sends_video(jsep["sdp"]):
+            if (
+                kind != SUBSCRIBER
+                and jsep["type"] == "offer"
+                and not speak.camera
+                and sdp_sends_video(jsep["sdp"])
+            ):
                 raise Refused("Microphone only: the camera is not allowed for you.")
             if kind == SUBSCRIBER and sdp_sends_media(jsep["sdp"]):
                 raise Refused("A subscription does not send media.")
@@ -271,14 +304,18 @@ class RelayFilter:
 
 def refusal(message, error: Refused) -> dict:
     transaction = message.get("transaction") if isinstance(message, dict) else None
-    reply = {"janus": "error", "transaction": transaction if isinstance(transaction, str) else None,
-             "error": {"code": error.code, "reason": error.reason}}
+    reply = {
+        "janus": "error",
+        "transaction": transaction if isinstance(transaction, str) else None,
+        "error": {"code": error.code, "reason": error.reason},
+    }
     if isinstance(message, dict) and "session_id" in message:
         reply["session_id"] = message["session_id"]
     return reply
 
 
 # --- database steps (sync) -------------------------------------------------------------------
+
 
 def _admit(user, session_id):
     """(session, member) or (None, close code)."""
@@ -338,13 +375,16 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
         self.user = user
         try:
             await database_sync_to_async(_room_ensure)(self.session)
-            self.upstream = await ws_connect(config.janus_url(), subprotocols=[SUBPROTOCOL], open_timeout=5,
-                                             max_size=2**20)
+            self.upstream = await ws_connect(
+                config.janus_url(), subprotocols=[SUBPROTOCOL], open_timeout=5, max_size=2**20
+            )
         except Exception:
             logger.exception("live video: Janus unreachable at %s", config.janus_url())
             self.session = None
             return await self.refuse(CLOSE_UNAVAILABLE)
-        self.filter = RelayFilter(room=config.room_id(self.session.pk), role=self.member.role, name=self.member.name)
+        self.filter = RelayFilter(
+            room=config.room_id(self.session.pk), role=self.member.role, name=self.member.name
+        )
         self.frames = TokenBucket(FRAME_BURST, FRAME_RATE)
         self.refusals = TokenBucket(REFUSALS, FRAME_RATE)
         self.checked_at = self.touched_at = time.monotonic()
@@ -368,9 +408,16 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
         if self.upstream is not None:
             try:
                 if self.filter.session_id is not None:
-                    await self.upstream.send(json.dumps({"janus": "destroy", "transaction": "bye",
-                                                         "session_id": self.filter.session_id,
-                                                         "apisecret": config.api_secret()}))
+                    await self.upstream.send(
+                        json.dumps(
+                            {
+                                "janus": "destroy",
+                                "transaction": "bye",
+                                "session_id": self.filter.session_id,
+                                "apisecret": config.api_secret(),
+                            }
+                        )
+                    )
                 await self.upstream.close()
             except Exception:
                 pass
@@ -394,7 +441,11 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.session is None or self.gone:
             return
-        size = len(text_data.encode("utf-8", "surrogatepass")) if text_data is not None else len(bytes_data or b"")
+        size = (
+            len(text_data.encode("utf-8", "surrogatepass"))
+            if text_data is not None
+            else len(bytes_data or b"")
+        )
         if size > MAX_FRAME_BYTES:
             return await self.leave(CLOSE_TOO_BIG)
         message = None
@@ -448,7 +499,8 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
             from live.services import attendance_join
 
             span, _first = await database_sync_to_async(attendance_join)(
-                session_id=self.session.pk, user=self.user, channel_name=self.channel_name)
+                session_id=self.session.pk, user=self.user, channel_name=self.channel_name
+            )
             self.span_id = span.pk
         sender = reply.get("sender")
         data = (reply.get("plugindata") or {}).get("data") or {}
@@ -461,8 +513,12 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
             # A handle that publishes (its configure answered with streams): noted for mute and stop.
             self.feeds[sender] = self.joined[sender]
             mids = [s.get("mid") for s in streams if isinstance(s, dict) and s.get("type") == "audio"]
-            await database_sync_to_async(feeds_note)(self.session.pk, self.member.user_id, self.feeds[sender],
-                                                     audio_mids=[m for m in mids if isinstance(m, str)])
+            await database_sync_to_async(feeds_note)(
+                self.session.pk,
+                self.member.user_id,
+                self.feeds[sender],
+                audio_mids=[m for m in mids if isinstance(m, str)],
+            )
 
     # --- checks ----------------------------------------------------------------------------------
 
@@ -491,7 +547,11 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
 
     async def dispatch(self, message):
         if message["type"] == "room.event":  # chat traffic: only a late re-check, no database hop
-            if self.member is not None and not self.gone and time.monotonic() - self.checked_at > 2 * RECHECK_EVERY:
+            if (
+                self.member is not None
+                and not self.gone
+                and time.monotonic() - self.checked_at > 2 * RECHECK_EVERY
+            ):
                 await self.recheck()
             return
         await super().dispatch(message)
@@ -513,8 +573,15 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
             return
         for handle in list(self.feeds):
             if handle in self.filter.handles:
-                await self.upstream.send(json.dumps({
-                    "janus": "message", "transaction": f"stop{handle}", "session_id": self.filter.session_id,
-                    "handle_id": handle, "apisecret": config.api_secret(), "body": {"request": "unpublish"}}))
-
-
+                await self.upstream.send(
+                    json.dumps(
+                        {
+                            "janus": "message",
+                            "transaction": f"stop{handle}",
+                            "session_id": self.filter.session_id,
+                            "handle_id": handle,
+                            "apisecret": config.api_secret(),
+                            "body": {"request": "unpublish"},
+                        }
+                    )
+                )

@@ -14,7 +14,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from camp.models import Participant, User
+from camp.models import Participant
 from camp.services.consent import consent_allows
 from live import events
 from live.models import LiveSession, RaisedHand, SpeakInvite
@@ -82,8 +82,13 @@ def video_speak_set(*, session_id: int, member, user_id, action) -> SpeakInvite 
         if invite is None and not RaisedHand.objects.filter(session=session, user=user).exists():
             raise LiveError(BAD_REQUEST, "Invite someone whose hand is up.")
         if invite is None:
-            invite = SpeakInvite(session=session, user=user, camera=camera_allowed(user),
-                                 invited_by_id=member.user_id, created_at=timezone.now())
+            invite = SpeakInvite(
+                session=session,
+                user=user,
+                camera=camera_allowed(user),
+                invited_by_id=member.user_id,
+                created_at=timezone.now(),
+            )
             invite.full_clean()
             invite.save()
         RaisedHand.objects.filter(session=session, user=user).delete()

@@ -17,14 +17,19 @@ from tests.live.servers import daphne, session_cookie_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-              "--autoplay-policy=no-user-gesture-required"]
+MEDIA_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
 
 
 @pytest.fixture
 def media_pages(browser):
     """Pages of a Chromium with fake media devices (one context per person)."""
-    media = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS, headless=True)
+    media = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS, headless=True
+    )
     contexts = []
 
     def open_page(viewport=None):
@@ -41,8 +46,9 @@ def media_pages(browser):
 
 def _room(open_page, host, user, session, **options):
     page = open_page(**options)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(user),
-                               "url": f"http://{host}"}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(user), "url": f"http://{host}"}]
+    )
     page.goto(f"http://{host}/live/{session.pk}/")
     expect(page.locator("#live-connection")).to_have_attribute("data-connection", "connected")
     expect(page.locator("#live-video")).to_be_visible()
@@ -51,8 +57,11 @@ def _room(open_page, host, user, session, **options):
 
 def _playing(page, timeout=20_000):
     """Wait until one received <video> has a size and its time advances; returns its feed."""
-    page.wait_for_function("""() => (window.QiaoVideo && QiaoVideo.feeds() || [])
-        .some(f => f.width > 0 && f.height > 0 && f.time > 0.5)""", timeout=timeout)
+    page.wait_for_function(
+        """() => (window.QiaoVideo && QiaoVideo.feeds() || [])
+        .some(f => f.width > 0 && f.height > 0 && f.time > 0.5)""",
+        timeout=timeout,
+    )
     before = {f["feed"]: f["time"] for f in page.evaluate("QiaoVideo.feeds()") if f["width"] > 0}
     page.wait_for_timeout(1000)
     after = {f["feed"]: f["time"] for f in page.evaluate("QiaoVideo.feeds()")}
@@ -61,8 +70,9 @@ def _playing(page, timeout=20_000):
     return advanced[0]
 
 
-def test_teacher_broadcasts_youth_watch_and_speak_by_invitation(media_pages, live_session, teacher, youth,
-                                                                 make_participant, monkeypatch):
+def test_teacher_broadcasts_youth_watch_and_speak_by_invitation(
+    media_pages, live_session, teacher, youth, make_participant, monkeypatch
+):
     second = make_participant(live_session.group, given_name="มาลี", family_name="แซ่ลิ้ม").user
     with janus_server() as janus_url:
         monkeypatch.setenv("JANUS_URL", janus_url)
@@ -94,7 +104,8 @@ def test_teacher_broadcasts_youth_watch_and_speak_by_invitation(media_pages, liv
             expect(youth_page.locator("#video-speaking")).to_be_visible()
             name = youth.participant.display_name
             teacher_page.wait_for_function(
-                "name => QiaoVideo.feeds().some(f => f.display === name && f.audio > 0)", arg=name)
+                "name => QiaoVideo.feeds().some(f => f.display === name && f.audio > 0)", arg=name
+            )
 
             def audio_bytes():
                 return dict(teacher_page.evaluate("QiaoVideo.audioBytes()")).get(name, 0)
@@ -110,8 +121,12 @@ def test_teacher_broadcasts_youth_watch_and_speak_by_invitation(media_pages, liv
             expect(teacher_page.locator("#video-speakers li")).to_have_count(1)
 
             # The teacher removes the youth from the class: their stream stops and their video closes.
-            teacher_page.evaluate("id => QiaoLive.send({type: 'moderate', action: 'remove', user_id: id})", youth.pk)
-            teacher_page.wait_for_function("name => !QiaoVideo.feeds().some(f => f.display === name)", arg=name)
+            teacher_page.evaluate(
+                "id => QiaoLive.send({type: 'moderate', action: 'remove', user_id: id})", youth.pk
+            )
+            teacher_page.wait_for_function(
+                "name => !QiaoVideo.feeds().some(f => f.display === name)", arg=name
+            )
             youth_page.wait_for_function("() => QiaoVideo.feeds().length === 0")
             # The other youth still watches.
             _playing(second_page)

@@ -57,14 +57,19 @@ def janus_server():
     base = random.randrange(41000, 59000, 200)
     config.render_config(directory, ws_port=port, rtp_ports=f"{base}-{base + 199}", debug_level=3)
     log = open(directory / "janus.log", "wb")
-    process = subprocess.Popen([JANUS, "-F", str(directory), "-C", str(directory / "janus.jcfg")],
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [JANUS, "-F", str(directory), "-C", str(directory / "janus.jcfg")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"ws://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
         while not _answers(url):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"janus did not start:\n{(directory / 'janus.log').read_text(errors='replace')}")
+                raise RuntimeError(
+                    f"janus did not start:\n{(directory / 'janus.log').read_text(errors='replace')}"
+                )
             time.sleep(0.1)
         yield url
     finally:

@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AUDIO_ONLY = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=sendonly\r\n"
 WITH_VIDEO = AUDIO_ONLY + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=sendonly\r\n"
 VIDEO_OFF = AUDIO_ONLY + "m=video 0 UDP/TLS/RTP/SAVPF 96\r\na=inactive\r\n"
-RECVONLY = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=recvonly\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=recvonly\r\n"
+RECVONLY = (
+    "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=recvonly\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=recvonly\r\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +55,7 @@ def path_of(session) -> str:
 
 # --- the SDP checks ------------------------------------------------------------------------------
 
+
 def test_sdp_checks():
     assert not sdp_sends_video(AUDIO_ONLY) and sdp_sends_media(AUDIO_ONLY)
     assert sdp_sends_video(WITH_VIDEO)
@@ -64,40 +67,85 @@ def test_sdp_checks():
 
 # --- the filter, request by request ----------------------------------------------------------------
 
+
 def _filter(role="youth") -> RelayFilter:
     relay = RelayFilter(room=42, role=role, name="Somchai S.")
     relay.check({"janus": "create", "transaction": "c"})
     relay.seen({"janus": "success", "transaction": "c", "data": {"id": 7}})
-    for n, kind in ((1, "new"), (2, "new")):
-        relay.check({"janus": "attach", "transaction": f"a{n}", "session_id": 7, "plugin": "janus.plugin.videoroom"})
+    for n in (1, 2):
+        relay.check(
+            {"janus": "attach", "transaction": f"a{n}", "session_id": 7, "plugin": "janus.plugin.videoroom"}
+        )
         relay.seen({"janus": "success", "transaction": f"a{n}", "data": {"id": n}})
     return relay
 
 
 def _msg(body, handle=1, jsep=None, **extra):
-    message = {"janus": "message", "transaction": "t", "session_id": 7, "handle_id": handle, "body": body, **extra}
+    message = {
+        "janus": "message",
+        "transaction": "t",
+        "session_id": 7,
+        "handle_id": handle,
+        "body": body,
+        **extra,
+    }
     if jsep is not None:
         message["jsep"] = jsep
     return message
 
 
-@pytest.mark.parametrize("message", [
-    None, [], "text", {"janus": "create"},  # no transaction
-    {"janus": "info", "transaction": "t"}, {"janus": "claim", "transaction": "t", "session_id": 7},
-    {"janus": "keepalive", "transaction": "t", "session_id": 8},  # another session
-    {"janus": "attach", "transaction": "t", "session_id": 7, "plugin": "janus.plugin.streaming"},
-    {"janus": "trickle", "transaction": "t", "session_id": 7, "handle_id": 99, "candidate": {}},  # not ours
-    {"janus": "message", "transaction": "t", "session_id": 7, "handle_id": True, "body": {"request": "join"}},
-    {"janus": "create", "transaction": "t"},  # a second session
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        None,
+        [],
+        "text",
+        {"janus": "create"},  # no transaction
+        {"janus": "info", "transaction": "t"},
+        {"janus": "claim", "transaction": "t", "session_id": 7},
+        {"janus": "keepalive", "transaction": "t", "session_id": 8},  # another session
+        {"janus": "attach", "transaction": "t", "session_id": 7, "plugin": "janus.plugin.streaming"},
+        {
+            "janus": "trickle",
+            "transaction": "t",
+            "session_id": 7,
+            "handle_id": 99,
+            "candidate": {},
+        },  # not ours
+        {
+            "janus": "message",
+            "transaction": "t",
+            "session_id": 7,
+            "handle_id": True,
+            "body": {"request": "join"},
+        },
+        {"janus": "create", "transaction": "t"},  # a second session
+    ],
+)
 def test_the_filter_refuses_requests_outside_the_protocol(message):
     with pytest.raises(Refused):
         _filter().check(message)
 
 
-@pytest.mark.parametrize("request_name", ["create", "destroy", "edit", "kick", "moderate", "enable_recording",
-                                          "rtp_forward", "stop_rtp_forward", "list", "exists", "allowed",
-                                          "listforwarders", "play_file", "nonsense"])
+@pytest.mark.parametrize(
+    "request_name",
+    [
+        "create",
+        "destroy",
+        "edit",
+        "kick",
+        "moderate",
+        "enable_recording",
+        "rtp_forward",
+        "stop_rtp_forward",
+        "list",
+        "exists",
+        "allowed",
+        "listforwarders",
+        "play_file",
+        "nonsense",
+    ],
+)
 def test_no_browser_administers_the_room_not_even_the_teacher(request_name):
     with pytest.raises(Refused) as refused:
         _filter("teacher").check(_msg({"request": request_name, "room": 42}), speak=Speak(camera=True))
@@ -111,34 +159,70 @@ def test_another_room_is_refused():
 
 def test_secrets_ids_and_recording_from_the_browser_are_dropped_and_the_pin_is_added():
     relay = _filter("teacher")
-    out = relay.check(_msg({"request": "join", "ptype": "publisher", "room": 42, "secret": "x", "pin": "guess",
-                            "admin_key": "k", "id": 1, "display": "老师 (fake)", "token": "t"}, apisecret="mine"))
+    out = relay.check(
+        _msg(
+            {
+                "request": "join",
+                "ptype": "publisher",
+                "room": 42,
+                "secret": "x",
+                "pin": "guess",
+                "admin_key": "k",
+                "id": 1,
+                "display": "老师 (fake)",
+                "token": "t",
+            },
+            apisecret="mine",
+        )
+    )
     assert out["apisecret"] == config.api_secret()
-    assert out["body"] == {"request": "join", "ptype": "publisher", "room": 42, "display": "Somchai S.",
-                           "pin": config.room_pin(42)}
+    assert out["body"] == {
+        "request": "join",
+        "ptype": "publisher",
+        "room": 42,
+        "display": "Somchai S.",
+        "pin": config.room_pin(42),
+    }
     assert relay.handles[1] == PUBLISHER
-    out = relay.check(_msg({"request": "publish", "record": True, "filename": "/etc/passwd"}, jsep={
-        "type": "offer", "sdp": WITH_VIDEO}), speak=Speak(camera=True))
+    out = relay.check(
+        _msg(
+            {"request": "publish", "record": True, "filename": "/etc/passwd"},
+            jsep={"type": "offer", "sdp": WITH_VIDEO},
+        ),
+        speak=Speak(camera=True),
+    )
     assert out["body"] == {"request": "publish"} and out["jsep"]["sdp"] == WITH_VIDEO
 
 
 def test_youth_join_as_a_silent_participant_and_subscribe():
     relay = _filter()
     relay.check(_msg({"request": "join", "ptype": "publisher", "room": 42}))
-    out = relay.check(_msg({"request": "join", "ptype": "subscriber", "room": 42, "streams": [{"feed": 5}]}, handle=2))
+    out = relay.check(
+        _msg({"request": "join", "ptype": "subscriber", "room": 42, "streams": [{"feed": 5}]}, handle=2)
+    )
     assert out["body"]["pin"] == config.room_pin(42) and relay.handles[2] == SUBSCRIBER
     relay.check(_msg({"request": "start"}, handle=2, jsep={"type": "answer", "sdp": RECVONLY}))
     relay.check(_msg({"request": "configure", "streams": [{"mid": "1", "substream": 0}]}, handle=2))
     relay.check(_msg({"request": "configure", "streams": [{"mid": "1", "send": False}]}, handle=2))
 
 
-@pytest.mark.parametrize("message", [
-    _msg({"request": "publish"}, jsep={"type": "offer", "sdp": AUDIO_ONLY}),
-    _msg({"request": "configure", "audio": True}, jsep={"type": "offer", "sdp": AUDIO_ONLY}),
-    _msg({"request": "joinandconfigure", "ptype": "publisher", "room": 42}, handle=2,
-         jsep={"type": "offer", "sdp": AUDIO_ONLY}),
-    _msg({"request": "join", "ptype": "publisher", "room": 42}, handle=2, jsep={"type": "offer", "sdp": AUDIO_ONLY}),
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        _msg({"request": "publish"}, jsep={"type": "offer", "sdp": AUDIO_ONLY}),
+        _msg({"request": "configure", "audio": True}, jsep={"type": "offer", "sdp": AUDIO_ONLY}),
+        _msg(
+            {"request": "joinandconfigure", "ptype": "publisher", "room": 42},
+            handle=2,
+            jsep={"type": "offer", "sdp": AUDIO_ONLY},
+        ),
+        _msg(
+            {"request": "join", "ptype": "publisher", "room": 42},
+            handle=2,
+            jsep={"type": "offer", "sdp": AUDIO_ONLY},
+        ),
+    ],
+)
 def test_a_youth_without_an_invitation_does_not_publish(message):
     relay = _filter()
     relay.check(_msg({"request": "join", "ptype": "publisher", "room": 42}))
@@ -152,25 +236,40 @@ def test_an_invited_youth_speaks_with_the_microphone_and_the_camera_only_with_co
     relay = _filter()
     relay.check(_msg({"request": "join", "ptype": "publisher", "room": 42}))
     with pytest.raises(Refused, match="Microphone only"):
-        relay.check(_msg({"request": "publish"}, jsep={"type": "offer", "sdp": WITH_VIDEO}), speak=Speak(camera=False))
-    relay.check(_msg({"request": "publish"}, jsep={"type": "offer", "sdp": AUDIO_ONLY}), speak=Speak(camera=False))
-    relay.check(_msg({"request": "publish"}, jsep={"type": "offer", "sdp": VIDEO_OFF}), speak=Speak(camera=False))
-    relay.check(_msg({"request": "publish"}, jsep={"type": "offer", "sdp": WITH_VIDEO}), speak=Speak(camera=True))
+        relay.check(
+            _msg({"request": "publish"}, jsep={"type": "offer", "sdp": WITH_VIDEO}), speak=Speak(camera=False)
+        )
+    relay.check(
+        _msg({"request": "publish"}, jsep={"type": "offer", "sdp": AUDIO_ONLY}), speak=Speak(camera=False)
+    )
+    relay.check(
+        _msg({"request": "publish"}, jsep={"type": "offer", "sdp": VIDEO_OFF}), speak=Speak(camera=False)
+    )
+    relay.check(
+        _msg({"request": "publish"}, jsep={"type": "offer", "sdp": WITH_VIDEO}), speak=Speak(camera=True)
+    )
 
 
-@pytest.mark.parametrize("message", [
-    _msg({"request": "start"}, handle=2, jsep={"type": "offer", "sdp": AUDIO_ONLY}),  # a subscription offers
-    _msg({"request": "start"}, handle=2, jsep={"type": "answer", "sdp": AUDIO_ONLY}),  # ... or sends media
-    _msg({"request": "publish"}, handle=2),  # not a publisher handle
-    _msg({"request": "join", "ptype": "subscriber", "room": 42}, handle=2),  # joined twice
-    _msg({"request": "join", "ptype": "listener", "room": 42}, handle=1),
-    _msg({"request": "start"}, handle=1),  # a subscriber request on a handle that has not subscribed
-    _msg({"request": "leave"}, handle=1),
-    _msg({"request": 5}),
-    _msg("join"),
-    _msg({"request": "start"}, handle=2, jsep={"type": "pranswer", "sdp": ""}),
-    _msg({"request": "start"}, handle=2, jsep="v=0"),
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        _msg(
+            {"request": "start"}, handle=2, jsep={"type": "offer", "sdp": AUDIO_ONLY}
+        ),  # a subscription offers
+        _msg(
+            {"request": "start"}, handle=2, jsep={"type": "answer", "sdp": AUDIO_ONLY}
+        ),  # ... or sends media
+        _msg({"request": "publish"}, handle=2),  # not a publisher handle
+        _msg({"request": "join", "ptype": "subscriber", "room": 42}, handle=2),  # joined twice
+        _msg({"request": "join", "ptype": "listener", "room": 42}, handle=1),
+        _msg({"request": "start"}, handle=1),  # a subscriber request on a handle that has not subscribed
+        _msg({"request": "leave"}, handle=1),
+        _msg({"request": 5}),
+        _msg("join"),
+        _msg({"request": "start"}, handle=2, jsep={"type": "pranswer", "sdp": ""}),
+        _msg({"request": "start"}, handle=2, jsep="v=0"),
+    ],
+)
 def test_malformed_or_misplaced_requests_are_refused(message):
     relay = _filter()
     relay.check(_msg({"request": "join", "ptype": "subscriber", "room": 42}, handle=2))
@@ -181,13 +280,18 @@ def test_malformed_or_misplaced_requests_are_refused(message):
 def test_handles_are_capped():
     relay = _filter()
     for n in range(3, 13):
-        relay.check({"janus": "attach", "transaction": f"x{n}", "session_id": 7, "plugin": "janus.plugin.videoroom"})
+        relay.check(
+            {"janus": "attach", "transaction": f"x{n}", "session_id": 7, "plugin": "janus.plugin.videoroom"}
+        )
     with pytest.raises(Refused) as refused:
-        relay.check({"janus": "attach", "transaction": "y", "session_id": 7, "plugin": "janus.plugin.videoroom"})
+        relay.check(
+            {"janus": "attach", "transaction": "y", "session_id": 7, "plugin": "janus.plugin.videoroom"}
+        )
     assert refused.value.code == 429
 
 
 # --- the socket: who may open it -------------------------------------------------------------------
+
 
 async def refused_code(path, user) -> int:
     comm, connected, detail = await open_socket(path, user)
@@ -206,7 +310,9 @@ async def test_without_a_media_server_there_is_no_video_socket(live_session, you
         assert await refused_code(path_of(live_session), youth) == 4404
 
 
-async def test_refusals_at_connect(video, live_session, world, make_user, make_session, group, make_participant):
+async def test_refusals_at_connect(
+    video, live_session, world, make_user, make_session, group, make_participant
+):
     assert await refused_code(path_of(live_session), None) == 4401
     assert await refused_code("/ws/live/987654/video/", world.youth) == 4404
     assert await refused_code(path_of(live_session), world.other_youth) == 4403
@@ -215,7 +321,9 @@ async def test_refusals_at_connect(video, live_session, world, make_user, make_s
     assert await refused_code(path_of(live_session), stranger) == 4403
     no_consent = await sync_to_async(make_participant)(group, consent=False, given_name="Noy")
     assert await refused_code(path_of(live_session), no_consent.user) == 4403
-    await sync_to_async(Removal.objects.create)(session=live_session, user=world.youth, created_at=live_session.starts_at)
+    await sync_to_async(Removal.objects.create)(
+        session=live_session, user=world.youth, created_at=live_session.starts_at
+    )
     assert await refused_code(path_of(live_session), world.youth) == 4403
     ended = await sync_to_async(make_session)(state=LiveSession.State.ENDED)
     assert await refused_code(path_of(ended), world.teacher) == 4403
@@ -231,8 +339,16 @@ async def _janus_session(comm) -> int:
 
 
 async def _attach(comm, session_id) -> int:
-    await comm.send_to(text_data=json.dumps({"janus": "attach", "transaction": "a", "session_id": session_id,
-                                             "plugin": "janus.plugin.videoroom"}))
+    await comm.send_to(
+        text_data=json.dumps(
+            {
+                "janus": "attach",
+                "transaction": "a",
+                "session_id": session_id,
+                "plugin": "janus.plugin.videoroom",
+            }
+        )
+    )
     reply = json.loads(await comm.receive_from(timeout=5))
     assert reply["janus"] == "success", reply
     return reply["data"]["id"]
@@ -258,17 +374,27 @@ async def test_a_youth_subscribes_through_janus_and_cannot_administer_or_publish
         sid = await _janus_session(comm)
         handle = await _attach(comm, sid)
         room = config.room_id(live_session.pk)
-        await comm.send_to(text_data=json.dumps(_msg({"request": "join", "ptype": "publisher", "room": room},
-                                                     handle=handle) | {"session_id": sid, "transaction": "j"}))
+        await comm.send_to(
+            text_data=json.dumps(
+                _msg({"request": "join", "ptype": "publisher", "room": room}, handle=handle)
+                | {"session_id": sid, "transaction": "j"}
+            )
+        )
         joined = await _reply(comm, "j")
         assert joined["plugindata"]["data"]["videoroom"] == "joined", joined  # the relay's pin let them in
         # The server refuses, Janus never sees it.
         for body in ({"request": "destroy", "room": room}, {"request": "kick", "room": room, "id": 1}):
-            await comm.send_to(text_data=json.dumps(_msg(body, handle=handle) | {"session_id": sid, "transaction": "x"}))
+            await comm.send_to(
+                text_data=json.dumps(_msg(body, handle=handle) | {"session_id": sid, "transaction": "x"})
+            )
             refused = await _reply(comm, "x")
             assert refused["janus"] == "error" and refused["error"]["code"] == 403
-        await comm.send_to(text_data=json.dumps(_msg({"request": "publish"}, handle=handle, jsep={
-            "type": "offer", "sdp": AUDIO_ONLY}) | {"session_id": sid, "transaction": "p"}))
+        await comm.send_to(
+            text_data=json.dumps(
+                _msg({"request": "publish"}, handle=handle, jsep={"type": "offer", "sdp": AUDIO_ONLY})
+                | {"session_id": sid, "transaction": "p"}
+            )
+        )
         refused = await _reply(comm, "p")
         assert refused["janus"] == "error" and "invites" in refused["error"]["reason"]
         # Not JSON, too many frames: refused without closing; a frame over 64 KiB closes 4413.
@@ -278,17 +404,22 @@ async def test_a_youth_subscribes_through_janus_and_cannot_administer_or_publish
         assert (await comm.receive_output(timeout=5))["code"] == 4413
     finally:
         await comm.disconnect()
+
     # The room exists in Janus, created by the server with its secret: a guessed secret cannot destroy it.
     def destroy_with(secret):
         with JanusControl(video) as janus:
-            return janus.request({"request": "destroy", "room": config.room_id(live_session.pk), "secret": secret})
+            return janus.request(
+                {"request": "destroy", "room": config.room_id(live_session.pk), "secret": secret}
+            )
 
     with pytest.raises(JanusError):
         await sync_to_async(destroy_with)("adminpwd")
 
 
 @pytest.mark.parametrize("how", ["removed", "revoked", "ended"])
-async def test_the_video_socket_closes_when_the_youth_may_no_longer_watch(video, live_session, youth, teacher, how):
+async def test_the_video_socket_closes_when_the_youth_may_no_longer_watch(
+    video, live_session, youth, teacher, how
+):
     from live.services import live_session_end, member_remove
 
     comm = await _connected(live_session, youth)
@@ -308,6 +439,7 @@ async def test_the_video_socket_closes_when_the_youth_may_no_longer_watch(video,
     finally:
         await comm.disconnect()
     if how == "ended":  # the VideoRoom is gone from Janus
+
         def exists():
             with JanusControl(video) as janus:
                 return janus.request({"request": "exists", "room": config.room_id(live_session.pk)})["exists"]
@@ -329,13 +461,14 @@ async def test_media_flowing_counts_as_attendance(video, live_session, youth):
 
 # --- the teacher's "video" frame on the room's socket ------------------------------------------------
 
+
 def _moderator(session, teacher):
     return RoomMember(user_id=teacher.pk, name="t", role="teacher", camp_id=session.group.camp_id)
 
 
 def test_speaking_by_invitation(live_session, teacher, youth, youth_participant):
-    from camp.services.consent import consent_answer, consent_version_current, guardian_link_ensure
     from camp.models import ConsentItem
+    from camp.services.consent import consent_answer, consent_version_current, guardian_link_ensure
     from live.models import RaisedHand
     from live.services import LiveError
     from live.video.services import speak_right, video_speak_set
@@ -349,15 +482,21 @@ def test_speaking_by_invitation(live_session, teacher, youth, youth_participant)
     assert refused.value.code == "forbidden"
     for action in ("shout", None, 5, ["invite"]):
         with pytest.raises(LiveError):
-            video_speak_set(session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action=action)
+            video_speak_set(
+                session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action=action
+            )
     for user_id in (None, "x", -1, 2**70, teacher.pk):
         with pytest.raises(LiveError):
-            video_speak_set(session_id=live_session.pk, member=teacher_member, user_id=user_id, action="invite")
+            video_speak_set(
+                session_id=live_session.pk, member=teacher_member, user_id=user_id, action="invite"
+            )
     with pytest.raises(LiveError, match="not invited"):
         video_speak_set(session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="mute")
 
     RaisedHand.objects.create(session=live_session, user=youth, raised_at=live_session.starts_at)
-    invite = video_speak_set(session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="invite")
+    invite = video_speak_set(
+        session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="invite"
+    )
     assert invite.camera is False  # paper consent covers participation, not the camera
     assert speak_right(session_id=live_session.pk, user_id=youth.pk).camera is False
     assert not RaisedHand.objects.filter(session=live_session, user=youth).exists()
@@ -368,8 +507,13 @@ def test_speaking_by_invitation(live_session, teacher, youth, youth_participant)
 
     # With the guardian's consent to the camera, the invitation allows it.
     link = guardian_link_ensure(by=live_session.group.coordinators.first(), participant=youth_participant)
-    consent_answer(link=link, version=consent_version_current().number,
-                   answers={item: True for item in ConsentItem.values})
+    consent_answer(
+        link=link,
+        version=consent_version_current().number,
+        answers={item: True for item in ConsentItem.values},
+    )
     RaisedHand.objects.create(session=live_session, user=youth, raised_at=live_session.starts_at)
-    invite = video_speak_set(session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="invite")
+    invite = video_speak_set(
+        session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="invite"
+    )
     assert invite.camera is True

@@ -19,16 +19,26 @@ class Command(BaseCommand):
     help = "Run the Janus media server with QiaoCamp's configuration (docs/video.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=None, help="WebSocket API port (default: JANUS_URL's, else 8188)")
-        parser.add_argument("--dir", default=None, help="where to write the configuration (default JANUS_CONFIG_DIR)")
+        parser.add_argument(
+            "--port", type=int, default=None, help="WebSocket API port (default: JANUS_URL's, else 8188)"
+        )
+        parser.add_argument(
+            "--dir", default=None, help="where to write the configuration (default JANUS_CONFIG_DIR)"
+        )
         parser.add_argument("--rtp-ports", default=None, help="media port range, e.g. 20000-40000")
         parser.add_argument("--debug-level", type=int, default=3, help="Janus log level 0-7")
-        parser.add_argument("--print-dir", action="store_true", help="write the files, print the folder, do not start")
+        parser.add_argument(
+            "--print-dir", action="store_true", help="write the files, print the folder, do not start"
+        )
 
     def handle(self, *args, **options):
         directory = Path(options["dir"]) if options["dir"] else config.config_dir()
-        files = config.render_config(directory.resolve(), ws_port=options["port"], rtp_ports=options["rtp_ports"],
-                                     debug_level=options["debug_level"])
+        files = config.render_config(
+            directory.resolve(),
+            ws_port=options["port"],
+            rtp_ports=options["rtp_ports"],
+            debug_level=options["debug_level"],
+        )
         if options["print_dir"]:
             self.stdout.write(str(files.directory))
             return
