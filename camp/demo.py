@@ -143,6 +143,7 @@ def seed(stdout) -> None:
         phases[number] = phase
 
     youth_total = 0
+    withdrawn_one = False
     for (name, institution, country, zone, languages, level, (age_min, age_max), hours, coordinator_email,
          phase_number, youth_count, status, script) in GROUPS:
         group, _created = Group.objects.get_or_create(
@@ -178,10 +179,49 @@ def seed(stdout) -> None:
         )
         if not group.participants.exists():
             _roster(rng, group, phase, youth_count, script, adults[coordinator_email], decided_at)
+            _guardian_consent(rng, group, adults[coordinator_email], decided_at, withdraw=not withdrawn_one)
+            withdrawn_one = withdrawn_one or youth_count >= 30
         if status == Enrollment.Status.APPROVED:
             youth_total += youth_count
             _youth_accounts(group, organizer)
     stdout.write(f"camp: {camp.title}, {len(phases)} phases, {len(GROUPS)} groups, {youth_total} youth approved")
+
+
+def _guardian_consent(rng, group, coordinator, consent_at, *, withdraw: bool) -> None:
+    """Consent as issue #17 keeps it: about half the guardians answered on their own link (all items,
+    some declining the camera or the camp-wide showcase), the others signed paper the coordinator
+    recorded (participation only); in the first big group one guardian withdrew and one asked a question.
+    Written in bulk before the accounts exist, so the demo's fixed join codes still go to the first youth."""
+    from camp.models import ConsentDecision, ConsentItem, GuardianMessage
+    from camp.services.consent import consent_version_current, guardian_links_for_group
+
+    version = consent_version_current()
+    guardian_links_for_group(by=coordinator, group=group)
+    consented = list(group.participants.filter(consent_given=True).order_by("pk"))
+    decisions, by_link = [], []
+    for index, participant in enumerate(consented):
+        if index % 2:
+            by_link.append(participant)
+            for item in ConsentItem.values:
+                agreed = not (item == "showcase_camp" and rng.random() < 0.3) and not (
+                    item == "camera" and rng.random() < 0.15)
+                decisions.append(ConsentDecision(participant=participant, version=version, item=item, agreed=agreed,
+                                                 decided_at=consent_at, source=ConsentDecision.Source.GUARDIAN_LINK))
+        else:
+            decisions.append(ConsentDecision(participant=participant, version=version, item="participation",
+                                             agreed=True, decided_at=consent_at, source=ConsentDecision.Source.PAPER,
+                                             recorded_by=coordinator, method=Participant.ConsentMethod.PAPER))
+    Participant.objects.filter(pk__in=[p.pk for p in by_link]).update(
+        consent_method=Participant.ConsentMethod.GUARDIAN_LINK, consent_recorded_by=None)
+    if withdraw and len(by_link) >= 2:
+        gone = by_link[-1]
+        later = consent_at + datetime.timedelta(days=2)
+        decisions += [ConsentDecision(participant=gone, version=version, item=item, agreed=False, decided_at=later,
+                                      source=ConsentDecision.Source.GUARDIAN_LINK, withdrawal=True)
+                      for item in ConsentItem.values]
+        Participant.objects.filter(pk=gone.pk).update(consent_given=False, consent_at=None, consent_method="")
+        GuardianMessage.objects.create(participant=by_link[-2], body="老师好，请问第一节课需要准备什么材料？谢谢！")
+    ConsentDecision.objects.bulk_create(decisions, batch_size=500)
 
 
 def _youth_accounts(group, organizer) -> None:
