@@ -32,8 +32,9 @@ def _shot(page, name):
 
 def _open_room(new_page, host, user, session, **page_options):
     page = new_page(**page_options)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(user),
-                               "url": f"http://{host}"}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(user), "url": f"http://{host}"}]
+    )
     page.goto(f"http://{host}/live/{session.pk}/")
     expect(page.locator("#live-connection")).to_have_attribute("data-connection", "connected")
     return page
@@ -75,8 +76,15 @@ def test_the_room_on_a_youths_phone(new_page, live_session, teacher, youth, lang
     youth.save(update_fields=["preferred_language"])
     with daphne(redis=os.environ.get("REDIS_URL") or None) as host:
         teacher_page = _open_room(new_page, host, teacher, live_session, viewport=DESKTOP)
-        phone = _open_room(new_page, host, youth, live_session, viewport=PHONE, locale=LOCALES[language],
-                           time_zone="Asia/Bangkok")
+        phone = _open_room(
+            new_page,
+            host,
+            youth,
+            live_session,
+            viewport=PHONE,
+            locale=LOCALES[language],
+            time_zone="Asia/Bangkok",
+        )
         assert phone.locator("html").get_attribute("lang") == language
         says = _strings(phone)
         _no_sideways_overflow(phone)
@@ -126,7 +134,9 @@ def test_the_room_on_a_youths_phone(new_page, live_session, teacher, youth, lang
         expect(line.locator("[data-action=react]").first).to_be_visible()
         _shot(phone, f"room-{language}-message-actions")
         line.locator("[data-action=react]").first.click()
-        expect(teacher_page.locator("#chat-log li.msg", has_text="大家好！").locator(".msg-reactions")).not_to_be_empty()
+        expect(
+            teacher_page.locator("#chat-log li.msg", has_text="大家好！").locator(".msg-reactions")
+        ).not_to_be_empty()
         expect(line.locator("[data-action]")).to_have_count(0)
 
         # The teacher locks the chat: said in place, and the box says why it cannot be used.
@@ -169,13 +179,15 @@ def test_a_muted_youth_is_told_in_place(new_page, live_session, teacher, youth):
         phone = _open_room(new_page, host, youth, live_session, viewport=PHONE, locale="th-TH")
         says = _strings(phone)
         teacher_page.locator("#online-list li", has_text=youth.participant.display_name).locator(
-            "[data-action=mute]").click()
+            "[data-action=mute]"
+        ).click()
         expect(phone.locator("#live-notice")).to_have_text(says["you_muted"])
         expect(phone.locator("#live-notice")).to_have_attribute("role", "alert")
         expect(phone.locator("#chat-state")).to_have_text(says["you_muted"])
         expect(phone.locator("#chat-text")).to_be_disabled()
         teacher_page.locator("#online-list li", has_text=youth.participant.display_name).locator(
-            "[data-action=unmute]").click()
+            "[data-action=unmute]"
+        ).click()
         expect(phone.locator("#live-announce-text")).to_have_text(says["you_unmuted"])
         expect(phone.locator("#chat-text")).to_be_enabled()
 
