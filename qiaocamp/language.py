@@ -12,9 +12,7 @@
 from django.conf import settings
 from django.utils import translation
 
-from camp.services.language import preferred_language_set
-
-CHOSEN_LANGUAGE = "qiaocamp_chosen_language"
+from camp.services.language import CHOSEN_LANGUAGE, preferred_language_set
 
 
 def language_chosen(request, language: str) -> None:

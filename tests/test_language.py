@@ -147,3 +147,14 @@ def test_a_roster_row_follows_only_its_own_youth(youth, youth_participant, other
     preferred_language_set(user=youth, language="en")
     other = Participant.objects.get(user=other_youth)
     assert other.preferred_language == "my"
+
+
+@pytest.mark.django_db
+def test_a_refusal_at_the_door_is_in_the_language_just_picked(client, thai_youth, coordinator):
+    from camp.services.roster import consent_record
+
+    consent_record(by=coordinator, participant=thai_youth, given=False)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/join/"})
+    response = client.post(reverse("join"), {"code": code_of(thai_youth)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert page_language(response) == "zh-hans"

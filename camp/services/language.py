@@ -7,6 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from camp.errors import DomainError
 from camp.models import Participant, User
 
+# The language a signed-out person picked with the switcher in this visit (qiaocamp.language):
+# what they read until they sign in, and theirs once they do.
+CHOSEN_LANGUAGE = "qiaocamp_chosen_language"
+
+
+def chosen_language(request) -> str | None:
+    """The language picked in this visit before signing in, if any."""
+    session = getattr(request, "session", None)
+    language = session.get(CHOSEN_LANGUAGE) if session is not None else None
+    return language if language in dict(settings.LANGUAGES) else None
+
 
 @transaction.atomic
 def preferred_language_set(*, user: User, language: str) -> None:

@@ -9,6 +9,7 @@ from camp.errors import DomainError, form_error
 from camp.forms import JoinForm
 from camp.ratelimit import client_address
 from camp.services.join import JoinRefused, join_login_check
+from camp.services.language import chosen_language
 
 REFUSAL_STATUS = {"rate_limited": 429, "invalid": 200, "no_consent": 403, "not_enrolled": 403}
 
@@ -25,8 +26,9 @@ def _attempt(request, code: str, form: JoinForm, confirm_code: str | None = None
 def _refused(request, refused: JoinRefused, form: JoinForm, confirm_code: str | None):
     status = REFUSAL_STATUS[refused.reason]
     if refused.reason in ("no_consent", "not_enrolled"):
-        # The youth reads why in their own language, whatever the browser says.
-        with translation.override(refused.participant.preferred_language):
+        # The youth reads why in their own language, whatever the browser says: the one they just
+        # picked with the switcher, else their roster's.
+        with translation.override(chosen_language(request) or refused.participant.preferred_language):
             return render(request, "camp/join_refused.html",
                           {"reason": refused.reason, "participant": refused.participant}, status=status)
     if confirm_code is None:
