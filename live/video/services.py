@@ -37,7 +37,7 @@ def speak_right(*, session_id: int, user_id: int):
     from live.video.relay import Speak
 
     invite = SpeakInvite.objects.filter(session_id=session_id, user_id=user_id).first()
-    if invite is None:
+    if invite is None or invite.muted:  # muted: no new feed either (it would not be moderated)
         return None
     return Speak(camera=invite.camera)
 

@@ -502,6 +502,9 @@ def test_speaking_by_invitation(live_session, teacher, youth, youth_participant)
     assert not RaisedHand.objects.filter(session=live_session, user=youth).exists()
     video_speak_set(session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="mute")
     assert SpeakInvite.objects.get(session=live_session, user=youth).muted
+    assert speak_right(session_id=live_session.pk, user_id=youth.pk) is None  # no new, unmoderated feed
+    video_speak_set(session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="unmute")
+    assert speak_right(session_id=live_session.pk, user_id=youth.pk).camera is False
     video_speak_set(session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="stop")
     assert speak_right(session_id=live_session.pk, user_id=youth.pk) is None
 
