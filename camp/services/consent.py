@@ -157,7 +157,8 @@ def _sync(participant: Participant, version: ConsentVersion, now) -> bool:
         participant.consent_at = None
         participant.consent_method = ""
         participant.consent_recorded_by = None
-    participant.full_clean(exclude=["user"])
+    # No full_clean(): these four fields are ours, and a legacy row whose names predate the name
+    # checks must not keep its guardian from answering (the consent_has_time constraint still holds).
     participant.save(update_fields=["consent_given", "consent_at", "consent_method", "consent_recorded_by"])
     return was and not given
 
