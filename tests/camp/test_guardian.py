@@ -244,3 +244,38 @@ def test_bulk_paper_consent_is_not_pre_ticked(client, waiting, coordinator):
     client.force_login(coordinator)
     page = client.get(reverse("roster_consent_bulk", args=[waiting.group.pk])).content.decode()
     assert "Mali" in page and "checked" not in page
+
+
+@pytest.mark.parametrize("classes", [1, 12])
+def test_the_guardian_page_costs_the_same_whatever_the_history(
+    client, group, phase, coordinator, youth_participant, teacher, classes, django_assert_max_num_queries
+):
+    for day in range(1, classes + 1):
+        factories.held_session(group, phase, teacher=teacher, day=day)
+    link = guardian_link_ensure(by=coordinator, participant=youth_participant)
+    client.get(_url("guardian_home", link))  # the consent version is made on first use
+    with django_assert_max_num_queries(10):
+        page = client.get(_url("guardian_home", link) + "?lang=en")
+    assert page.status_code == 200 and f"of {classes} classes attended" in page.content.decode()
+
+
+def test_bulk_paper_consent_with_a_foreign_youth_writes_nothing(
+    client, waiting, other_group, make_participant, coordinator
+):
+    foreign = make_participant(other_group, with_account=False, consent=False)
+    client.force_login(coordinator)
+    url = reverse("roster_consent_bulk", args=[waiting.group.pk])
+    response = client.post(url, {"participants": [waiting.pk, foreign.pk], "attestation": "on"})
+    assert response.status_code == 200
+    response = client.post(url, {"participants": [waiting.pk]})  # no attestation
+    assert response.status_code == 200
+    assert not ConsentDecision.objects.exists()
+    assert client.post(url, {"participants": [waiting.pk], "attestation": "on"}).status_code == 302
+    decision = ConsentDecision.objects.get()
+    assert (decision.participant, decision.item, decision.source, decision.method, decision.recorded_by) == (
+        waiting,
+        "participation",
+        "paper",
+        "bulk",
+        coordinator,
+    )
