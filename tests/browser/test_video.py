@@ -87,6 +87,9 @@ def test_teacher_broadcasts_youth_watch_and_speak_by_invitation(
             expect(teacher_page.locator("#video-stop")).to_be_visible()
             _playing(youth_page)
             _playing(second_page)
+            if os.environ.get("QIAOCAMP_SCREENSHOTS"):  # a folder: look at the pages (phone and desktop)
+                youth_page.screenshot(path=os.path.join(os.environ["QIAOCAMP_SCREENSHOTS"], "video-phone.png"))
+                teacher_page.screenshot(path=os.path.join(os.environ["QIAOCAMP_SCREENSHOTS"], "video-desktop.png"))
             # On a phone the video sits above the chat.
             video_box = youth_page.locator("#live-video").bounding_box()
             chat_box = youth_page.locator("#chat-log").bounding_box()
