@@ -117,7 +117,8 @@ def test_withdrawal_revokes_access_and_tells_the_coordinators(
     waiting.refresh_from_db()
     assert not waiting.consent_given and not waiting.user.has_usable_password()
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
-    assert "withdrew" in mail.outbox[0].subject
+    # In the coordinator's language (Thai here), with the link to the youth's guardian page.
+    assert reverse("guardian_link_page", args=[waiting.group.pk, waiting.pk]) in mail.outbox[0].body
     assert ConsentDecision.objects.filter(participant=waiting, withdrawal=True).count() == 5
     speak_english(coordinator)
     client.force_login(coordinator)
