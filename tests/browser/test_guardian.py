@@ -11,10 +11,12 @@ import re
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from playwright.sync_api import expect
 
 from camp.models import ConsentDecision, JoinCode
+from camp.zones import zone_city
 from tests.live.servers import daphne, session_cookie_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,7 +82,9 @@ def test_a_guardian_consents_sees_the_schedule_and_withdraws(new_page, group, co
         expect(schedule).to_be_visible()
         bangkok = timezone.localtime(live_session.plan_item.starts_at, group.zone).strftime("%H:%M")
         expect(schedule.locator(".guardian-class").first).to_contain_text(bangkok)
-        expect(schedule.locator(".zone-note")).to_contain_text("Bangkok")
+        with translation.override("th"):
+            bangkok_time = _("%(city)s time") % {"city": zone_city(group.zone)}  # "เวลากรุงเทพฯ"
+        expect(schedule.locator(".zone-note")).to_contain_text(bangkok_time)
         assert "Asia/" not in guardian.content()
         _no_sideways_overflow(guardian)
         _shot(guardian, "guardian-home-phone-th")
