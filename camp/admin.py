@@ -3,7 +3,20 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from camp.models import Camp, Enrollment, Group, Invitation, JoinCode, Participant, Phase, RosterImport, User
+from camp.models import (
+    Camp,
+    ConsentDecision,
+    ConsentVersion,
+    Enrollment,
+    Group,
+    GuardianMessage,
+    Invitation,
+    JoinCode,
+    Participant,
+    Phase,
+    RosterImport,
+    User,
+)
 
 
 @admin.register(User)
@@ -92,3 +105,37 @@ class RosterImportAdmin(admin.ModelAdmin):
     list_display = ("group", "file_name", "created_by", "created_at", "confirmed_at", "imported_count")
     list_filter = ("group__camp",)
     readonly_fields = ("group", "created_by", "file_name", "rows", "problems", "confirmed_at", "imported_count")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Consent records are evidence: read here, written only by camp.services.consent."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentVersion)
+class ConsentVersionAdmin(ReadOnlyAdmin):
+    list_display = ("number", "published_at")
+
+
+@admin.register(ConsentDecision)
+class ConsentDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("participant", "item", "agreed", "version", "decided_at", "source", "method", "recorded_by",
+                    "withdrawal")
+    list_filter = ("item", "agreed", "source", "withdrawal", "version")
+    search_fields = ("participant__family_name", "participant__given_name")
+    list_select_related = ("participant", "version", "recorded_by")
+
+
+@admin.register(GuardianMessage)
+class GuardianMessageAdmin(ReadOnlyAdmin):
+    list_display = ("participant", "sent_at")
+    search_fields = ("participant__family_name", "participant__given_name", "body")
+    list_select_related = ("participant",)
