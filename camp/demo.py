@@ -267,10 +267,14 @@ def _roster(rng, group, phase, count, script, coordinator, consent_at) -> None:
         age = rng.randint(group.age_min, group.age_max)
         consent = index not in missing_consent
         family = rng.choice(names["family"])
+        # Most Burmese names are one name (camp/names.py): two youth in three have no family name;
+        # the others keep the Chinese surname their family still uses. (Drawn either way: the
+        # random stream, and so the rest of the demo, stays the same.)
+        own_family = "" if script == "my" and index % 3 else family
         participants.append(
             Participant(
                 group=group,
-                family_name=family,
+                family_name=own_family,
                 given_name=rng.choice(names["given"]),
                 chinese_name=rng.choice(CHINESE_FAMILY) + rng.choice(CHINESE_GIVEN),
                 birth_year=phase.starts_on.year - age,
