@@ -99,6 +99,12 @@ class FakeProvider(requests.adapters.BaseAdapter):
         pass
 
 
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """The pages in English, whatever the catalogs hold (the texts below are the English ones)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 @pytest.fixture
 def provider(monkeypatch):
     """The fake provider; `provider.answers` is what it says, `provider.calls` what it was asked."""
@@ -331,6 +337,7 @@ def test_a_signed_in_youth_cannot_start_or_connect_an_app_sign_in(client, line, 
 
 @pytest.mark.django_db
 def test_an_adult_connects_line_to_their_account_and_signs_in_with_it(client, line, organizer):
+    User.objects.filter(pk=organizer.pk).update(preferred_language="en")
     client.force_login(organizer)
     page = client.get(reverse("socialaccount_connections"))
     assert page.status_code == 200 and "Apps you sign in with" in page.content.decode()

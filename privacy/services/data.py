@@ -167,7 +167,9 @@ def youth_export(*, by: User, participant: Participant) -> dict:
 
 def _erase(participant: Participant, *, erased_by: User | None, reason: str) -> Erasure:
     """Erase one youth's personal data; the caller holds the transaction and has checked the right."""
-    participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("user").get(pk=participant.pk)
+    )
     if Erasure.objects.filter(participant=participant).exists():
         raise DomainError(_("This youth's data is already deleted."), code="already_erased")
     user = participant.user

@@ -32,6 +32,7 @@ def test_an_organizer_exports_then_deletes_a_youth_from_the_roster(
     live_server, new_page, world, shots, viewport
 ):
     participant = world.youth_participant
+    User.objects.filter(pk=world.organizer.pk).update(preferred_language="en")  # the texts below are English
     page = new_page(locale="en-US", viewport=viewport)
     login(page, live_server.url, world.organizer.email, PASSWORD)
     page.wait_for_url(f"{live_server.url}/")

@@ -26,6 +26,7 @@ NAME, FAMILY, GUARDIAN, CONTACT = "สมชาย", "แซ่ตั้ง", "G
 @pytest.fixture
 def history(world):
     """The world's youth after a finished phase: one class attended, chat lines, a question, two certificates."""
+    User.objects.filter(pk=world.organizer.pk).update(preferred_language="en")  # the texts below are English
     Participant.objects.filter(pk=world.youth_participant.pk).update(guardian_contact=CONTACT)
     world.youth_participant.refresh_from_db()
     join_code_reissue(by=world.coordinator, participant=world.youth_participant)
