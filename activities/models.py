@@ -1,0 +1,224 @@
+"""Camp life around the classes: daily check-ins (打卡), homework with feedback, the showcase and
+the youth's uploads they rely on."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from camp.models import Group, Participant, Phase
+from courses.models import PlanItem
+
+
+def _upload_to(instance, filename: str) -> str:
+    # Random names: a file's path tells nothing about the youth, and nobody guesses another's.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"activities/{instance.participant_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Upload(models.Model):
+    """A photo or short video a youth sent: checked by content, photos re-encoded without EXIF.
+    Served only through activities:upload_file (never MEDIA_URL)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        VIDEO = "video", _("Video")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="uploads")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(upload_to=_upload_to, max_length=200)
+    thumbnail = models.FileField(upload_to=_upload_to, max_length=200, blank=True)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    # The group's local day it was sent: the daily cap counts these.
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["participant", "day"], name="upload_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.participant_id}"
+
+    @property
+    def is_photo(self) -> bool:
+        return self.kind == self.Kind.PHOTO
+
+
+class CheckInPrompt(models.Model):
+    """The question of one day (the group's local day): for one group, or for every group of a phase
+    when `group` is empty. A group's own prompt wins over the phase's."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="checkin_prompts")
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="checkin_prompts")
+    day = models.DateField(_("day"))
+    text = models.CharField(_("question"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "day"], condition=Q(group__isnull=False),
+                                    name="one_prompt_per_group_day"),
+            models.UniqueConstraint(fields=["phase", "day"], condition=Q(group__isnull=True),
+                                    name="one_phase_prompt_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.text[:40]}"
+
+    def clean(self):
+        if self.phase_id and self.day and not (self.phase.starts_on <= self.day <= self.phase.ends_on):
+            raise ValidationError({"day": _("Choose a day of the phase (%(first)s – %(last)s).")
+                                   % {"first": self.phase.starts_on, "last": self.phase.ends_on}})
+
+
+class CheckIn(models.Model):
+    """A youth's answer of one day: once per day in the group's local day."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="checkins")
+    day = models.DateField()
+    prompt = models.ForeignKey(CheckInPrompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("your answer"), max_length=1000)
+    photo = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["participant", "day"], name="one_checkin_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} on {self.day}"
+
+
+class AssignmentKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    TEXT = "text", _("Text")
+
+
+def validate_kinds(value) -> None:
+    if not isinstance(value, list) or not value or not all(kind in AssignmentKind.values for kind in value):
+        raise ValidationError(_("Choose at least one way to hand in: photo, video or text."), code="kinds")
+
+
+class Assignment(models.Model):
+    """Homework of one plan item: what to do, by when (stored UTC, entered in the group's local time)."""
+
+    plan_item = models.OneToOneField(PlanItem, on_delete=models.CASCADE, related_name="assignment")
+    instructions = models.TextField(_("instructions"), max_length=4000)
+    due_at = models.DateTimeField(_("due"))
+    kinds = models.JSONField(_("handed in as"), default=list, validators=[validate_kinds])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"homework of item {self.plan_item_id}"
+
+    @property
+    def group(self) -> Group:
+        return self.plan_item.plan.group
+
+
+class Submission(models.Model):
+    """One youth's homework for one assignment, through its rounds (HandIn). No row yet: assigned."""
+
+    class State(models.TextChoices):
+        HANDED_IN = "handed_in", _("Handed in")
+        RETURNED = "returned", _("Returned for revision")
+        HANDED_IN_AGAIN = "handed_in_again", _("Handed in again")
+        ACCEPTED = "accepted", _("Accepted")
+
+    # The states a teacher acts on.
+    WAITING = (State.HANDED_IN, State.HANDED_IN_AGAIN)
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="submissions")
+    state = models.CharField(max_length=16, choices=State.choices)
+    # When the round now waiting was handed in: the teacher's queue is oldest first by this.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    mark = models.CharField(_("mark"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["waiting_since", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "participant"], name="one_submission_per_youth"),
+        ]
+        indexes = [models.Index(fields=["state", "waiting_since"], name="submission_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {self.state}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state in self.WAITING
+
+
+class HandIn(models.Model):
+    """One round: what the youth handed in, and the teacher's answer to it (return or accept)."""
+
+    class Outcome(models.TextChoices):
+        RETURNED = "returned", _("Returned for revision")
+        ACCEPTED = "accepted", _("Accepted")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField(_("your work (text)"), max_length=4000, blank=True)
+    upload = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handed_in_at = models.DateTimeField()
+    late = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
+    mark = models.CharField(_("mark"), max_length=20, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [models.UniqueConstraint(fields=["submission", "number"], name="hand_in_number_unique")]
+
+    def __str__(self) -> str:
+        return f"round {self.number} of {self.submission_id}"
+
+
+class ShowcasePiece(models.Model):
+    """A youth's work in the showcase. Pending: seen by the youth and their teachers only. Approved:
+    by the group if the guardian allows `showcase_group`, by the whole camp if `showcase_camp`
+    (activities.access.can_view_piece reads the consent at every view). Hidden: as pending."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a teacher")
+        APPROVED = "approved", _("Shown")
+        HIDDEN = "hidden", _("Hidden by a teacher")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="showcase_pieces")
+    title = models.CharField(_("title"), max_length=100)
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="+")
+    hand_in = models.ForeignKey(HandIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
