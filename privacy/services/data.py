@@ -12,6 +12,8 @@ import secrets
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models.deletion import Collector
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,8 +64,32 @@ def _row(obj) -> dict:
     data = model_to_dict(
         obj, fields=[f.name for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS]
     )
+    for name, value in data.items():
+        if isinstance(value, FieldFile):
+            data[name] = value.name or ""  # an uploaded file: its stored name
     data["id"] = obj.pk
     return data
+
+
+def _file_fields(model) -> list[models.FileField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+
+
+def _delete_with_files(rows) -> None:
+    """Delete the rows and what cascades from them; the files they name go once the transaction commits."""
+    collector = Collector(using=rows.db)
+    collector.collect(rows)
+    files = []
+    for model, instances in collector.data.items():
+        for field in _file_fields(model):
+            files += [(field.storage, getattr(obj, field.attname)) for obj in instances]
+    for queryset in collector.fast_deletes:
+        for field in _file_fields(queryset.model):
+            files += [(field.storage, name) for name in queryset.values_list(field.attname, flat=True)]
+    rows.delete()
+    files = [(storage, str(name)) for storage, name in files if name]
+    if files:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 def _rows(queryset) -> list[dict]:
@@ -187,7 +213,7 @@ def _erase(participant: Participant, *, erased_by: User | None, reason: str) -> 
             elif target is User and field.null and field.remote_field.on_delete is not models.CASCADE:
                 rows.update(**{field.name: None})  # the youth as the "by" of something: the row stays
             else:
-                rows.delete()
+                _delete_with_files(rows)
     if user is not None:
         user.groups.clear()
         user.user_permissions.clear()
