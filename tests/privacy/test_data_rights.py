@@ -1,6 +1,7 @@
 """A youth's data rights: the export of everything kept, and the erasure that keeps only anonymous counts."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -292,3 +293,33 @@ def test_add_months_keeps_the_day_or_takes_the_months_last():
     assert add_months(datetime.date(2027, 12, 31), 2) == datetime.date(2028, 2, 29)
     assert add_months(datetime.date(2026, 8, 15), 12) == datetime.date(2027, 8, 15)
     assert add_months(datetime.date(2026, 8, 15), 0) == datetime.date(2026, 8, 15)
+
+
+@pytest.mark.django_db
+def test_erasure_deletes_the_youths_uploaded_files_after_commit(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from activities.models import Upload
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    upload = Upload(
+        participant=world.youth_participant,
+        kind="photo",
+        content_type="image/jpeg",
+        size=4,
+        day=timezone.localdate(),
+    )
+    upload.file.save("work.jpg", ContentFile(b"\xff\xd8\xff\xe0"), save=False)
+    upload.save()
+    path = Path(upload.file.path)
+    assert path.exists()
+    export = youth_export(by=world.organizer, participant=world.youth_participant)
+    assert export["other"]["activities.Upload.participant"][0]["file"] == upload.file.name
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        youth_erase(by=world.organizer, participant=world.youth_participant)
+    assert path.exists()  # not before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert not path.exists() and not Upload.objects.exists()
