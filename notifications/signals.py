@@ -1,0 +1,1 @@
+"""Receivers of camp's and courses' signals that turn their events into notifications."""
