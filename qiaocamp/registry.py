@@ -19,7 +19,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 # Bottom first: each app may import only the apps before it (tests/test_layering.py enforces it).
-APPS = ["camp", "courses", "live", "activities", "reports", "privacy"]
+APPS = ["camp", "notifications", "courses", "live", "activities", "reports", "privacy"]
 PROJECT = "qiaocamp"
 LAYERS = [*APPS, PROJECT]
 
