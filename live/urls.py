@@ -1,6 +1,7 @@
 from django.urls import path
 
 from live import views
+from live.video import views as video_views
 
 app_name = "live"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("live/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("live/<int:pk>/state/", views.session_state, name="state"),
     path("live/<int:pk>/video/", views.video_link, name="video_link"),
+    path("live/<int:pk>/recordings/<int:recording_pk>/", video_views.recording, name="recording"),
     path("live/blocklist/", views.blocklist_index, name="blocklist_index"),
     path("live/camps/<int:pk>/blocklist/", views.blocklist, name="blocklist"),
     path("live/camps/<int:pk>/blocklist/add/", views.blocklist_add, name="blocklist_add"),
