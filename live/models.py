@@ -325,3 +325,29 @@ class SpeakInvite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} may speak in {self.session}"
+
+
+class Recording(models.Model):
+    """The teacher's feed recorded in one class (docs/video.md, "Recording"). Janus writes .mjr
+    files under JANUS_RECORDINGS_DIR with the name `base`; after the class they are converted
+    (janus-pp-rec, ffmpeg) to one playable `file`. The class's group watches it from the room."""
+
+    class Status(models.TextChoices):
+        RECORDING = "recording", _("Recording")
+        CONVERTING = "converting", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be prepared")
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="recordings")
+    base = models.CharField(max_length=200)  # file name stem under JANUS_RECORDINGS_DIR
+    file = models.CharField(max_length=200, blank=True)  # the playable file, under the same folder
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECORDING)
+    started_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["session", "started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"recording {self.base}"

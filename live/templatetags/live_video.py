@@ -19,6 +19,14 @@ def video_ticket(session, member):
 
 
 @register.simple_tag
+def video_recordings(session, member):
+    """The class's ready recordings, for its group once it has ended (live.video.recordings)."""
+    from live.video.recordings import recordings_for
+
+    return recordings_for(session, member)
+
+
+@register.simple_tag
 def video_strings():
     """The video client's words, in the viewer's language (json_script keeps them safe)."""
     return {
@@ -37,4 +45,6 @@ def video_strings():
         "connecting": _("Connecting the video…"),
         "on_air": _("The class sees and hears you."),
         "ended": _("The video has ended."),
+        "record": _("Record"),
+        "recording": _("Recording… (stop)"),
     }

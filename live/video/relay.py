@@ -471,7 +471,33 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
             return
         if forward["janus"] == "keepalive":
             await self.touch()
+        await self.record_flag(message, forward)
         await self.upstream.send(json.dumps(forward))
+
+    async def record_flag(self, message, forward):
+        """The teacher records (or stops recording) a feed of theirs: `record` in a publisher's
+        configure. The relay names the files; nobody else's `record` ever reaches Janus."""
+        body = forward.get("body")
+        if (
+            self.member.role != TEACHER
+            or forward["janus"] != "message"
+            or not isinstance(body, dict)
+            or body.get("request") != "configure"
+            or self.filter.handles.get(forward.get("handle_id")) != PUBLISHER
+        ):
+            return
+        record = message["body"].get("record")
+        if not isinstance(record, bool):
+            return
+        from live.video.recordings import recording_start, recording_stop
+
+        body["record"] = record
+        if record:
+            body["filename"] = await database_sync_to_async(recording_start)(
+                session_id=self.session.pk, member=self.member
+            )
+        else:
+            await database_sync_to_async(recording_stop)(session_id=self.session.pk)
 
     # --- Janus -> browser ------------------------------------------------------------------------
 

@@ -132,5 +132,8 @@ def video_room_close(*, session_id: int) -> None:
             except Exception:
                 logger.exception("live video: could not destroy the room of session %s", session_id)
         _group_send(events.room_group(session_id), {"type": "video.close"})
+        from live.video.recordings import recordings_convert_later
+
+        recordings_convert_later(session_id)
 
     transaction.on_commit(close)

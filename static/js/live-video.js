@@ -287,7 +287,30 @@
       if (el("video-publish")) el("video-publish").hidden = on;
       if (el("video-stop")) el("video-stop").hidden = !on;
       if (el("video-second")) el("video-second").disabled = !on || !!mine.second;
+      if (el("video-record")) {
+        el("video-record").hidden = !on;
+        if (!on) setRecording(false);
+      }
       if (on) status(T.on_air);
+    }
+
+    // The teacher records the main feed; the server names the files and keeps them for the group.
+    function setRecording(on) {
+      var b = el("video-record");
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+      b.textContent = on ? "● " + T.recording : T.record;
+    }
+
+    if (el("video-record")) {
+      el("video-record").addEventListener("click", function () {
+        var on = el("video-record").getAttribute("aria-pressed") !== "true";
+        if (!mine.main || !mine.main.handle) return;
+        mine.main.handle.send({
+          message: { request: "configure", record: on },
+          success: function () { setRecording(on); },
+          error: function () { status(T.refused); },
+        });
+      });
     }
 
     if (el("video-publish")) {

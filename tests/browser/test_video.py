@@ -88,8 +88,12 @@ def test_teacher_broadcasts_youth_watch_and_speak_by_invitation(
             _playing(youth_page)
             _playing(second_page)
             if os.environ.get("QIAOCAMP_SCREENSHOTS"):  # a folder: look at the pages (phone and desktop)
-                youth_page.screenshot(path=os.path.join(os.environ["QIAOCAMP_SCREENSHOTS"], "video-phone.png"))
-                teacher_page.screenshot(path=os.path.join(os.environ["QIAOCAMP_SCREENSHOTS"], "video-desktop.png"))
+                youth_page.screenshot(
+                    path=os.path.join(os.environ["QIAOCAMP_SCREENSHOTS"], "video-phone.png")
+                )
+                teacher_page.screenshot(
+                    path=os.path.join(os.environ["QIAOCAMP_SCREENSHOTS"], "video-desktop.png")
+                )
             # On a phone the video sits above the chat.
             video_box = youth_page.locator("#live-video").bounding_box()
             chat_box = youth_page.locator("#chat-log").bounding_box()
@@ -133,3 +137,65 @@ def test_teacher_broadcasts_youth_watch_and_speak_by_invitation(
             youth_page.wait_for_function("() => QiaoVideo.feeds().length === 0")
             # The other youth still watches.
             _playing(second_page)
+
+
+def test_the_teacher_records_and_after_the_class_only_the_group_watches(
+    media_pages, live_session, teacher, youth, other_youth, monkeypatch, tmp_path
+):
+    from live.models import LiveSession, Recording
+
+    monkeypatch.setenv("JANUS_RECORDINGS_DIR", str(tmp_path))
+    with janus_server() as janus_url:
+        monkeypatch.setenv("JANUS_URL", janus_url)
+        with daphne(redis=os.environ.get("REDIS_URL") or None) as host:
+            teacher_page = _room(media_pages, host, teacher, live_session)
+            teacher_page.locator("#video-publish").click()
+            record = teacher_page.locator("#video-record")
+            expect(record).to_be_visible()
+            record.click()
+            expect(record).to_have_attribute("aria-pressed", "true")
+            teacher_page.wait_for_timeout(4000)
+            teacher_page.evaluate("QiaoLive.send({type: 'moderate', action: 'end'})")  # the class ends
+            for _ in range(120):  # converted after the class, off the request
+                status = (
+                    Recording.objects.filter(session=live_session).values_list("status", flat=True).first()
+                )
+                if status in ("ready", "failed"):
+                    break
+                teacher_page.wait_for_timeout(250)
+            assert status == "ready", (
+                status,
+                sorted(p.name for p in tmp_path.iterdir()),
+                LiveSession.objects.get(pk=live_session.pk).state,
+            )
+
+            youth_page = media_pages(viewport={"width": 390, "height": 844})
+            youth_page.context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": session_cookie_value(youth),
+                        "url": f"http://{host}",
+                    }
+                ]
+            )
+            youth_page.goto(f"http://{host}/live/{live_session.pk}/")
+            video = youth_page.locator("#live-recordings video")
+            expect(video).to_have_count(1)
+            youth_page.wait_for_function(
+                "() => { const v = document.querySelector('#live-recordings video'); return v && v.readyState >= 1 && v.videoWidth > 0; }"
+            )
+            src = video.get_attribute("src")
+            assert youth_page.request.get(f"http://{host}{src}").status == 200
+
+            stranger = media_pages()
+            stranger.context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": session_cookie_value(other_youth),
+                        "url": f"http://{host}",
+                    }
+                ]
+            )
+            assert stranger.request.get(f"http://{host}{src}").status == 404
