@@ -109,3 +109,21 @@ def test_a_visitor_on_a_phone_finds_the_code_login(live_server, new_page):
     code.click()
     page.wait_for_url(f"{live_server.url}{reverse('join')}")
     _fits(page, "lo_join")
+
+
+def test_the_same_pages_on_a_desktop(live_server, new_page, youth, youth_day, coordinator):
+    plan = youth_day
+    page = _as(new_page, live_server, youth, "zh-hans")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    for name, path in (("home", "/"), ("plan", reverse("courses:plan_detail", args=[plan.pk]))):
+        page.goto(live_server.url + path)
+        _fits(page, f"desktop_{name}")
+    expect(page.locator("#today")).to_be_attached()
+    desk = _as(new_page, live_server, coordinator, "th")
+    desk.set_viewport_size({"width": 1366, "height": 768})
+    desk.goto(live_server.url + reverse("login_cards", args=[plan.group.pk]))
+    _fits(desk, "desktop_cards")
+    desk.goto(live_server.url + reverse("group_edit", args=[plan.group.pk]))
+    desk.select_option("select[name=country]", "LA")
+    assert desk.locator("select[name=time_zone]").input_value() == "Asia/Vientiane"  # Laos's zone, moved up
+    _fits(desk, "desktop_group_form")
