@@ -56,6 +56,10 @@ def test_a_guardian_consents_sees_the_schedule_and_withdraws(new_page, group, co
         assert re.fullmatch(r"http://[^/]+/guardian/[0-9a-f]{40}/", link), link
         expect(desk.locator(".guardian-qr svg")).to_be_visible()
         _shot(desk, "guardian-link-coordinator-desktop")
+        desk.set_viewport_size(PHONE)  # coordinators use phones too
+        _no_sideways_overflow(desk)
+        _shot(desk, "guardian-link-coordinator-phone")
+        desk.set_viewport_size(DESKTOP)
         path = link[link.index("/guardian/"):]
 
         # --- The guardian, on a phone, in Thai ----------------------------------------------------
@@ -88,6 +92,9 @@ def test_a_guardian_consents_sees_the_schedule_and_withdraws(new_page, group, co
         assert "Asia/" not in guardian.content()
         _no_sideways_overflow(guardian)
         _shot(guardian, "guardian-home-phone-th")
+        guardian.set_viewport_size(DESKTOP)
+        _shot(guardian, "guardian-home-desktop-th")
+        guardian.set_viewport_size(PHONE)
 
         # --- The youth logs in with the code their card carries and enters the live room ---------
         child.refresh_from_db()
