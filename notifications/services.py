@@ -99,9 +99,12 @@ def notification_read(*, by: User, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def notifications_read_all(*, by: User) -> int:
-    """Mark all of the reader's unread notifications read; returns how many."""
-    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+def notifications_read_all(*, by: User, up_to: int | None = None) -> int:
+    """Mark the reader's unread notifications read (those up to the id `up_to` when given); returns how many."""
+    unread = Notification.objects.filter(recipient=by, read_at__isnull=True)
+    if up_to is not None:
+        unread = unread.filter(pk__lte=up_to)
+    return unread.update(read_at=timezone.now())
 
 
 def _digest_people(now):
