@@ -79,8 +79,16 @@ def guardian_page(view):
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
             if request.GET.get("lang") in LANGUAGE_CODES:
+                # The project's language cookie, as Django's set_language writes it.
                 response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600
+                    settings.LANGUAGE_COOKIE_NAME,
+                    language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    path=settings.LANGUAGE_COOKIE_PATH,
+                    domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
                 )
         # same-origin, not no-referrer: with no-referrer Chromium posts forms with "Origin: null",
         # which CSRF refuses; other sites still never see the link in a Referer.

@@ -280,3 +280,11 @@ def test_bulk_paper_consent_with_a_foreign_youth_writes_nothing(
         "bulk",
         coordinator,
     )
+
+
+def test_the_language_chosen_is_remembered_like_the_sites_cookie(client, link, settings):
+    response = client.get(_url("guardian_home", link) + "?lang=my")
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "my" and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert 'lang="my"' in client.get(_url("guardian_consent", link)).content.decode()
+    assert client.get(_url("guardian_home", link) + "?lang=xx").status_code == 200  # unknown: ignored
