@@ -2,8 +2,9 @@
 window that starts with the first try.
 
 Every limit per client address goes through here, so every one groups addresses the same way:
-IPv4 one by one, IPv6 by /64 (IPV6_PREFIX). Callers: youth join codes (camp.services.join) and
-certificate lookups (reports.access.verify_rate_limited). allauth's own limits (sign-in, password
+IPv4 one by one, IPv6 by /64 (IPV6_PREFIX). Callers: youth join codes (camp.services.join),
+guardian links (camp.services.consent.guardian_link_resolve) and certificate lookups
+(reports.access.verify_rate_limited). allauth's own limits (sign-in, password
 reset) group IPv6 by the same prefix: settings.ALLAUTH_RATE_LIMIT_IPV6_PREFIX, checked by a test.
 The live room's per-user message bucket (live.services.ratelimit) counts per account, not per
 address, in the database.
