@@ -2,14 +2,19 @@
 
 A notification stores its kind and params, not its text: the text is rendered when somebody reads it,
 in the reader's language (the bell, the list, the digest mail), so a youth in Vientiane reads Lao and
-her teacher in Kunming reads Chinese. Params are plain values (names of groups, lessons, phases): never
-another youth's name or work, since a youth may be the reader.
+her teacher in Kunming reads Chinese. Params are plain values (names of groups, phases, a status code
+the kind translates), or a {language: text} dict for what has a text per language (a lesson's title);
+never another youth's name or work, since a youth may be the reader.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from camp.models import Enrollment
 
 
 @dataclass(frozen=True)
@@ -18,10 +23,14 @@ class Kind:
     # A digest may arrive up to an hour late: a "class starts in 10 minutes" would be stale by then
     # (the calendar feed's VALARM reminds instead), so such kinds stay in the bell only.
     mailed: bool = True
+    # Params stored as a code and shown as a translated label: {"status": {"approved": _("Approved")}}.
+    labels: dict = field(default_factory=dict)
 
 
 KINDS: dict[str, Kind] = {
-    "enrollment_decided": Kind(_("The enrollment of %(group)s in %(phase)s was decided: %(status)s.")),
+    "enrollment_decided": Kind(
+        _("%(group)s, phase %(number)s: %(status)s."), labels={"status": dict(Enrollment.Status.choices)}
+    ),
     "plan_changed": Kind(_("The plan of %(group)s changed.")),
     "class_starting": Kind(_("%(lesson)s starts in 10 minutes."), mailed=False),
     "homework_returned": Kind(_("Your teacher returned your homework “%(title)s” with comments.")),
@@ -36,10 +45,27 @@ def render(kind: str, params: dict) -> str:
     if entry is None:
         return ""
     message = str(entry.message)
+    values = _Params()
+    for name, value in (params or {}).items():
+        if name in entry.labels:
+            value = entry.labels[name].get(value, value)
+        elif isinstance(value, dict):
+            value = translated(value)
+        values[name] = "" if value is None else str(value)
     try:
-        return message % _Params(params or {})
+        return message % values
     except (TypeError, ValueError):
         return message
+
+
+def translated(texts: dict) -> str:
+    """A param given in several languages ({"th": …, "zh-hans": …}, e.g. a lesson's title): the
+    reader's, else the site's default, else any."""
+    return (
+        texts.get(get_language() or "")
+        or texts.get(settings.LANGUAGE_CODE)
+        or next((text for text in texts.values() if text), "")
+    )
 
 
 class _Params(dict):

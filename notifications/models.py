@@ -45,3 +45,20 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Digest(models.Model):
+    """One digest mail sent to an adult: the hourly limit is counted from the last one."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_digests"
+    )
+    sent_at = models.DateTimeField(_("sent"), db_index=True)
+    count = models.PositiveIntegerField(_("notifications"))
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["recipient", "sent_at"], name="digest_recipient_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.count} → {self.recipient_id} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -9,17 +9,19 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from camp.mail import mail_send, site_url
 from camp.models import User
 from notifications.kinds import KINDS
-from notifications.models import Notification
+from notifications.models import Digest, Notification
 
 # At most one digest per person per hour: it gathers whatever arrived since the last one.
 DIGEST_INTERVAL = datetime.timedelta(hours=1)
+# A digest waits this long after the first news it carries, so that a burst (a teacher moving five
+# lessons) arrives as one mail.
+DIGEST_GATHER = datetime.timedelta(minutes=10)
 # An unread notification older than this is not mailed any more (a digest is news, not an archive).
 DIGEST_MAX_AGE = datetime.timedelta(days=3)
 PARAM_TYPES = (str, int, float, bool, type(None))
@@ -41,8 +43,12 @@ def _check_url(url: str) -> str:
 def _check_params(params: dict | None) -> dict:
     params = dict(params or {})
     for name, value in params.items():
-        if not isinstance(name, str) or not isinstance(value, PARAM_TYPES):
-            raise ValueError(f"notify: param {name!r} must be a plain value")
+        texts = value.values() if isinstance(value, dict) else [value]
+        plain = all(isinstance(text, PARAM_TYPES) for text in texts)
+        if isinstance(value, dict):
+            plain = plain and all(isinstance(code, str) for code in value)
+        if not isinstance(name, str) or not plain:
+            raise ValueError(f"notify: param {name!r} must be a plain value or a {{language: text}} dict")
     return params
 
 
@@ -71,6 +77,11 @@ def notify(
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         return list(Notification.objects.filter(recipient_id__in=people, key=key))
     return Notification.objects.bulk_create(rows)
+
+
+def notifications_mark_mailed(rows) -> None:
+    """Rows whose news the recipient was already mailed by the app it comes from: no digest repeats them."""
+    Notification.objects.filter(pk__in=[row.pk for row in rows]).update(mailed_at=timezone.now())
 
 
 def notify_on_commit(
@@ -108,7 +119,7 @@ def notifications_read_all(*, by: User, up_to: int | None = None) -> int:
 
 
 def _digest_people(now):
-    """Adults with an address and something unread and unmailed, whose last digest is an hour old."""
+    """Adults with an address and something unread and unmailed for 10 minutes, and no digest in the last hour."""
     pending = (
         Notification.objects.filter(
             read_at__isnull=True,
@@ -120,16 +131,10 @@ def _digest_people(now):
         .exclude(recipient__role=User.Role.YOUTH)
         .exclude(recipient__email="")
     )
-    last_mailed = dict(
-        Notification.objects.filter(mailed_at__isnull=False)
-        .values("recipient_id")
-        .annotate(last=Max("mailed_at"))
-        .values_list("recipient_id", "last")
-    )
-    for recipient_id in pending.values_list("recipient_id", flat=True).distinct():
-        last = last_mailed.get(recipient_id)
-        if last is None or now - last >= DIGEST_INTERVAL:
-            yield recipient_id, pending.filter(recipient_id=recipient_id)
+    recently = Digest.objects.filter(sent_at__gt=now - DIGEST_INTERVAL).values("recipient_id")
+    due = pending.exclude(recipient_id__in=recently).filter(created_at__lte=now - DIGEST_GATHER)
+    for recipient_id in due.values_list("recipient_id", flat=True).distinct():
+        yield recipient_id, pending.filter(recipient_id=recipient_id)
 
 
 def digests_send(*, now=None) -> int:
@@ -139,12 +144,15 @@ def digests_send(*, now=None) -> int:
     for recipient_id, pending in list(_digest_people(now)):
         with transaction.atomic():
             person = User.objects.select_for_update().get(pk=recipient_id)
+            if Digest.objects.filter(recipient=person, sent_at__gt=now - DIGEST_INTERVAL).exists():
+                continue  # another run mailed this person meanwhile
             # Re-read under the lock: two overlapping cron runs must not both mail the same rows.
-            items = list(pending.select_for_update().order_by("created_at", "pk"))
+            items = list(pending.select_for_update(of=("self",)).order_by("created_at", "pk"))
             if not items:
                 continue
             Notification.objects.filter(pk__in=[item.pk for item in items]).update(mailed_at=now)
             count = len(items)
+            Digest.objects.create(recipient=person, sent_at=now, count=count)
             transaction.on_commit(
                 lambda person=person, items=items, count=count: _mail_digest(person, items, count)
             )
@@ -163,8 +171,13 @@ def _mail_digest(person, items, count) -> None:
     )
 
 
-def class_reminders_send(*, now=None) -> int:
-    """Tell everybody in a group whose live class starts within 10 minutes; idempotent (one per class)."""
-    from notifications.triggers import class_starting_notify
+def reminders_send(*, now=None) -> int:
+    """Ask the apps above for what is due by `now` (notifications.signals.reminders_due); returns
+    how many notifications they stored. Each receiver passes `key=`, so a repeated run adds none."""
+    from notifications.signals import reminders_due
 
-    return class_starting_notify(now=now or timezone.now())
+    now = now or timezone.now()
+    stored = 0
+    for _receiver, result in reminders_due.send(sender=Notification, now=now):
+        stored += result or 0
+    return stored
