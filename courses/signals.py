@@ -1,12 +1,19 @@
 """Signals courses sends for the apps above it, and receivers of camp's (connected by CoursesConfig.ready)."""
 
+import datetime
 import logging
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import Signal, receiver
+from django.urls import reverse
 
 from camp.signals import youth_access_revoked
+from notifications.signals import reminders_due
 
 logger = logging.getLogger(__name__)
+CLASS_REMINDER_BEFORE = datetime.timedelta(minutes=10)
 
 # A plan's items are (again) what the group will be taught: sent inside the transaction when a plan is
 # published and when an item of a published plan is added or moved, with `plan`. The live room
@@ -38,3 +45,100 @@ def revoke_youth_calendar_feeds(sender, user, **kwargs) -> None:
         calendar_feeds_revoke_for_user(user=user)
     except Exception:
         logger.exception("courses: could not revoke the calendar feeds of user %s", getattr(user, "pk", None))
+
+
+# --- Notifications (notifications.services.notify): plan changed, class starting -----------------
+
+
+def _group_youth(group):
+    from camp.models import User
+
+    return User.objects.filter(role=User.Role.YOUTH, is_active=True, participant__group=group)
+
+
+@receiver(post_save, sender="courses.PlanChange", dispatch_uid="courses_plan_changed_notify")
+def plan_changed_notify(sender, instance, created, **kwargs) -> None:
+    """A published plan changed: its youth, coordinators and teachers see it in the bell (who changed
+    it is not told). One unread notice per plan and person, however many edits follow."""
+    if not created:
+        return
+    change_pk = instance.pk
+    transaction.on_commit(lambda: plan_changed_notices(change_pk=change_pk))
+
+
+def plan_changed_notices(*, change_pk: int) -> int:
+    from camp.models import User
+    from courses.models import PlanChange
+    from notifications.models import Notification
+    from notifications.services import notifications_mark_mailed, notify
+
+    change = PlanChange.objects.select_related("plan__group").filter(pk=change_pk).first()
+    if change is None:
+        return 0
+    plan = change.plan
+    url = reverse("courses:plan_detail", args=[plan.pk])
+    people = [
+        *_group_youth(plan.group),
+        *plan.group.coordinators.filter(is_active=True),
+        *User.objects.filter(pk__in=plan.items.exclude(teacher=None).values("teacher")),
+    ]
+    told = set(
+        Notification.objects.filter(kind="plan_changed", url=url, read_at__isnull=True).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    people = [person for person in people if person.pk != change.changed_by_id and person.pk not in told]
+    rows = notify(people, "plan_changed", url=url, params={"group": plan.group.name})
+    # The coordinators with an address got plan_change_notify's own mail: no digest repeats it.
+    notifications_mark_mailed(
+        [row for row in rows if row.recipient_id in {c.pk for c in plan.group.coordinators.all()}]
+    )
+    return len(rows)
+
+
+@receiver(reminders_due, dispatch_uid="courses_class_starting")
+def class_starting_notices(sender, now, **kwargs) -> int:
+    """Every class of a published plan taught live that starts within 10 minutes: its youth, its
+    group's coordinators and its teacher are told once (the key holds the start, so a class moved
+    to a later time is announced again)."""
+    from courses.models import Lesson, Plan, PlanItem
+    from notifications.services import notify
+
+    items = PlanItem.objects.filter(
+        plan__status=Plan.Status.PUBLISHED,
+        lesson__format__in=Lesson.TAUGHT_LIVE,
+        starts_at__gt=now,
+        starts_at__lte=now + CLASS_REMINDER_BEFORE,
+    ).select_related("plan__group", "lesson", "teacher")
+    stored = 0
+    for item in items:
+        key = f"class_starting:{item.pk}:{item.starts_at:%Y%m%dT%H%M}"
+        params = {"lesson": _translations(item.lesson, "title")}
+        group = item.plan.group
+        stored += len(
+            notify(_group_youth(group), "class_starting", url=reverse("home"), params=params, key=key)
+        )
+        stored += len(
+            notify(
+                group.coordinators.all(),
+                "class_starting",
+                url=reverse("courses:plan_detail", args=[item.plan_id]),
+                params=params,
+                key=key,
+            )
+        )
+        if item.teacher is not None:
+            teacher_url = reverse("courses:teacher_schedule")
+            stored += len(notify([item.teacher], "class_starting", url=teacher_url, params=params, key=key))
+    return stored
+
+
+def _translations(obj, field: str) -> dict:
+    """A modeltranslation field in every language it has: the notification shows the reader's."""
+    texts = {
+        code: getattr(obj, f"{field}_{code.replace('-', '_')}", "") or ""
+        for code, _name in settings.LANGUAGES
+    }
+    return {code: text for code, text in texts.items() if text} or {
+        settings.LANGUAGE_CODE: str(getattr(obj, field))
+    }
