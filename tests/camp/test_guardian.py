@@ -288,3 +288,17 @@ def test_the_language_chosen_is_remembered_like_the_sites_cookie(client, link, s
     assert cookie.value == "my" and cookie["httponly"] and cookie["samesite"] == "Lax"
     assert 'lang="my"' in client.get(_url("guardian_consent", link)).content.decode()
     assert client.get(_url("guardian_home", link) + "?lang=xx").status_code == 200  # unknown: ignored
+
+
+def test_guesses_from_one_ipv6_subscriber_are_counted_together(client, link, settings):
+    settings.GUARDIAN_RATE_LIMIT_PER_IP = (3, 60)
+    for suffix in range(3):
+        response = client.get(
+            reverse("guardian_home", args=["ab" * 20]), REMOTE_ADDR=f"2001:db8:1:2::{suffix + 1}"
+        )
+        assert response.status_code == 404
+    assert (
+        client.get(reverse("guardian_home", args=["ab" * 20]), REMOTE_ADDR="2001:db8:1:2::99").status_code
+        == 429
+    )
+    assert client.get(_url("guardian_home", link), REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
