@@ -17,6 +17,12 @@ from camp.models import User
 
 
 class CampSocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request, provider=None, client_id=None):
+        # Credentials come from the settings (the environment) only: an app added in the admin's
+        # SocialApp table would get a button the CSP's form-action does not allow (qiaocamp.middleware).
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        return [app for app in apps if app.pk is None]
+
     def get_app(self, request, provider, client_id=None):
         # A provider without credentials (settings.SOCIALACCOUNT_PROVIDERS) has no page: 404,
         # not allauth's SocialApp.DoesNotExist (a 500).

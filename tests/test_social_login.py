@@ -411,3 +411,13 @@ def test_the_pages_csp_lets_the_buttons_redirect_to_the_configured_providers_onl
     assert form_action() == "form-action 'self' https://access.line.me"
     settings.SOCIALACCOUNT_PROVIDERS = {"line": LINE, "weixin": WEIXIN}
     assert form_action() == "form-action 'self' https://access.line.me https://open.weixin.qq.com"
+
+
+@pytest.mark.django_db
+def test_an_app_stored_in_the_database_is_not_used(client, settings):
+    from allauth.socialaccount.models import SocialApp
+
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    SocialApp.objects.create(provider="line", name="LINE", client_id="db-id", secret="db-secret")
+    assert reverse("line_login") not in client.get(reverse("account_login")).content.decode()
+    assert client.post(reverse("line_login")).status_code == 404
