@@ -37,6 +37,18 @@ def _session(world) -> dict:
     return {"pk": world.live_session.pk}
 
 
+def _recording(world) -> dict:
+    """An ended class of `group` with a ready recording (a stand-in file of a few bytes)."""
+    from live.models import LiveSession, Recording
+    from live.video.recordings import recordings_dir
+
+    held = factories.held_session(world.group, world.phase, teacher=world.teacher, state=LiveSession.State.ENDED)
+    recording = Recording.objects.create(session=held, base=f"matrix-{held.pk}", file=f"matrix-{held.pk}.webm",
+                                         status=Recording.Status.READY, started_at=held.starts_at)
+    (recordings_dir() / recording.file).write_bytes(b"\x1aE\xdf\xa3 webm")
+    return {"pk": held.pk, "recording_pk": recording.pk}
+
+
 RULES: dict[str, Rule] = {
     "live:sessions": Rule(table(200)),
     "live:room": Rule(table(200, other_youth=404, other_coordinator=404), kwargs=_session),
@@ -45,6 +57,9 @@ RULES: dict[str, Rule] = {
                        kwargs=_session, method="post", data=lambda world: {"action": "start"}),
     "live:video_link": Rule(table(403, teacher=302, organizer=302, other_youth=404, other_coordinator=404),
                             kwargs=_session, method="post", data=lambda world: {"meeting_url": "https://meet.example.org/a"}),
+    # A class's recording, after it: its group (youth, coordinator), its teacher, the camp's organizers.
+    "live:recording": Rule(table(200, other_youth=404, other_coordinator=404, other_teacher=403,
+                                 other_organizer=404), kwargs=_recording),
     # The camp's chat filter: its organizers only; nobody else learns the camp's terms (404).
     "live:blocklist_index": Rule(table(403, organizer=302)),
     "live:blocklist": Rule(table(404, organizer=200), kwargs=lambda w: {"pk": w.camp.pk}),
