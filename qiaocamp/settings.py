@@ -172,6 +172,9 @@ JANUS_NAT_1_1 = os.environ.get("JANUS_NAT_1_1", "")
 JANUS_RTP_PORTS = os.environ.get("JANUS_RTP_PORTS", "20000-40000")
 JANUS_CONFIG_DIR = os.environ.get("JANUS_CONFIG_DIR", str(BASE_DIR / ".janus"))
 JANUS_ROOM_OFFSET = os.environ.get("JANUS_ROOM_OFFSET", "0")
+# Where Janus writes the teacher's recordings and the converted files are kept (empty: `recordings`
+# beside MEDIA_ROOT, never inside it). Janus's user must be able to write there.
+JANUS_RECORDINGS_DIR = os.environ.get("JANUS_RECORDINGS_DIR", "")
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "camp.User"
