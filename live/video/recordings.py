@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 def recordings_dir() -> Path:
-    path = Path(setting("JANUS_RECORDINGS_DIR") or (Path(settings.BASE_DIR) / ".janus" / "recordings"))
+    """JANUS_RECORDINGS_DIR, else `recordings` beside MEDIA_ROOT (never inside it: in DEBUG the media
+    folder is served without any access check). Janus must be able to write there."""
+    path = Path(setting("JANUS_RECORDINGS_DIR") or (Path(settings.MEDIA_ROOT).parent / "recordings"))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
