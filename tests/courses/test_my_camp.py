@@ -105,3 +105,23 @@ def test_youth_plan_list_is_cards_not_a_table(client, day_plan, youth, youth_par
     client.force_login(youth)
     page = client.get(reverse("courses:plan_list")).content.decode()
     assert "<table" not in page and f"{reverse('courses:plan_detail', args=[plan.pk])}#today" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [2, 12])
+def test_my_camp_queries_do_not_grow_with_the_plan(
+    client, group, phase, youth, youth_participant, days, django_assert_max_num_queries
+):
+    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    lessons = [factories.catalog_lesson(f"课{n}", 45, format=Lesson.Format.LIVE) for n in range(3)]
+    items = [
+        (lessons[n % 3], start + datetime.timedelta(days=d, hours=n), None)
+        for d in range(-1, days)
+        for n in range(3)
+    ]
+    plan = factories.plan(group, phase, items, status=Plan.Status.PUBLISHED)
+    plan_rooms_ensure(plan=plan)
+    client.force_login(youth)
+    client.get(reverse("my_camp"))
+    with django_assert_max_num_queries(24):  # 20 at both sizes today
+        assert client.get(reverse("my_camp")).status_code == 200
