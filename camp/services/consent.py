@@ -89,14 +89,20 @@ def consent_allows(participant: Participant | None, item: str) -> bool:
     return bool(latest)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ConsentSummary:
-    """The latest answer to the required item, for the roster: who, how, when; withdrawn or not."""
+    """The latest answer to the required item, for the roster: when, by whom; withdrawn (agreed
+    once, then no) or declined (the guardian said no and never yes)."""
 
     decided_at: object
     by_guardian: bool
-    withdrawn: bool
+    agreed: bool
     recorded_by: User | None
+    withdrawn: bool = False
+
+    @property
+    def declined(self) -> bool:
+        return not self.agreed and not self.withdrawn and self.by_guardian
 
 
 def consent_summaries(participants) -> dict[int, ConsentSummary]:
@@ -111,13 +117,17 @@ def consent_summaries(participants) -> dict[int, ConsentSummary]:
         .order_by("participant_id", "-decided_at", "-pk")
     )
     for row in rows:
-        if row.participant_id not in summaries:
+        summary = summaries.get(row.participant_id)
+        if summary is None:
             summaries[row.participant_id] = ConsentSummary(
                 row.decided_at,
                 row.source == ConsentDecision.Source.GUARDIAN_LINK,
-                not row.agreed and row.withdrawal,
+                row.agreed,
                 row.recorded_by,
+                withdrawn=not row.agreed and row.withdrawal,
             )
+        elif not summary.agreed and row.agreed:
+            summary.withdrawn = True  # agreed before, no now: a withdrawal, whichever button said it
     return summaries
 
 

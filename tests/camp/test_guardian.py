@@ -302,3 +302,19 @@ def test_guesses_from_one_ipv6_subscriber_are_counted_together(client, link, set
         == 429
     )
     assert client.get(_url("guardian_home", link), REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
+def test_the_roster_tells_a_withdrawal_from_a_refusal(
+    client, link, waiting, group, coordinator, make_participant
+):
+    version = consent_version_current().number
+    client.post(_url("guardian_consent", link), _answers(version))
+    client.post(_url("guardian_consent", link), _answers(version, participation="no"))  # yes, then no
+    other = make_participant(group, with_account=False, consent=False, given_name="Niran", family_name="Chai")
+    other_link = guardian_link_ensure(by=coordinator, participant=other)
+    client.post(_url("guardian_consent", other_link), _answers(version, participation="no"))  # never yes
+    speak_english(coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("roster", args=[group.pk])).content.decode()
+    row_of = {name: page[page.index(name) :].split("</tr>")[0] for name in ("Mali", "Niran")}
+    assert "Withdrawn by the guardian" in row_of["Mali"] and "Declined by the guardian" in row_of["Niran"]
