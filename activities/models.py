@@ -54,7 +54,9 @@ class CheckInPrompt(models.Model):
     when `group` is empty. A group's own prompt wins over the phase's."""
 
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="checkin_prompts")
-    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="checkin_prompts")
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="checkin_prompts"
+    )
     day = models.DateField(_("day"))
     text = models.CharField(_("question"), max_length=300)
     created_by = models.ForeignKey(
@@ -65,10 +67,12 @@ class CheckInPrompt(models.Model):
     class Meta:
         ordering = ["day", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "day"], condition=Q(group__isnull=False),
-                                    name="one_prompt_per_group_day"),
-            models.UniqueConstraint(fields=["phase", "day"], condition=Q(group__isnull=True),
-                                    name="one_phase_prompt_per_day"),
+            models.UniqueConstraint(
+                fields=["group", "day"], condition=Q(group__isnull=False), name="one_prompt_per_group_day"
+            ),
+            models.UniqueConstraint(
+                fields=["phase", "day"], condition=Q(group__isnull=True), name="one_phase_prompt_per_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,8 +80,12 @@ class CheckInPrompt(models.Model):
 
     def clean(self):
         if self.phase_id and self.day and not (self.phase.starts_on <= self.day <= self.phase.ends_on):
-            raise ValidationError({"day": _("Choose a day of the phase (%(first)s – %(last)s).")
-                                   % {"first": self.phase.starts_on, "last": self.phase.ends_on}})
+            raise ValidationError(
+                {
+                    "day": _("Choose a day of the phase (%(first)s – %(last)s).")
+                    % {"first": self.phase.starts_on, "last": self.phase.ends_on}
+                }
+            )
 
 
 class CheckIn(models.Model):
@@ -85,7 +93,9 @@ class CheckIn(models.Model):
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="checkins")
     day = models.DateField()
-    prompt = models.ForeignKey(CheckInPrompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    prompt = models.ForeignKey(
+        CheckInPrompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField(_("your answer"), max_length=1000)
     photo = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

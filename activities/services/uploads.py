@@ -80,7 +80,9 @@ def _photo_bytes(data: bytes) -> tuple[bytes, bytes]:
     except DomainError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError(_("This photo is damaged or not a photo; nothing was saved."), code="photo_broken") from None
+        raise DomainError(
+            _("This photo is damaged or not a photo; nothing was saved."), code="photo_broken"
+        ) from None
     return out.getvalue(), thumb.getvalue()
 
 
@@ -108,18 +110,27 @@ def upload_check(file, *, kinds=(Upload.Kind.PHOTO, Upload.Kind.VIDEO)) -> tuple
         if size > VIDEO_MAX_BYTES:
             raise DomainError(
                 _("The video is too large (%(size)s MiB); the limit is %(limit)s MiB. Send a shorter clip.")
-                % {"size": _mib(size), "limit": f"{VIDEO_MAX_BYTES / 1024 / 1024:g}"}, code="too_large")
+                % {"size": _mib(size), "limit": f"{VIDEO_MAX_BYTES / 1024 / 1024:g}"},
+                code="too_large",
+            )
         return Upload.Kind.VIDEO, video_type, _read(file), b""
     if Upload.Kind.PHOTO not in kinds:
         raise DomainError(_("Send a video here (MP4, MOV or WebM)."), code="kind")
     if size > PHOTO_MAX_BYTES:
         raise DomainError(
             _("The photo is too large (%(size)s MiB); the limit is %(limit)s MiB.")
-            % {"size": _mib(size), "limit": f"{PHOTO_MAX_BYTES / 1024 / 1024:g}"}, code="too_large")
-    if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")
-            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")):
+            % {"size": _mib(size), "limit": f"{PHOTO_MAX_BYTES / 1024 / 1024:g}"},
+            code="too_large",
+        )
+    if not (
+        head.startswith(b"\xff\xd8\xff")
+        or head.startswith(b"\x89PNG\r\n\x1a\n")
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+    ):
         if Upload.Kind.VIDEO in kinds:
-            message = _("This is neither a photo (JPEG, PNG, WebP) nor a video (MP4, MOV, WebM); nothing was saved.")
+            message = _(
+                "This is neither a photo (JPEG, PNG, WebP) nor a video (MP4, MOV, WebM); nothing was saved."
+            )
         else:
             message = _("This is not a photo (JPEG, PNG or WebP); nothing was saved.")
         raise DomainError(message, code="content")
@@ -137,9 +148,14 @@ def upload_store(*, participant: Participant, file, kinds=(Upload.Kind.PHOTO, Up
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
     day = local_day(participant)
     if Upload.objects.filter(participant=participant, day=day).count() >= UPLOADS_PER_DAY:
-        raise DomainError(_("You have sent %(count)s files today, the most for one day. Try again tomorrow.")
-                          % {"count": UPLOADS_PER_DAY}, code="daily_cap")
-    extension = {"image/jpeg": "jpg", "video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}[content_type]
+        raise DomainError(
+            _("You have sent %(count)s files today, the most for one day. Try again tomorrow.")
+            % {"count": UPLOADS_PER_DAY},
+            code="daily_cap",
+        )
+    extension = {"image/jpeg": "jpg", "video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}[
+        content_type
+    ]
     upload = Upload(participant=participant, kind=kind, content_type=content_type, size=len(data), day=day)
     upload.file.save(f"work.{extension}", ContentFile(data), save=False)
     try:

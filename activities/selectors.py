@@ -1,0 +1,73 @@
+"""Reads for the home pages and the navigation."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+NAVIGATION = {
+    "teacher": [("activities:review_queue", _("Homework")), ("activities:showcase", _("Showcase"))],
+    "organizer": [("activities:review_queue", _("Homework")), ("activities:showcase", _("Showcase"))],
+    "coordinator": [("activities:showcase", _("Showcase"))],
+    "youth": [
+        ("activities:checkin", _("Check-in")),
+        ("activities:homework_list", _("Homework")),
+        ("activities:showcase", _("Showcase")),
+    ],
+}
+
+
+def home_context(user) -> dict:
+    """What this app shows on the user's home page ("My camp" for a youth)."""
+    from activities.access import moderated_groups
+    from activities.models import CheckIn, ShowcasePiece, Submission
+    from activities.services.homework import review_queue
+    from camp.access import participant_for_youth
+    from courses.models import PlanItem
+
+    if not user.is_authenticated:
+        return {}
+    if user.is_youth:
+        participant = participant_for_youth(user)
+        if participant is None:
+            return {}
+        from activities.access import assignments_for_youth
+        from activities.services.checkins import participant_streak, prompt_for
+        from activities.services.uploads import local_day
+
+        today = local_day(participant)
+        open_homework = assignments_for_youth(participant).exclude(
+            submissions__participant=participant,
+            submissions__state__in=[Submission.State.ACCEPTED, *Submission.WAITING],
+        )
+        return {
+            "activities_checked_in": CheckIn.objects.filter(participant=participant, day=today).exists(),
+            "activities_prompt": prompt_for(participant.group, today),
+            "activities_streak": participant_streak(participant),
+            "activities_open_homework": open_homework.select_related("plan_item__lesson").order_by("due_at")[
+                :5
+            ],
+            "activities_returned": Submission.objects.filter(
+                participant=participant, state=Submission.State.RETURNED
+            ).count(),
+        }
+    if user.is_teacher or user.is_organizer:
+        now = timezone.now()
+        groups = moderated_groups(user)
+        items = PlanItem.objects.filter(
+            plan__group__in=groups,
+            starts_at__gte=now - datetime.timedelta(days=3),
+            starts_at__lte=now + datetime.timedelta(days=7),
+        )
+        if user.is_teacher:
+            items = items.filter(teacher=user)
+        return {
+            "activities_queue_count": review_queue(user).count(),
+            "activities_pending_pieces": ShowcasePiece.objects.filter(
+                participant__group__in=groups, state=ShowcasePiece.State.PENDING
+            ).count(),
+            "activities_items": items.select_related("lesson", "plan__group", "assignment").order_by(
+                "starts_at"
+            )[:10],
+        }
+    return {}

@@ -1,0 +1,124 @@
+"""Daily check-in (打卡): the day's question per group or phase, the youth's answer once per day in
+the group's local day, streaks."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from activities.access import require_moderator, require_youth
+from activities.models import CheckIn, CheckInPrompt, Upload
+from activities.services.uploads import local_day, upload_discard, upload_store
+from camp.errors import DomainError
+from camp.models import Enrollment, Group, Participant, Phase
+
+
+def group_phase_on(group: Group, day: datetime.date) -> Phase | None:
+    """The phase the group takes part in on that day (an approved enrollment)."""
+    return Phase.objects.filter(
+        enrollments__group=group,
+        enrollments__status=Enrollment.Status.APPROVED,
+        starts_on__lte=day,
+        ends_on__gte=day,
+    ).first()
+
+
+def prompt_for(group: Group, day: datetime.date) -> CheckInPrompt | None:
+    """The group's own question of the day, else its phase's."""
+    own = CheckInPrompt.objects.filter(group=group, day=day).first()
+    if own:
+        return own
+    return CheckInPrompt.objects.filter(
+        group__isnull=True,
+        day=day,
+        phase__enrollments__group=group,
+        phase__enrollments__status=Enrollment.Status.APPROVED,
+    ).first()
+
+
+@transaction.atomic
+def checkin_prompt_set(
+    *, by, group: Group, day: datetime.date, text: str, whole_phase: bool = False
+) -> CheckInPrompt:
+    """Set (or change) the question of one day for the group, or for every group of its phase."""
+    require_moderator(by, group)
+    text = " ".join((text or "").split())
+    if not text:
+        raise DomainError({"text": _("Write the question of the day.")}, code="required")
+    phase = group_phase_on(group, day) if day else None
+    if phase is None:
+        raise DomainError({"day": _("The group has no camp on that day.")}, code="no_phase")
+    prompt = CheckInPrompt.objects.filter(phase=phase, group=None if whole_phase else group, day=day).first()
+    prompt = prompt or CheckInPrompt(
+        phase=phase, group=None if whole_phase else group, day=day, created_by=by
+    )
+    prompt.text = text
+    prompt.full_clean()
+    prompt.save()
+    return prompt
+
+
+@transaction.atomic
+def checkin_submit(*, by, participant: Participant, text: str, photo=None) -> CheckIn:
+    """The youth's answer of today (the group's day); a second one the same day is refused."""
+    require_youth(by, participant)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError({"text": _("Write a few words for today's check-in.")}, code="required")
+    day = local_day(participant)
+    if CheckIn.objects.filter(participant=participant, day=day).exists():
+        raise DomainError(_("You have already checked in today. Come back tomorrow!"), code="already")
+    checkin = CheckIn(participant=participant, day=day, prompt=prompt_for(participant.group, day), text=text)
+    checkin.full_clean(exclude=["photo"])
+    upload = upload_store(participant=participant, file=photo, kinds=(Upload.Kind.PHOTO,)) if photo else None
+    try:
+        checkin.photo = upload
+        with transaction.atomic():
+            checkin.save()
+    except IntegrityError:
+        upload_discard(upload)
+        raise DomainError(
+            _("You have already checked in today. Come back tomorrow!"), code="already"
+        ) from None
+    except Exception:
+        upload_discard(upload)
+        raise
+    return checkin
+
+
+def streak(days: set[datetime.date], today: datetime.date) -> int:
+    """Days in a row with a check-in, up to today (or up to yesterday while today is still open)."""
+    day = today if today in days else today - datetime.timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= datetime.timedelta(days=1)
+    return count
+
+
+def participant_streak(participant: Participant) -> int:
+    days = set(CheckIn.objects.filter(participant=participant).values_list("day", flat=True))
+    return streak(days, local_day(participant))
+
+
+def group_checkins_today(group: Group) -> tuple[datetime.date, list[dict]]:
+    """The group's day and, per youth on its roster: checked in today or not, and the streak.
+    Those who have not checked in come first."""
+    from django.utils import timezone
+
+    today = timezone.localdate(timezone=group.zone)
+    days: dict[int, set] = {}
+    for participant_id, day in CheckIn.objects.filter(participant__group=group).values_list(
+        "participant", "day"
+    ):
+        days.setdefault(participant_id, set()).add(day)
+    rows = [
+        {
+            "participant": p,
+            "done": today in days.get(p.pk, set()),
+            "streak": streak(days.get(p.pk, set()), today),
+        }
+        for p in group.participants.all()
+    ]
+    rows.sort(key=lambda row: row["done"])
+    return today, rows

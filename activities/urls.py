@@ -1,0 +1,22 @@
+from django.urls import path
+
+from activities import views
+
+app_name = "activities"
+
+urlpatterns = [
+    path("activities/checkin/", views.checkin, name="checkin"),
+    path("activities/groups/<int:pk>/checkins/", views.group_checkins, name="group_checkins"),
+    path("activities/groups/<int:pk>/checkin-prompts/", views.prompts, name="prompts"),
+    path("activities/homework/", views.homework_list, name="homework_list"),
+    path("activities/homework/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("activities/homework/<int:pk>/hand-in/", views.hand_in, name="hand_in"),
+    path("activities/classes/<int:item_pk>/homework/", views.assignment_edit, name="assignment_edit"),
+    path("activities/homework/review/", views.review_queue, name="review_queue"),
+    path("activities/homework/submissions/<int:pk>/", views.submission_review, name="submission_review"),
+    path("activities/showcase/", views.showcase, name="showcase"),
+    path("activities/showcase/add/", views.piece_add, name="piece_add"),
+    path("activities/showcase/<int:pk>/moderate/", views.piece_moderate, name="piece_moderate"),
+    path("activities/files/<int:pk>/", views.upload_file, name="upload_file"),
+    path("activities/files/<int:pk>/thumbnail/", views.upload_thumbnail, name="upload_thumbnail"),
+]
