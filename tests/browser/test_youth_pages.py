@@ -28,18 +28,35 @@ OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 def youth_day(group, phase, youth, youth_participant, make_participant):
     """A published plan around now: one class live, one in 12 minutes, one ended three hours ago."""
     now = timezone.now()
-    titles = {"正在上的直播课": now - datetime.timedelta(minutes=10), "马上开始的课": now + datetime.timedelta(minutes=12),
-              "已经结束的课": now - datetime.timedelta(hours=3)}
-    items = [(factories.catalog_lesson(title, 45, format=Lesson.Format.LIVE, materials="毛笔、墨汁、宣纸"), at, None)
-             for title, at in titles.items()]
+    titles = {
+        "正在上的直播课": now - datetime.timedelta(minutes=10),
+        "马上开始的课": now + datetime.timedelta(minutes=12),
+        "已经结束的课": now - datetime.timedelta(hours=3),
+    }
+    items = [
+        (
+            factories.catalog_lesson(title, 45, format=Lesson.Format.LIVE, materials="毛笔、墨汁、宣纸"),
+            at,
+            None,
+        )
+        for title, at in titles.items()
+    ]
     plan = factories.plan(group, phase, items, status=Plan.Status.PUBLISHED)
     plan_rooms_ensure(plan=plan)
     LiveSession.objects.filter(title="正在上的直播课").update(state=LiveSession.State.LIVE)
     LiveSession.objects.filter(title="已经结束的课").update(state=LiveSession.State.ENDED)
     # A long Thai name and a Burmese single name on the cards.
-    make_participant(group, with_account=False, given_name="ปิยะพงษ์ศักดิ์", family_name="ศรีสุวรรณวงศ์",
-                     chinese_name="林志强", preferred_language="th")
-    make_participant(group, with_account=False, given_name="အောင်မြင့်မြတ်", family_name="", preferred_language="my")
+    make_participant(
+        group,
+        with_account=False,
+        given_name="ปิยะพงษ์ศักดิ์",
+        family_name="ศรีสุวรรณวงศ์",
+        chinese_name="林志强",
+        preferred_language="th",
+    )
+    make_participant(
+        group, with_account=False, given_name="အောင်မြင့်မြတ်", family_name="", preferred_language="my"
+    )
     youth_accounts_issue(group=group)
     return plan
 
@@ -48,20 +65,25 @@ def _as(new_page, live_server, user, language):
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
     page = new_page(locale=language, viewport=PHONE, time_zone=user.time_zone)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(user),
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(user), "url": live_server.url}]
+    )
     return page
 
 
 def _fits(page, name):
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-    assert page.evaluate(OVERFLOW), (name, page.evaluate("[document.documentElement.scrollWidth, innerWidth]"))
+    assert page.evaluate(OVERFLOW), (
+        name,
+        page.evaluate("[document.documentElement.scrollWidth, innerWidth]"),
+    )
 
 
 @pytest.mark.parametrize("language", ["th", "lo", "my", "zh-hans"])
-def test_youth_pages_fit_a_phone_and_show_each_classes_state(live_server, new_page, youth, youth_day, coordinator,
-                                                             language):
+def test_youth_pages_fit_a_phone_and_show_each_classes_state(
+    live_server, new_page, youth, youth_day, coordinator, language
+):
     plan = youth_day
     live_room = LiveSession.objects.get(title="正在上的直播课")
     ended_room = LiveSession.objects.get(title="已经结束的课")
