@@ -211,9 +211,11 @@
     }
     state.textContent = text;
     state.hidden = !text;
-    var input = el("chat-text"), sendButton = el("chat-send");
+    var input = el("chat-text"), sendButton = el("chat-send"), hand = el("hand-toggle");
     if (input) input.disabled = blocked;
     if (sendButton) sendButton.disabled = blocked;
+    // A muted youth cannot raise a hand, and an ended class takes none; lowering one still works.
+    if (hand) hand.disabled = ((you && you.muted) || sessionState === "ended") && hand.getAttribute("aria-pressed") !== "true";
     root.dataset.composer = blocked ? "blocked" : "open";
   }
 
@@ -770,6 +772,7 @@
     hands = hands.filter(function (u) { return u.id !== data.user.id; });
     if (data.raised) hands.push(data.user);
     renderHands();
+    renderComposer();
     if (data.raised && MODERATOR) bump("hands");
     // A youth whose hand the teacher lowered is told so (the button changed under their thumb).
     if (!data.raised && you && data.user.id === you.id && ROLE === "youth") announce(T.hand_lowered);
