@@ -185,3 +185,16 @@ def test_the_token_is_not_stored(group, coordinator, make_participant):
     token = guardian_link_token(link)
     stored = GuardianLink.objects.filter(pk=link.pk).values().get()
     assert token not in str(stored)
+
+
+def test_the_command_publishes_a_version(group, make_participant):
+    import io
+
+    from django.core.management import call_command
+
+    participant = make_participant(group, with_account=False)
+    out = io.StringIO()
+    call_command("consent_version_publish", "--changes", "Recordings are kept 30 days.", stdout=out)
+    participant.refresh_from_db()
+    assert "version 2" in out.getvalue() and not participant.consent_given
+    assert consent_version_current().changes == "Recordings are kept 30 days."
