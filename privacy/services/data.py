@@ -104,15 +104,9 @@ def youth_export(*, by: User, participant: Participant) -> dict:
     from reports.models import Certificate
 
     user = participant.user
-    sessions = {}
 
-    def session_of(session_id):
-        if session_id not in sessions:
-            from live.models import LiveSession
-
-            session = LiveSession.objects.filter(pk=session_id).first()
-            sessions[session_id] = {"id": session_id, "title": session.title if session else ""}
-        return sessions[session_id]
+    def session_of(row) -> dict:
+        return {"id": row.session_id, "title": row.session.title}
 
     data = {
         "format": "qiaocamp-youth-export",
@@ -149,31 +143,37 @@ def youth_export(*, by: User, participant: Participant) -> dict:
         ]
         data["attendance"] = [
             {
-                "session": session_of(span.session_id),
+                "session": session_of(span),
                 "joined_at": span.joined_at,
                 "left_at": span.left_at,
                 "last_seen_at": span.last_seen_at,
             }
-            for span in AttendanceSpan.objects.filter(user=user).order_by("joined_at", "pk")
+            for span in AttendanceSpan.objects.filter(user=user)
+            .select_related("session")
+            .order_by("joined_at", "pk")
         ]
         data["chat_messages"] = [
             {
-                "session": session_of(line.session_id),
+                "session": session_of(line),
                 "sent_at": line.sent_at,
                 "text": line.text,
                 "deleted_at": line.deleted_at,
             }
-            for line in ChatMessage.objects.filter(author=user).order_by("sent_at", "pk")
+            for line in ChatMessage.objects.filter(author=user)
+            .select_related("session")
+            .order_by("sent_at", "pk")
         ]
         data["questions"] = [
             {
-                "session": session_of(question.session_id),
+                "session": session_of(question),
                 "asked_at": question.asked_at,
                 "text": question.text,
                 "answered_at": question.answered_at,
                 "deleted_at": question.deleted_at,
             }
-            for question in Question.objects.filter(author=user).order_by("asked_at", "pk")
+            for question in Question.objects.filter(author=user)
+            .select_related("session")
+            .order_by("asked_at", "pk")
         ]
         named |= {"camp.JoinCode", "live.AttendanceSpan", "live.ChatMessage", "live.Question"}
     # Everything else that points at the roster row or the account (consent decisions, guardian

@@ -323,3 +323,34 @@ def test_erasure_deletes_the_youths_uploaded_files_after_commit(
     for callback in callbacks:
         callback()
     assert not path.exists() and not Upload.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_data_page_takes_the_same_queries_for_a_quiet_youth_and_a_chatty_one(
+    client, history, django_assert_max_num_queries
+):
+    world = history
+    client.force_login(world.organizer)
+    url = reverse("privacy:youth_data", kwargs={"pk": world.youth_participant.pk})
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as quiet:
+        client.get(url)
+    now = timezone.now()
+    sessions = [
+        factories.held_session(world.group, world.past_phase, teacher=world.teacher, day=day)
+        for day in range(2, 6)
+    ]
+    for number in range(200):
+        ChatMessage.objects.create(
+            session=sessions[number % 4],
+            seq=number + 10,
+            author=world.youth,
+            text=f"line {number}",
+            client_id=f"x{number}",
+            sent_at=now,
+        )
+    with django_assert_max_num_queries(len(quiet)):
+        assert client.get(url).status_code == 200
