@@ -198,3 +198,22 @@ def test_the_command_publishes_a_version(group, make_participant):
     participant.refresh_from_db()
     assert "version 2" in out.getvalue() and not participant.consent_given
     assert consent_version_current().changes == "Recordings are kept 30 days."
+
+
+def test_consent_allowed_ids_agrees_with_consent_allows(
+    group, coordinator, make_participant, django_assert_max_num_queries
+):
+    from camp.services.consent import consent_allowed_ids
+
+    people = [make_participant(group, with_account=False, consent=False) for _index in range(4)]
+    for participant, camera in zip(people[:3], (True, False, True), strict=True):
+        link = guardian_link_ensure(by=coordinator, participant=participant)
+        consent_answer(link=link, version=consent_version_current().number, answers=ALL | {"camera": camera})
+    ids = [p.pk for p in people]
+    with django_assert_max_num_queries(3):
+        allowed = consent_allowed_ids(ids, "camera")
+    for participant in people:
+        participant.refresh_from_db()
+        assert (participant.pk in allowed) == consent_allows(participant, "camera")
+    assert allowed == {people[0].pk, people[2].pk}
+    assert consent_allowed_ids(ids, "participation") == {p.pk for p in people[:3]}
