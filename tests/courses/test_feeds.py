@@ -124,3 +124,13 @@ def test_revoke_view_owner_only(client, published, youth, other_youth):
     assert client.post(url).status_code == 302
     feed.refresh_from_db()
     assert feed.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_every_event_rings_10_minutes_before(client, published):
+    feed = calendar_feed_get_or_create(kind=CalendarFeed.Kind.GROUP, group=published.group, language="en")
+    [event] = parse(client.get(reverse("courses:calendar_feed", args=[feed.token])))
+    [alarm] = event.walk("VALARM")
+    assert str(alarm["action"]) == "DISPLAY"
+    assert alarm.decoded("trigger") == -datetime.timedelta(minutes=10)
+    assert str(alarm["description"]) == "Live paper-cutting"
