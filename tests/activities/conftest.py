@@ -13,14 +13,17 @@ def plan_item(group, phase, teacher):
     """A class of `group`'s published plan, taught by `teacher`, yesterday."""
     plan = factories.plan(group, phase, status=Plan.Status.PUBLISHED)
     lesson = factories.lesson("书法 Calligraphy", 45)
-    return factories.plan_item(plan, lesson, timezone.now() - datetime.timedelta(days=1), minutes=45, teacher=teacher)
+    return factories.plan_item(
+        plan, lesson, timezone.now() - datetime.timedelta(days=1), minutes=45, teacher=teacher
+    )
 
 
 @pytest.fixture
 def assignment(plan_item, teacher, group):
     due = timezone.localtime(timezone.now() + datetime.timedelta(days=1), group.zone).replace(tzinfo=None)
-    return homework.assignment_save(by=teacher, item=plan_item, due_local=due, instructions="写“永”字。",
-                                    kinds=["photo", "text"])
+    return homework.assignment_save(
+        by=teacher, item=plan_item, due_local=due, instructions="写“永”字。", kinds=["photo", "text"]
+    )
 
 
 @pytest.fixture(autouse=True)

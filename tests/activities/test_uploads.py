@@ -1,8 +1,8 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from activities.models import Upload
@@ -26,8 +26,9 @@ def _stored_files() -> set[str]:
 def test_a_photo_is_stored_without_its_exif_and_with_a_thumbnail(youth_participant):
     original = files.jpeg_bytes(gps=True, size=(3000, 1000))
     assert Image.open(io.BytesIO(original)).getexif().get(files.GPS_IFD)
-    upload = uploads.upload_store(participant=youth_participant,
-                                  file=SimpleUploadedFile("IMG_0001.JPG", original))
+    upload = uploads.upload_store(
+        participant=youth_participant, file=SimpleUploadedFile("IMG_0001.JPG", original)
+    )
     assert upload.kind == Upload.Kind.PHOTO and upload.content_type == "image/jpeg"
     with upload.file.open("rb") as handle:
         stored = Image.open(io.BytesIO(handle.read()))
@@ -40,7 +41,9 @@ def test_a_photo_is_stored_without_its_exif_and_with_a_thumbnail(youth_participa
 
 @pytest.mark.django_db
 def test_png_with_transparency_becomes_a_jpeg(youth_participant):
-    upload = uploads.upload_store(participant=youth_participant, file=SimpleUploadedFile("a.png", files.png_bytes()))
+    upload = uploads.upload_store(
+        participant=youth_participant, file=SimpleUploadedFile("a.png", files.png_bytes())
+    )
     assert upload.file.name.endswith(".jpg")
 
 
@@ -50,16 +53,19 @@ def test_a_video_is_typed_by_its_content_not_its_name(youth_participant):
     assert upload.kind == Upload.Kind.VIDEO and upload.content_type == "video/mp4" and not upload.thumbnail
 
 
-@pytest.mark.parametrize(("name", "data", "code"), [
-    ("brush.jpg", b"", "empty"),
-    ("brush.jpg", b"MZ\x90\x00 not a photo at all", "content"),
-    ("brush.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 500, "photo_broken"),  # a JPEG signature, then junk
-    ("brush.png", files.png_bytes()[:60], "photo_broken"),  # cut off
-    ("brush.gif", b"GIF89a" + b"\x00" * 100, "content"),
-    ("page.html", b"<html><script>alert(1)</script></html>", "content"),
-    ("big.jpg", b"\xff\xd8\xff" + b"\x00" * 300_000, "too_large"),
-    ("long.mp4", files.mp4_bytes(60_000), "too_large"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("brush.jpg", b"", "empty"),
+        ("brush.jpg", b"MZ\x90\x00 not a photo at all", "content"),
+        ("brush.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 500, "photo_broken"),  # a JPEG signature, then junk
+        ("brush.png", files.png_bytes()[:60], "photo_broken"),  # cut off
+        ("brush.gif", b"GIF89a" + b"\x00" * 100, "content"),
+        ("page.html", b"<html><script>alert(1)</script></html>", "content"),
+        ("big.jpg", b"\xff\xd8\xff" + b"\x00" * 300_000, "too_large"),
+        ("long.mp4", files.mp4_bytes(60_000), "too_large"),
+    ],
+)
 @pytest.mark.django_db
 def test_bad_uploads_are_refused_clearly_and_store_nothing(youth_participant, name, data, code):
     before = _stored_files()
@@ -76,7 +82,9 @@ def test_a_decompression_bomb_is_refused(youth_participant):
     out = io.BytesIO()
     Image.new("1", (8000, 8000)).save(out, "PNG")
     with pytest.raises(DomainError) as refused:
-        uploads.upload_store(participant=youth_participant, file=SimpleUploadedFile("bomb.png", out.getvalue()))
+        uploads.upload_store(
+            participant=youth_participant, file=SimpleUploadedFile("bomb.png", out.getvalue())
+        )
     assert refused.value.code == "photo_pixels"
 
 
