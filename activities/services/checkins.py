@@ -11,6 +11,7 @@ from activities.models import CheckIn, CheckInPrompt, Upload
 from activities.services.uploads import local_day, upload_discard, upload_store
 from camp.errors import DomainError
 from camp.models import Enrollment, Group, Participant, Phase
+from notifications.services import notify_on_commit
 
 
 def group_phase_on(group: Group, day: datetime.date) -> Phase | None:
@@ -55,7 +56,38 @@ def checkin_prompt_set(
     prompt.text = text
     prompt.full_clean()
     prompt.save()
+    _tell_youth_today(prompt, group)
     return prompt
+
+
+def _tell_youth_today(prompt: CheckInPrompt, group: Group) -> None:
+    """A question set for today reaches the youth's bell at once (once per group and day); one set for
+    a later day is read on the check-in page that day."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    groups = (
+        [group]
+        if prompt.group_id
+        else list(
+            Group.objects.filter(
+                enrollments__phase=prompt.phase, enrollments__status=Enrollment.Status.APPROVED
+            )
+        )
+    )
+    for target in groups:
+        if timezone.localdate(timezone=target.zone) != prompt.day:
+            continue
+        if prompt.group_id is None and CheckInPrompt.objects.filter(group=target, day=prompt.day).exists():
+            continue  # the group's own question wins
+        youth = [p.user for p in target.participants.select_related("user") if p.user_id]
+        notify_on_commit(
+            youth,
+            "checkin_prompt",
+            url=reverse("activities:checkin"),
+            params={"prompt": prompt.text},
+            key=f"checkin_prompt:{target.pk}:{prompt.day.isoformat()}",
+        )
 
 
 @transaction.atomic

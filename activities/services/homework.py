@@ -13,8 +13,17 @@ from activities.access import assignments_for_youth, moderated_groups, require_m
 from activities.models import Assignment, AssignmentKind, HandIn, ShowcasePiece, Submission, Upload
 from activities.services.uploads import upload_discard, upload_store
 from camp.errors import DomainError
-from camp.models import Participant
-from courses.models import PlanItem
+from camp.models import LANGUAGE_CODES, Participant
+from courses.models import Lesson, PlanItem
+from notifications.services import notify_on_commit
+
+
+def lesson_titles(lesson: Lesson) -> dict[str, str]:
+    """The lesson's title in each language (a notification is read in its reader's)."""
+    return {
+        code: getattr(lesson, f"title_{code.replace('-', '_')}", "") or lesson.title
+        for code in LANGUAGE_CODES
+    }
 
 
 @transaction.atomic
@@ -138,6 +147,22 @@ def hand_in_review(
         )
         piece.full_clean()
         piece.save()
+    youth = submission.participant.user
+    if youth is not None and not accepted:
+        from django.urls import reverse
+
+        notify_on_commit(
+            [youth],
+            "homework_returned",
+            url=reverse("activities:assignment_detail", args=[submission.assignment_id]),
+            params={"title": lesson_titles(submission.assignment.plan_item.lesson)},
+        )
+    if youth is not None and accepted and showcase_title:
+        from django.urls import reverse
+
+        notify_on_commit(
+            [youth], "work_approved", url=reverse("activities:showcase"), params={"title": showcase_title}
+        )
     return submission
 
 

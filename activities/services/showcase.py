@@ -9,6 +9,7 @@ from activities.models import ShowcasePiece
 from activities.services.uploads import upload_discard, upload_store
 from camp.errors import DomainError
 from camp.models import Participant
+from notifications.services import notify_on_commit
 
 
 @transaction.atomic
@@ -40,7 +41,19 @@ def piece_moderate(*, by, piece: ShowcasePiece, action: str) -> ShowcasePiece:
     if action not in ACTIONS:
         raise DomainError(_("Choose: show or hide."), code="action")
     piece = ShowcasePiece.objects.select_for_update().get(pk=piece.pk)
+    was_approved = piece.state == ShowcasePiece.State.APPROVED
     piece.state, piece.decided_by, piece.decided_at = ACTIONS[action], by, timezone.now()
     piece.full_clean()
     piece.save()
+    youth = piece.participant.user
+    if action == "approve" and not was_approved and youth is not None:
+        from django.urls import reverse
+
+        notify_on_commit(
+            [youth],
+            "work_approved",
+            url=reverse("activities:showcase"),
+            params={"title": piece.title},
+            key=f"work_approved:{piece.pk}",
+        )
     return piece

@@ -107,3 +107,18 @@ def test_the_coordinator_sees_who_has_not_checked_in(
     assert page.index(other.full_name) < page.index(youth_participant.full_name)  # the missing first
     group_page = client.get(reverse("group_detail", args=[group.pk])).content.decode()
     assert reverse("activities:group_checkins", args=[group.pk]) in group_page
+
+
+@pytest.mark.django_db
+def test_todays_prompt_rings_the_groups_youth_once(
+    teacher, group, youth, other_youth, teaching, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from notifications.models import Notification
+
+    today = timezone.localdate(timezone=group.zone)
+    for text in ("第一问", "改一下"):
+        with django_capture_on_commit_callbacks(execute=True):
+            checkins.checkin_prompt_set(by=teacher, group=group, day=today, text=text)
+    assert list(Notification.objects.values_list("recipient", "kind")) == [(youth.pk, "checkin_prompt")]

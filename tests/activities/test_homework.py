@@ -163,3 +163,24 @@ def test_assignment_form_refuses_junk(client, teacher, plan_item):
     ):
         assert client.post(url, data).status_code == 400
     assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_youth_is_notified_of_returned_and_approved_work(
+    teacher, youth, youth_participant, assignment, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    submission = homework.hand_in(
+        by=youth, participant=youth_participant, assignment=assignment, file=files.photo()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        homework.hand_in_review(by=teacher, submission=submission, outcome="returned", comment="再试试")
+    returned = Notification.objects.get(recipient=youth)
+    assert returned.kind == "homework_returned" and returned.url == reverse(
+        "activities:assignment_detail", args=[assignment.pk]
+    )
+    homework.hand_in(by=youth, participant=youth_participant, assignment=assignment, file=files.photo())
+    with django_capture_on_commit_callbacks(execute=True):
+        homework.hand_in_review(by=teacher, submission=submission, outcome="accepted", showcase_title="永")
+    assert Notification.objects.filter(recipient=youth, kind="work_approved").count() == 1
