@@ -6,7 +6,7 @@ has confirmed may not (404).
 """
 
 from tests import factories
-from tests.access.rules import LOGIN, Rule, table
+from tests.access.rules import LOGIN, Rule, everyone, table
 
 
 def build(world) -> None:
@@ -36,4 +36,15 @@ RULES = {
         kwargs=lambda w: {"pk": w.privacy_erased.pk},
         data=lambda w: {"confirm": "on"},
     ),
+    # allauth's social pages, with no LINE/WeChat credentials (the default): the provider URLs do
+    # not exist (404), youth may open none of allauth's pages (camp.middleware: 403).
+    **{
+        name: Rule({**everyone(404), "youth": 403, "other_youth": 403})
+        for name in ("line_login", "line_callback", "weixin_login", "weixin_callback")
+    },
+    "socialaccount_connections": Rule(table(200, youth=403, other_youth=403)),
+    "socialaccount_signup": Rule(table(302, anonymous=302, youth=403, other_youth=403)),
+    "socialaccount_login_cancelled": Rule({**everyone(200), "youth": 403, "other_youth": 403}),
+    # allauth answers a failed sign-in with 401 (our page, translated).
+    "socialaccount_login_error": Rule({**everyone(401), "youth": 403, "other_youth": 403}),
 }
