@@ -520,3 +520,31 @@ def test_speaking_by_invitation(live_session, teacher, youth, youth_participant)
         session_id=live_session.pk, member=teacher_member, user_id=youth.pk, action="invite"
     )
     assert invite.camera is True
+
+
+@pytest.mark.parametrize(
+    ("who", "frame", "code"),
+    [
+        ("youth", {"type": "video", "action": "invite"}, "forbidden"),
+        ("teacher", {"type": "video", "action": "shout"}, "bad_request"),
+        ("teacher", {"type": "video", "action": ["invite"]}, "bad_request"),
+        ("teacher", {"type": "video", "action": "invite", "user_id": "x"}, "bad_request"),
+        ("teacher", {"type": "video", "action": "invite", "user_id": 2**60}, "bad_request"),
+        ("teacher", {"type": "video", "action": "invite"}, "bad_request"),  # the youth's hand is not up
+        ("teacher", {"type": "video", "action": "stop"}, "bad_request"),  # not invited
+    ],
+)
+async def test_the_rooms_video_frame_refuses_malformed_and_unauthorised_input(
+    live_session, youth, teacher, who, frame, code
+):
+    from live.models import SpeakInvite
+    from tests.live.conftest import join, recv_type
+
+    comm, _welcome = await join(live_session, youth if who == "youth" else teacher)
+    try:
+        await comm.send_json_to({"user_id": youth.pk, **frame})
+        error = await recv_type(comm, "error")
+        assert error["code"] == code, error
+    finally:
+        await comm.disconnect()
+    assert not await sync_to_async(SpeakInvite.objects.exists)()
