@@ -24,6 +24,7 @@ from reports.attendance import (
     percent,
     session_infos,
 )
+from reports.camp_life import LifeTally, YouthLife, group_life, youth_life
 from reports.models import AttendanceStatus, Certificate, Nomination
 
 NAVIGATION: dict = {
@@ -113,6 +114,10 @@ class Dashboard:
     by_group: dict
     by_camp: dict
     group_rows: dict
+    # Camp life (check-ins, homework) per group and per country, counted in SQL (reports/camp_life.py).
+    life_by_group: dict = field(default_factory=dict)
+    life_by_country: dict = field(default_factory=dict)
+    life_total: LifeTally = field(default_factory=LifeTally)
 
     @property
     def figures(self) -> list[tuple[str, str, object]]:
@@ -124,7 +129,19 @@ class Dashboard:
             ("sessions", _("Live sessions held"), len(self.total.sessions)),
             ("hours", _("Teaching hours"), self.total.hours),
             ("attendance", _("Attendance rate (%)"), self.total.rate),
+            ("checkins", _("Check-in rate (%)"), self.life_total.checkin_rate),
+            ("homework_handed_in", _("Homework handed in (%)"), self.life_total.handed_in_rate),
+            ("homework_accepted", _("Homework accepted (%)"), self.life_total.accepted_rate),
         ]
+
+    @staticmethod
+    def _life_columns() -> list[str]:
+        return [_("Check-in rate (%)"), _("Homework handed in (%)"), _("Homework accepted (%)")]
+
+    @staticmethod
+    def _life_cells(t: LifeTally | None) -> list:
+        t = t or LifeTally()
+        return [t.checkin_rate, t.handed_in_rate, t.accepted_rate]
 
     def _tally_columns(self) -> list[str]:
         return [_("Groups"), _("Youth"), _("Live sessions held"), _("Teaching hours"), _("Attendance rate (%)")]
@@ -136,8 +153,10 @@ class Dashboard:
     def tables(self) -> list[Table]:
         tables = [Table("summary", _("The year in figures"), [_("Figure"), _("Value")],
                         [[label, value] for _key, label, value in self.figures])]
-        tables.append(Table("countries", _("By country"), [_("Country"), *self._tally_columns()], [
-            [country_name(code), *self._tally_cells(t)] for code, t in sorted(
+        tables.append(Table("countries", _("By country"), [
+            _("Country"), *self._tally_columns(), *self._life_columns()], [
+            [country_name(code), *self._tally_cells(t), *self._life_cells(self.life_by_country.get(code))]
+            for code, t in sorted(
                 self.by_country.items(), key=lambda kv: (-len(kv[1].youth), kv[0]))
         ]))
         phase_labels = {p.pk: self.phase_label(p) for p in self.phases}
@@ -146,9 +165,11 @@ class Dashboard:
             for p in self.phases
         ]))
         group_rows = sorted(self.group_rows.values(), key=lambda g: (g["phases"], g["name"]))
-        tables.append(Table("groups", _("By group"), [_("Group"), _("Country"), _("Phase"), *self._tally_columns()], [
+        tables.append(Table("groups", _("By group"), [
+            _("Group"), _("Country"), _("Phase"), *self._tally_columns(), *self._life_columns()], [
             [g["name"], country_name(g["country"]), ", ".join(phase_labels[p] for p in g["phase_ids"]),
-             *self._tally_cells(self.by_group[g["id"]])] for g in group_rows
+             *self._tally_cells(self.by_group[g["id"]]), *self._life_cells(self.life_by_group.get(g["id"]))]
+            for g in group_rows
         ]))
         if len(self.camps) > 1:
             tables.append(Table("camps", _("By camp"), [_("Camp"), *self._tally_columns()], [
@@ -228,7 +249,15 @@ def dashboard(camps: list[Camp], title: str) -> Dashboard:
                 t.expected += len(youth)
     for row in group_rows.values():
         row["phase_ids"].sort(key=lambda pk: next(i for i, p in enumerate(phases) if p.pk == pk))
-    return Dashboard(title, camps, phases, total, dict(by_country), by_phase, dict(by_group), by_camp, group_rows)
+    # Each group's figures are SQL counts; a country's and the total are sums of a few group rows.
+    life_by_group = group_life(camp_ids)
+    life_by_country: dict[str, LifeTally] = defaultdict(LifeTally)
+    life_total = LifeTally()
+    for group_id, life in life_by_group.items():
+        life_by_country[group_rows[group_id]["country"]].add(life)
+        life_total.add(life)
+    return Dashboard(title, camps, phases, total, dict(by_country), by_phase, dict(by_group), by_camp, group_rows,
+                     life_by_group, dict(life_by_country), life_total)
 
 
 # --- Group report ----------------------------------------------------------------------------
@@ -361,6 +390,7 @@ class Standing:
     completed: bool
     nomination: Nomination | None
     certificates: list
+    life: YouthLife = field(default_factory=YouthLife)
 
 
 def phase_standings(group: Group, phase: Phase) -> list[Standing]:
@@ -375,12 +405,13 @@ def phase_standings(group: Group, phase: Phase) -> list[Standing]:
     for c in Certificate.objects.filter(phase=phase, participant__group=group).order_by("-issued_at", "-pk"):
         certificates[c.participant_id].append(c)
     threshold = group.camp.completion_threshold
+    life = youth_life(group, phase)
     standings = []
     for p in participants:
         attended = sum(1 for s in held if book.marks[(s.id, p.pk)].attended)
         rate = percent(attended, len(held))
         standings.append(Standing(p, attended, len(held), rate, rate is not None and rate >= threshold,
-                                  nominations.get(p.pk), certificates.get(p.pk, [])))
+                                  nominations.get(p.pk), certificates.get(p.pk, []), life.get(p.pk, YouthLife())))
     return standings
 
 
