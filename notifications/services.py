@@ -185,6 +185,10 @@ def reminders_send(*, now=None) -> int:
 
     now = now or timezone.now()
     stored = 0
-    for _receiver, result in reminders_due.send(sender=Notification, now=now):
-        stored += result or 0
+    # send_robust: one app's failing reminders must not keep the others' (or the digests) from going out.
+    for receiver, result in reminders_due.send_robust(sender=Notification, now=now):
+        if isinstance(result, Exception):
+            logger.error("notifications: reminders of %r failed", receiver, exc_info=result)
+        else:
+            stored += result or 0
     return stored

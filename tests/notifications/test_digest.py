@@ -58,3 +58,20 @@ def test_an_adult_without_an_address_gets_no_mail_and_nothing_breaks(make_user, 
     notify([nobody], "plan_changed", url="/p/", params={"group": group.name})
     assert digests_send(now=later(30)) == 0
     assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_a_failing_reminder_source_does_not_keep_the_digests_back(teacher, group):
+    from notifications.services import reminders_send
+    from notifications.signals import reminders_due
+
+    def broken(sender, now, **kwargs):
+        raise RuntimeError("a broken app")
+
+    reminders_due.connect(broken, dispatch_uid="test_broken")
+    try:
+        assert reminders_send(now=later(0)) == 0
+    finally:
+        reminders_due.disconnect(dispatch_uid="test_broken")
+    notify([teacher], "plan_changed", url="/p/", params={"group": group.name})
+    assert digests_send(now=later(30)) == 1
