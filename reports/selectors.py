@@ -415,6 +415,30 @@ def phase_standings(group: Group, phase: Phase) -> list[Standing]:
     return standings
 
 
+# The nomination table's orders: by name (the roster's order), else best first, ties by name.
+STANDING_SORTS = {
+    "name": (gettext_lazy("Name"), None),
+    "attendance": (gettext_lazy("Attendance"), lambda s: s.rate),
+    "checkins": (gettext_lazy("Check-ins"), lambda s: s.life.checkin_rate),
+    "homework": (gettext_lazy("Homework accepted"), lambda s: (s.life.homework_accepted, s.life.homework_rate)),
+    "showcase": (gettext_lazy("Showcase"), lambda s: s.life.showcase),
+}
+
+
+def sort_standings(standings: list[Standing], sort: str) -> list[Standing]:
+    """The standings in the chosen order; a youth with nothing to count (None) comes last."""
+    key = STANDING_SORTS.get(sort, STANDING_SORTS["name"])[1]
+    if key is None:
+        return standings
+
+    def best_first(standing):
+        value = key(standing)
+        values = value if isinstance(value, tuple) else (value,)
+        return tuple(-(v if v is not None else -1) for v in values)
+
+    return sorted(standings, key=best_first)  # stable: ties keep the roster's order
+
+
 def phases_of_group(group: Group) -> list[Phase]:
     """Phases the group is approved for."""
     return list(

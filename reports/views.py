@@ -18,7 +18,14 @@ from reports.exports import export_response
 from reports.forms import CorrectionForm, NominationForm, RevokeForm
 from reports.models import AttendanceCorrection, Certificate
 from reports.pdf import certificate_pdf, certificates_zip
-from reports.selectors import dashboard, group_report, phase_standings, phases_of_group
+from reports.selectors import (
+    STANDING_SORTS,
+    dashboard,
+    group_report,
+    phase_standings,
+    phases_of_group,
+    sort_standings,
+)
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -154,11 +161,14 @@ def group_certificates(request, pk):
     group = access.get_group_for_certificates(request.user, pk)
     phases = phases_of_group(group)
     participants = group.participants.order_by("family_name", "given_name", "pk")
-    sections = [{"phase": phase, "standings": phase_standings(group, phase),
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in STANDING_SORTS else "name"
+    sections = [{"phase": phase, "standings": sort_standings(phase_standings(group, phase), sort),
                  "form": NominationForm(participants=participants)} for phase in phases]
     user = request.user
     return render(request, "reports/certificates.html", {
-        "group": group, "sections": sections, "threshold": group.camp.completion_threshold,
+        "group": group, "sections": sections, "threshold": group.camp.completion_threshold, "sort": sort,
+        "sorts": [(key, label) for key, (label, _key) in STANDING_SORTS.items()],
         "may_issue": user.is_organizer, "may_nominate": user.is_teacher or user.is_organizer,
         "may_download": user.is_organizer or user.is_coordinator,
         "revoke_form": RevokeForm(),
