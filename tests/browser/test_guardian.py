@@ -37,18 +37,21 @@ def _no_sideways_overflow(page):
     assert width[0] <= width[1], f"the page is {width[0]} px wide in a {width[1]} px window"
 
 
-def test_a_guardian_consents_sees_the_schedule_and_withdraws(new_page, group, coordinator, make_participant,
-                                                             live_session):
-    child = make_participant(group, with_account=False, consent=False, given_name="มาลี", family_name="ใจดี",
-                             preferred_language="th")
+def test_a_guardian_consents_sees_the_schedule_and_withdraws(
+    new_page, group, coordinator, make_participant, live_session
+):
+    child = make_participant(
+        group, with_account=False, consent=False, given_name="มาลี", family_name="ใจดี", preferred_language="th"
+    )
     coordinator.preferred_language = "en"
     coordinator.save(update_fields=["preferred_language"])
     with daphne(redis=os.environ.get("REDIS_URL") or None) as host:
         base = f"http://{host}"
         # --- The coordinator takes the guardian's link from the roster ---------------------------
         desk = new_page(locale="en-US", viewport=DESKTOP)
-        desk.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(coordinator),
-                                   "url": base}])
+        desk.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie_value(coordinator), "url": base}]
+        )
         desk.goto(f"{base}/groups/{group.pk}/roster/")
         row = desk.locator("tr", has_text="มาลี")
         row.get_by_role("link", name="Guardian link").click()
@@ -60,7 +63,7 @@ def test_a_guardian_consents_sees_the_schedule_and_withdraws(new_page, group, co
         _no_sideways_overflow(desk)
         _shot(desk, "guardian-link-coordinator-phone")
         desk.set_viewport_size(DESKTOP)
-        path = link[link.index("/guardian/"):]
+        path = link[link.index("/guardian/") :]
 
         # --- The guardian, on a phone, in Thai ----------------------------------------------------
         guardian = new_page(locale="th-TH", viewport=PHONE, time_zone="Asia/Bangkok")
@@ -78,8 +81,13 @@ def test_a_guardian_consents_sees_the_schedule_and_withdraws(new_page, group, co
         guardian.wait_for_url(re.compile(re.escape(path) + r"\?lang=th$"))
         expect(guardian.locator("html")).to_have_attribute("lang", "th")
         answers = dict(ConsentDecision.objects.filter(participant=child).values_list("item", "agreed"))
-        assert answers == {"participation": True, "recording": True, "camera": True, "showcase_group": True,
-                           "showcase_camp": False}
+        assert answers == {
+            "participation": True,
+            "recording": True,
+            "camera": True,
+            "showcase_group": True,
+            "showcase_camp": False,
+        }
 
         # --- The schedule in Bangkok time --------------------------------------------------------
         schedule = guardian.locator(".guardian-schedule")

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--changes", default="", help="What changed, shown to the guardian above the text.")
+        parser.add_argument(
+            "--changes", default="", help="What changed, shown to the guardian above the text."
+        )
 
     def handle(self, *args, changes: str, **options):
         version = consent_version_publish(changes=changes)
