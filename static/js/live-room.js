@@ -211,11 +211,13 @@
     }
     state.textContent = text;
     state.hidden = !text;
-    var input = el("chat-text"), sendButton = el("chat-send"), hand = el("hand-toggle");
+    var input = el("chat-text"), sendButton = el("chat-send");
     if (input) input.disabled = blocked;
     if (sendButton) sendButton.disabled = blocked;
     // A muted youth cannot raise a hand, and an ended class takes none; lowering one still works.
-    if (hand) hand.disabled = ((you && you.muted) || sessionState === "ended") && hand.getAttribute("aria-pressed") !== "true";
+    each(root.querySelectorAll("[data-hand-toggle]"), function (hand) {
+      hand.disabled = ((you && you.muted) || sessionState === "ended") && hand.getAttribute("aria-pressed") !== "true";
+    });
     root.dataset.composer = blocked ? "blocked" : "open";
   }
 
@@ -758,14 +760,15 @@
     emit("hands", { list: list, hands: hands });
     var none = el("hands-none");
     if (none) none.hidden = hands.length > 0;
-    var toggle = el("hand-toggle");
-    if (toggle && you) {
-      var up = hands.some(function (u) { return u.id === you.id; });
+    if (!you) return;
+    var up = hands.some(function (u) { return u.id === you.id; });
+    // Two buttons, one hand: beside the message box and in the hands tab.
+    each(root.querySelectorAll("[data-hand-toggle]"), function (toggle) {
       toggle.setAttribute("aria-pressed", up ? "true" : "false");
       toggle.textContent = "";
       toggle.appendChild(make("span", "hand-icon", "✋")).setAttribute("aria-hidden", "true");
       toggle.appendChild(make("span", "hand-label", up ? T.lower : T.raise));
-    }
+    });
   }
 
   function onHand(data) {
@@ -778,12 +781,11 @@
     if (!data.raised && you && data.user.id === you.id && ROLE === "youth") announce(T.hand_lowered);
   }
 
-  var handToggle = el("hand-toggle");
-  if (handToggle) {
+  each(root.querySelectorAll("[data-hand-toggle]"), function (handToggle) {
     handToggle.addEventListener("click", function () {
       send({ type: "hand", raised: handToggle.getAttribute("aria-pressed") !== "true" });
     });
-  }
+  });
 
   function onMuted(data) {
     if (you && data.user.id === you.id) {
