@@ -16,6 +16,7 @@ from camp.access import (
     can_manage_group,
     coordinator_may_act,
     get_group_for_user,
+    participant_for_youth,
     visible_groups,
 )
 from camp.models import Group, Participant
@@ -55,8 +56,6 @@ def require_youth(user, participant: Participant) -> None:
 
 def youth_participant(user) -> Participant:
     """The roster row of the signed-in youth; PermissionDenied for anybody else."""
-    from camp.access import participant_for_youth
-
     participant = participant_for_youth(user)
     if participant is None:
         raise PermissionDenied
@@ -216,6 +215,4 @@ def get_upload_for_user(user, pk) -> Upload:
 
 
 def participant_for_youth_or_none(user) -> Participant | None:
-    from camp.access import participant_for_youth
-
     return participant_for_youth(user)

@@ -91,6 +91,8 @@ def prompts(request, pk):
     group = access.get_group_for_prompts(request.user, pk)
     today = timezone.localdate(timezone=group.zone)
     form = PromptForm(request.POST or None, initial={"day": today})
+    if not request.user.is_organizer:
+        del form.fields["whole_phase"]
     if request.method == "POST" and form.is_valid():
         try:
             checkins.checkin_prompt_set(

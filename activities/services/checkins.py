@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from activities.access import require_moderator, require_youth
 from activities.models import CheckIn, CheckInPrompt, Upload
 from activities.services.uploads import local_day, upload_discard, upload_store
+from camp.access import camps_for_user
 from camp.errors import DomainError
 from camp.models import Enrollment, Group, Participant, Phase
 from notifications.services import notify_on_commit
@@ -43,6 +44,12 @@ def checkin_prompt_set(
 ) -> CheckInPrompt:
     """Set (or change) the question of one day for the group, or for every group of its phase."""
     require_moderator(by, group)
+    if whole_phase and not camps_for_user(by).filter(pk=group.camp_id).exists():
+        # A teacher's question reaches the groups they teach, not every group of the phase.
+        raise DomainError(
+            {"whole_phase": _("Only the camp's organizers set a question for the whole phase.")},
+            code="whole_phase",
+        )
     text = " ".join((text or "").split())
     if not text:
         raise DomainError({"text": _("Write the question of the day.")}, code="required")

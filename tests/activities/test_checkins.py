@@ -50,6 +50,9 @@ def test_the_groups_prompt_wins_over_the_phases(teacher, group, other_group, pha
     checkins.checkin_prompt_set(by=teacher, group=group, day=day, text="  展示  你的毛笔 ")
     assert checkins.prompt_for(group, day).text == "展示 你的毛笔"
     assert checkins.prompt_for(other_group, day).group is None
+    with pytest.raises(DomainError) as refused:
+        checkins.checkin_prompt_set(by=teacher, group=group, day=day, text="全营", whole_phase=True)
+    assert refused.value.code == "whole_phase"
 
 
 @pytest.mark.django_db

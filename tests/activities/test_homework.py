@@ -184,3 +184,28 @@ def test_the_youth_is_notified_of_returned_and_approved_work(
     with django_capture_on_commit_callbacks(execute=True):
         homework.hand_in_review(by=teacher, submission=submission, outcome="accepted", showcase_title="永")
     assert Notification.objects.filter(recipient=youth, kind="work_approved").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_classmate_never_sees_anothers_homework(
+    client, youth, youth_participant, assignment, group, make_participant, coordinator
+):
+    submission = homework.hand_in(
+        by=youth, participant=youth_participant, assignment=assignment, file=files.photo()
+    )
+    upload = submission.rounds.get().upload
+    classmate = make_participant(group, given_name="小明", family_name="王").user
+    for viewer in (classmate, coordinator):
+        client.force_login(viewer)
+        assert client.get(reverse("activities:upload_file", args=[upload.pk])).status_code == 404
+        assert client.get(reverse("activities:upload_thumbnail", args=[upload.pk])).status_code == 404
+        assert client.get(reverse("activities:submission_review", args=[submission.pk])).status_code == 404
+    client.force_login(classmate)
+    page = client.get(reverse("activities:assignment_detail", args=[assignment.pk])).content.decode()
+    assert reverse("activities:upload_file", args=[upload.pk]) not in page
+    client.force_login(youth)
+    response = client.get(reverse("activities:upload_file", args=[upload.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert (
+        response["Cache-Control"] == "private, no-store" and response["X-Content-Type-Options"] == "nosniff"
+    )
