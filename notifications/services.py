@@ -74,12 +74,17 @@ def notify(
     people = {person.pk: person for person in recipients if person is not None and person.is_active}
     if not people:
         return []
+    if not key:
+        return Notification.objects.bulk_create(
+            [Notification(recipient_id=pk, kind=kind, url=url, params=params) for pk in people]
+        )
+    keyed = Notification.objects.filter(key=key)
+    before = set(keyed.filter(recipient_id__in=people).values_list("pk", flat=True))
     rows = [Notification(recipient_id=pk, kind=kind, url=url, params=params, key=key) for pk in people]
-    if key:
-        # ignore_conflicts: a second run of the same key (cron, a retried signal) adds nothing.
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        return list(Notification.objects.filter(recipient_id__in=people, key=key))
-    return Notification.objects.bulk_create(rows)
+    # ignore_conflicts: a second (or overlapping) run of the same key adds nothing; such rows get no
+    # pk back, so the new ones are read again.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return list(keyed.filter(recipient_id__in=people).exclude(pk__in=before))
 
 
 def notifications_mark_mailed(rows) -> None:

@@ -20,8 +20,9 @@ def test_notify_stores_one_row_per_recipient_rendered_in_the_readers_language(co
 
 @pytest.mark.django_db
 def test_a_key_makes_notify_idempotent(coordinator):
-    notify([coordinator], "class_starting", url="/live/1/", params={"lesson": "Tea"}, key="class:1")
-    notify([coordinator], "class_starting", url="/live/1/", params={"lesson": "Tea"}, key="class:1")
+    first = notify([coordinator], "class_starting", url="/live/1/", params={"lesson": "Tea"}, key="class:1")
+    again = notify([coordinator], "class_starting", url="/live/1/", params={"lesson": "Tea"}, key="class:1")
+    assert len(first) == 1 and again == []
     assert Notification.objects.filter(recipient=coordinator).count() == 1
 
 
