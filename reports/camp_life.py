@@ -37,9 +37,9 @@ def _count(queryset, column: str = "pk", *, distinct: bool = False) -> Coalesce:
 
 
 def _prompts_of(group_ref: str) -> Q:
-    """Prompts that ask the group `group_ref` (an OuterRef path): its own, or its approved phase's."""
-    return Q(group=OuterRef(group_ref)) | Q(
-        group__isnull=True,
+    """Prompts that ask the group `group_ref` (an OuterRef path): its own or its phase's, in a phase
+    it is approved in."""
+    return (Q(group=OuterRef(group_ref)) | Q(group__isnull=True)) & Q(
         phase__enrollments__group=OuterRef(group_ref),
         phase__enrollments__status=Enrollment.Status.APPROVED,
     )
