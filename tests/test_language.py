@@ -151,9 +151,9 @@ def test_a_roster_row_follows_only_its_own_youth(youth, youth_participant, other
 
 @pytest.mark.django_db
 def test_a_refusal_at_the_door_is_in_the_language_just_picked(client, thai_youth, coordinator):
-    from camp.services.roster import consent_record
+    from camp.services.consent import consent_record_paper
 
-    consent_record(by=coordinator, participant=thai_youth, given=False)
+    consent_record_paper(by=coordinator, participant=thai_youth, agreed=[], method="paper")
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/join/"})
     response = client.post(reverse("join"), {"code": code_of(thai_youth)}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403

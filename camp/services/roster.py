@@ -252,66 +252,6 @@ def participant_delete(*, by: User, participant: Participant) -> None:
 
 # --- Guardian consent ----------------------------------------------------------------------------
 
-def _issue_accounts_if_approved(group: Group, by: User) -> None:
-    from camp.services.join import group_is_approved, youth_accounts_issue
-
-    if group_is_approved(group):
-        youth_accounts_issue(group=group, issued_by=by)
-
-
-@transaction.atomic
-def consent_record(*, by: User, participant: Participant, given: bool, method: str = "") -> Participant:
-    """Record (or withdraw) one guardian's consent, with who recorded it, when and how."""
-    participant = Participant.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=participant.pk)
-    _require_manager(by, participant.group)
-    if given and method not in Participant.ConsentMethod.values:
-        raise ValidationError({"method": _("Say how the guardian gave consent.")})
-    participant.consent_given = bool(given)
-    participant.consent_at = timezone.now() if given else None
-    participant.consent_method = method if given else ""
-    participant.consent_recorded_by = by
-    participant.full_clean()
-    participant.save(update_fields=["consent_given", "consent_at", "consent_method", "consent_recorded_by"])
-    if not given and participant.user is not None:
-        # Without consent the youth may not be here: end their sessions now (see join.py).
-        participant.user.set_unusable_password()
-        participant.user.save(update_fields=["password"])
-        youth_access_revoked_announce(participant.user)
-    if given:
-        _issue_accounts_if_approved(participant.group, by)
-    return participant
-
-
-@transaction.atomic
-def consent_record_bulk(*, by: User, group: Group, participant_ids, attestation: bool) -> int:
-    """The coordinator attests that they hold consent for the chosen youth; returns how many changed."""
-    _require_manager(by, group)
-    if attestation is not True:
-        raise ValidationError({"attestation": _("Confirm that you hold the guardians' consent.")})
-    try:
-        ids = {int(pk) for pk in participant_ids}
-    except (TypeError, ValueError):
-        raise ValidationError({"participants": _("Choose youth from this roster.")}) from None
-    if not ids:
-        raise ValidationError({"participants": _("Choose at least one youth.")})
-    chosen = list(Participant.objects.select_for_update().filter(group=group, pk__in=ids))
-    if len(chosen) != len(ids):
-        raise ValidationError({"participants": _("Choose youth from this roster.")})
-    now = timezone.now()
-    changed = [p for p in chosen if not p.consent_given]
-    for participant in changed:
-        participant.consent_given = True
-        participant.consent_at = now
-        participant.consent_method = Participant.ConsentMethod.BULK_ATTESTATION
-        participant.consent_recorded_by = by
-    Participant.objects.bulk_update(
-        changed, ["consent_given", "consent_at", "consent_method", "consent_recorded_by"], batch_size=500
-    )
-    if changed:
-        _issue_accounts_if_approved(group, by)
-    return len(changed)
-
-
 # --- Roster files --------------------------------------------------------------------------------
 
 class FileProblem(Exception):

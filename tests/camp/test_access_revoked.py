@@ -6,14 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from camp.models import Enrollment, Participant
+from camp.services.consent import ITEMS, consent_record_paper, consent_record_paper_bulk
 from camp.services.enrollment import enrollment_decide, enrollment_withdraw
 from camp.services.join import join_code_reissue, join_code_revoke
-from camp.services.roster import (
-    consent_record,
-    consent_record_bulk,
-    participant_delete,
-    participant_update,
-)
+from camp.services.roster import participant_delete, participant_update
 from camp.signals import youth_access_revoked
 from tests import factories
 
@@ -35,7 +31,7 @@ def received():
 def test_consent_withdrawal_sends_it_after_commit(coordinator, youth_participant, received,
                                                   django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        consent_record(by=coordinator, participant=youth_participant, given=False)
+        consent_record_paper(by=coordinator, participant=youth_participant, agreed=[], method="paper")
     assert received == []  # not before the transaction commits
     for callback in callbacks:
         callback()
@@ -45,8 +41,8 @@ def test_consent_withdrawal_sends_it_after_commit(coordinator, youth_participant
 def test_giving_consent_does_not_send_it(coordinator, youth_participant, group, received,
                                          django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        consent_record(by=coordinator, participant=youth_participant, given=True, method="paper")
-        consent_record_bulk(by=coordinator, group=group, participant_ids=[youth_participant.pk], attestation=True)
+        consent_record_paper(by=coordinator, participant=youth_participant, agreed=ITEMS, method="paper")
+        consent_record_paper_bulk(by=coordinator, group=group, participant_ids=[youth_participant.pk], attestation=True)
         participant_update(by=coordinator, participant=youth_participant, given_name="Mali")
     assert received == []
 
@@ -84,7 +80,7 @@ def test_refused_changes_send_nothing(other_coordinator, coordinator, youth_part
             with pytest.raises(PermissionDenied):
                 service(by=other_coordinator, participant=youth_participant)
         with pytest.raises(PermissionDenied):
-            consent_record(by=other_coordinator, participant=youth_participant, given=False)
+            consent_record_paper(by=other_coordinator, participant=youth_participant, agreed=[], method="paper")
         with pytest.raises(ValidationError):
             join_code_revoke(by=coordinator, participant=no_account)
     assert received == []

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from camp.models import Enrollment, JoinCode, User
+from camp.services.consent import consent_record_paper
 from camp.services.join import (
     ALPHABET,
     join_code_generate,
@@ -16,7 +17,7 @@ from camp.services.join import (
     join_code_revoke,
     youth_accounts_issue,
 )
-from camp.services.roster import consent_record, participant_delete
+from camp.services.roster import participant_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,7 @@ def test_a_wrong_code_says_so(client, make_user):
 def test_no_consent_refuses_and_says_why_in_the_youths_language(client, group, roster, coordinator):
     youth_accounts_issue(group=group)
     code = code_of(roster[0])  # Thai
-    consent_record(by=coordinator, participant=roster[0], given=False)
+    consent_record_paper(by=coordinator, participant=roster[0], agreed=[], method="paper")
     response = client.post(reverse("join"), {"code": code}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403 and logged_in_user_id(client) is None
     page = response.content.decode()
@@ -138,7 +139,7 @@ def test_consent_withdrawn_ends_the_youths_sessions(client, group, roster, coord
     youth_accounts_issue(group=group)
     client.post(reverse("join"), {"code": code_of(roster[0])})
     assert client.get(reverse("my_camp")).status_code == 200
-    consent_record(by=coordinator, participant=roster[0], given=False)
+    consent_record_paper(by=coordinator, participant=roster[0], agreed=[], method="paper")
     assert client.get(reverse("my_camp")).status_code == 302  # back to the login page
 
 

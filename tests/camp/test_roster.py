@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from camp.models import Group, JoinCode, Participant
+from camp.services.consent import ITEMS, consent_record_paper, consent_record_paper_bulk
 from camp.services.groups import group_create, group_update
 from camp.services.roster import (
-    consent_record,
-    consent_record_bulk,
     participant_create,
     participant_delete,
     participant_update,
@@ -134,7 +133,7 @@ def test_outsiders_cannot_touch_the_roster(group, youth_participant, other_coord
         with pytest.raises(PermissionDenied):
             participant_delete(by=person, participant=youth_participant)
         with pytest.raises(PermissionDenied):
-            consent_record(by=person, participant=youth_participant, given=False)
+            consent_record_paper(by=person, participant=youth_participant, agreed=[], method="paper")
     youth_participant.refresh_from_db()
     assert youth_participant.given_name == "สมชาย" and youth_participant.consent_given
 
@@ -160,17 +159,17 @@ def test_removing_a_youth_retires_their_account(youth_participant, coordinator):
 def test_consent_needs_a_method_and_records_who_and_when(group, coordinator, make_participant):
     participant = make_participant(group, with_account=False, consent=False)
     with pytest.raises(ValidationError):
-        consent_record(by=coordinator, participant=participant, given=True, method="")
+        consent_record_paper(by=coordinator, participant=participant, agreed=ITEMS, method="")
     with pytest.raises(ValidationError):
-        consent_record(by=coordinator, participant=participant, given=True, method="telepathy")
+        consent_record_paper(by=coordinator, participant=participant, agreed=ITEMS, method="telepathy")
     participant.refresh_from_db()
     assert not participant.consent_given and participant.user is None
-    consent_record(by=coordinator, participant=participant, given=True, method="paper")
+    consent_record_paper(by=coordinator, participant=participant, agreed=ITEMS, method="paper")
     participant.refresh_from_db()
     assert participant.consent_given and participant.consent_at and participant.consent_recorded_by == coordinator
     # The group is approved: the youth gets an account right away.
     assert participant.user is not None and JoinCode.objects.filter(user=participant.user).exists()
-    consent_record(by=coordinator, participant=participant, given=False)
+    consent_record_paper(by=coordinator, participant=participant, agreed=[], method="paper")
     participant.refresh_from_db()
     assert not participant.consent_given and participant.consent_at is None and participant.consent_method == ""
 
@@ -180,15 +179,15 @@ def test_bulk_consent_needs_the_attestation_and_own_youth(group, other_group, co
     foreign = make_participant(other_group, with_account=False, consent=False)
     ids = [p.pk for p in waiting]
     with pytest.raises(ValidationError):
-        consent_record_bulk(by=coordinator, group=group, participant_ids=ids, attestation=False)
+        consent_record_paper_bulk(by=coordinator, group=group, participant_ids=ids, attestation=False)
     with pytest.raises(ValidationError):
-        consent_record_bulk(by=coordinator, group=group, participant_ids=[*ids, foreign.pk], attestation=True)
+        consent_record_paper_bulk(by=coordinator, group=group, participant_ids=[*ids, foreign.pk], attestation=True)
     with pytest.raises(ValidationError):
-        consent_record_bulk(by=coordinator, group=group, participant_ids=["1; DROP"], attestation=True)
+        consent_record_paper_bulk(by=coordinator, group=group, participant_ids=["1; DROP"], attestation=True)
     with pytest.raises(ValidationError):
-        consent_record_bulk(by=coordinator, group=group, participant_ids=[], attestation=True)
+        consent_record_paper_bulk(by=coordinator, group=group, participant_ids=[], attestation=True)
     assert not Participant.objects.filter(consent_given=True, pk__in=[*ids, foreign.pk]).exists()
-    assert consent_record_bulk(by=coordinator, group=group, participant_ids=ids[:2], attestation=True) == 2
+    assert consent_record_paper_bulk(by=coordinator, group=group, participant_ids=ids[:2], attestation=True) == 2
     done = Participant.objects.filter(pk__in=ids[:2])
     assert all(p.consent_method == "bulk" and p.consent_recorded_by == coordinator and p.user for p in done)
     assert not Participant.objects.get(pk=ids[2]).consent_given
