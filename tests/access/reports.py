@@ -17,15 +17,17 @@ def build(world) -> None:
     world.outstanding_certificate = next(c for c in issued if c.kind == "outstanding")
 
 
-group_readers = table(404, coordinator=200, teacher=200, organizer=200)
-organizer_only = table(404, organizer=200)
+# Another camp's organizer sees none of this camp's reports (nor its youth's camp life).
+group_readers = table(404, coordinator=200, teacher=200, organizer=200, other_organizer=404)
+organizer_only = table(404, organizer=200, other_organizer=404)
+year_organizers = table(404, organizer=200)  # another camp's organizer sees their own camps of the year
 
 RULES = {
     "reports:index": Rule(table(200, youth=403, other_youth=403)),
     "reports:camp": Rule(organizer_only, kwargs=lambda w: {"pk": w.camp.pk}),
     "reports:camp_export": Rule(organizer_only, kwargs=lambda w: {"pk": w.camp.pk, "fmt": "xlsx"}),
-    "reports:year": Rule(organizer_only, kwargs=lambda w: {"year": w.camp.year}),
-    "reports:year_export": Rule(organizer_only, kwargs=lambda w: {"year": w.camp.year, "fmt": "csv"}),
+    "reports:year": Rule(year_organizers, kwargs=lambda w: {"year": w.camp.year}),
+    "reports:year_export": Rule(year_organizers, kwargs=lambda w: {"year": w.camp.year, "fmt": "csv"}),
     "reports:group": Rule(group_readers, kwargs=lambda w: {"pk": w.group.pk}),
     "reports:group_export": Rule(group_readers, kwargs=lambda w: {"pk": w.group.pk, "fmt": "xlsx"}),
     "reports:session_attendance": Rule(group_readers, kwargs=lambda w: {"pk": w.report_session.pk}),
