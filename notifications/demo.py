@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from camp.models import Enrollment, JoinCode, User
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notifications_mark_mailed, notify
 
 CHECKIN_PROMPT = {
     "zh-hans": "今天学到了什么？拍一张你的毛笔字。",
@@ -24,7 +24,8 @@ CHECKIN_PROMPT = {
 def seed(stdout) -> None:
     count = 0
     for enrollment in Enrollment.objects.filter(decided_at__isnull=False).select_related("group", "phase"):
-        count += len(
+        # Camp mailed the decision itself: no digest repeats it (as notifications.signals does).
+        decided = notifications_mark_mailed(
             notify(
                 enrollment.group.coordinators.all(),
                 "enrollment_decided",
@@ -37,6 +38,7 @@ def seed(stdout) -> None:
                 key=f"demo:enrollment:{enrollment.pk}",
             )
         )
+        count += decided
     code = JoinCode.objects.filter(code__iexact="DEMO-YOUTH-01").select_related("user").first()
     youth = [code.user] if code is not None else []
     home = reverse("home")

@@ -87,9 +87,9 @@ def notify(
     return list(keyed.filter(recipient_id__in=people).exclude(pk__in=before))
 
 
-def notifications_mark_mailed(rows) -> None:
+def notifications_mark_mailed(rows) -> int:
     """Rows whose news the recipient was already mailed by the app it comes from: no digest repeats them."""
-    Notification.objects.filter(pk__in=[row.pk for row in rows]).update(mailed_at=timezone.now())
+    return Notification.objects.filter(pk__in=[row.pk for row in rows]).update(mailed_at=timezone.now())
 
 
 def notify_on_commit(
