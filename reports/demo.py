@@ -60,7 +60,9 @@ def _nominate(group, phase) -> None:
     )
     nominated_by = User.objects.get(pk=teacher_id) if teacher_id else group.camp.organizer
     standings = [s for s in phase_standings(group, phase) if s.completed]
-    standings.sort(key=lambda s: (-(s.rate or 0), s.participant.pk))
+    # As an organizer would choose: attendance first, then check-ins, homework accepted and the showcase.
+    standings.sort(key=lambda s: (-(s.rate or 0), -(s.life.checkin_rate or 0), -s.life.homework_accepted,
+                                  -s.life.showcase, s.participant.pk))
     for standing, citation in zip(standings[:2], CITATIONS, strict=False):
         services.nomination_set(participant=standing.participant, phase=phase, citation=citation,
                                 by=nominated_by)
