@@ -279,3 +279,25 @@ def test_queries_do_not_grow_with_youth(
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_page_says_when_the_certificate_no_longer_matches_the_nomination(client, world, life):
+    from reports import services
+    from reports.models import Certificate
+
+    services.nomination_set(
+        participant=life.thai, phase=life.phase, citation="书法进步很快", by=world.teacher
+    )
+    services.nomination_set(participant=life.rare, phase=life.phase, citation="积极发言", by=world.teacher)
+    services.certificates_issue(group=world.group, phase=life.phase, by=world.organizer)
+    client.force_login(world.organizer)
+    url = reverse("reports:group_certificates", args=[world.group.pk])
+    html = client.get(url).content.decode()
+    assert "citation-changed" not in html
+    assert "nomination-not-completed" in html  # Ryan attended one of four: nominated, not completed
+    services.nomination_set(participant=life.thai, phase=life.phase, citation="打卡十五天", by=world.teacher)
+    assert "citation-changed" in client.get(url).content.decode()
+    old = Certificate.objects.get(participant=life.thai, kind=Certificate.Kind.OUTSTANDING, revoked_at=None)
+    new = services.certificate_reissue(certificate=old, by=world.organizer, reason="新评语")
+    assert new.citation == "打卡十五天"
+    assert "citation-changed" not in client.get(url).content.decode()
