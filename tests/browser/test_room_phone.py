@@ -178,6 +178,12 @@ def test_a_muted_youth_is_told_in_place(new_page, live_session, teacher, youth):
         teacher_page = _open_room(new_page, host, teacher, live_session, viewport=DESKTOP)
         phone = _open_room(new_page, host, youth, live_session, viewport=PHONE, locale="th-TH")
         says = _strings(phone)
+        # The hand goes up from the hands tab as from beside the message box; the teacher sees it.
+        phone.locator("#tab-hands").click()
+        phone.locator("#panel-hands [data-hand-toggle]").click()
+        expect(phone.locator("#hand-toggle")).to_have_attribute("aria-pressed", "true")
+        expect(teacher_page.locator("#hand-list li", has_text=youth.participant.display_name)).to_be_visible()
+        phone.locator("#tab-chat").click()
         teacher_page.locator("#online-list li", has_text=youth.participant.display_name).locator(
             "[data-action=mute]"
         ).click()
