@@ -94,6 +94,36 @@ def raw_figures(camp):
         "sessions": len(held),
         "hours": round(sum(s.plan_item.duration_minutes for s in held) / 60, 1),
         "attendance": round(100 * attended / expected, 1) if expected else None,
+        **raw_camp_life(camp, approved, roster),
+    }
+
+
+def raw_camp_life(camp, approved, roster):
+    """The check-in and homework rates counted the long way, row by row (docs/reports.md)."""
+    from activities.models import Assignment, CheckIn, CheckInPrompt, Submission
+    from camp.models import Group
+
+    phases_of = defaultdict(set)
+    for g, p, _c in approved:
+        phases_of[g].add(p)
+    done = asked = handed = accepted = given = 0
+    for group in Group.objects.filter(pk__in=phases_of):
+        today = timezone.localdate(timezone=group.zone)
+        days = {q.day for q in CheckInPrompt.objects.filter(phase_id__in=phases_of[group.pk], day__lte=today)
+                if q.group_id in (None, group.pk)}
+        youth = [pid for pid, _u in roster[group.pk]]
+        asked += len(days) * len(youth)
+        done += sum(1 for c in CheckIn.objects.filter(participant_id__in=youth) if c.day in days and c.day <= today)
+        homework = [a for a in Assignment.objects.filter(plan_item__plan__group=group).select_related("plan_item__plan")
+                    if a.plan_item.plan.status == "published" and a.plan_item.plan.phase.camp_id == camp.pk]
+        given += len(homework) * len(youth)
+        for sub in Submission.objects.filter(assignment__in=homework, participant_id__in=youth):
+            handed += 1
+            accepted += sub.state == "accepted"
+    return {
+        "checkins": round(100 * done / asked, 1) if asked else None,
+        "homework_handed_in": round(100 * handed / given, 1) if given else None,
+        "homework_accepted": round(100 * accepted / given, 1) if given else None,
     }
 
 
@@ -107,6 +137,7 @@ def test_dashboard_figures_match_the_demo_rows(client):
     response = client.get(reverse("reports:camp", args=[camp.pk]))
     figures = {key: value for key, _label, value in response.context["report"].figures}
     assert figures == expected
+    assert expected["checkins"] and expected["homework_accepted"]  # the demo shows camp life too
     html = response.content.decode()
     assert 'data-figure="youth"' in html and ">239<" in html
 
