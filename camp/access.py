@@ -126,7 +126,7 @@ def get_participant_for_user(user, group_pk, pk) -> tuple[Group, Participant]:
     cannot see the group, PermissionDenied for those who see it but do not manage it."""
     group = get_group_for_user(user, group_pk, manage=True)
     try:
-        participant = group.participants.select_related("user").get(pk=pk)
+        participant = group.participants.on_roster().select_related("user").get(pk=pk)
     except (Participant.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     return group, participant

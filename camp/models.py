@@ -311,6 +311,25 @@ def family_initial(family_name: str) -> str:
     return upper if len(upper) == len(grapheme) else grapheme  # "ß".upper() is two letters
 
 
+# The privacy app keeps an erased youth's roster row as an anonymous placeholder and points a
+# `privacy.Erasure` at it (related_name "erasure"). Camp may not import privacy, so it leaves the
+# placeholders out through that relation's name; the reports keep counting them.
+ERASURE_RELATION = "erasure"
+
+
+def not_erased(prefix: str = "") -> Q:
+    """A filter for roster rows that are not erased placeholders (`prefix` e.g. "participants__")."""
+    if not any(rel.name == ERASURE_RELATION for rel in Participant._meta.related_objects):
+        return Q()  # the privacy app is not installed: nobody is erased
+    return Q(**{f"{prefix}{ERASURE_RELATION}__isnull": True})
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def on_roster(self):
+        """The youth on the roster: without the placeholders of erased youth (camp's pages, counts, caps)."""
+        return self.filter(not_erased())
+
+
 class Participant(models.Model):
     """A youth in a group. No more personal data than the camp needs."""
 
@@ -355,6 +374,8 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="participant"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "family_name", "given_name"]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from camp.access import camps_for_user, coordinators_to_confirm, participant_for_youth, visible_groups
-from camp.models import Enrollment, Group, Invitation, User
+from camp.models import Enrollment, Group, Invitation, User, not_erased
 
 # Pages this app adds to the navigation, per role: {"coordinator": [("url-name", _("Label"))]}.
 NAVIGATION: dict = {
@@ -64,8 +64,9 @@ def my_camp_context(user) -> dict:
 def coordinator_groups(user):
     return (
         visible_groups(user).select_related("camp")
-        .annotate(roster_size=Count("participants", distinct=True),
-                  consent_missing=Count("participants", filter=Q(participants__consent_given=False), distinct=True))
+        .annotate(roster_size=Count("participants", filter=not_erased("participants__"), distinct=True),
+                  consent_missing=Count("participants", filter=Q(participants__consent_given=False)
+                                        & not_erased("participants__"), distinct=True))
         .prefetch_related("enrollments__phase")
     )
 

@@ -342,7 +342,12 @@ def consent_record_paper_bulk(*, by: User, group: Group, participant_ids, attest
         ) from None
     if not ids:
         raise DomainError({"participants": _("Choose at least one youth.")}, code="participants")
-    chosen = list(Participant.objects.select_for_update().filter(group=group, pk__in=ids).order_by("pk"))
+    chosen = list(
+        Participant.objects.on_roster()
+        .select_for_update(of=("self",))
+        .filter(group=group, pk__in=ids)
+        .order_by("pk")
+    )
     if len(chosen) != len(ids):
         raise DomainError({"participants": _("Choose youth from this roster.")}, code="participants")
     current = consent_version_current()
@@ -432,7 +437,7 @@ def guardian_links_for_group(*, by: User, group: Group) -> dict[int, GuardianLin
         for link in GuardianLink.objects.filter(participant__group=group, revoked_at__isnull=True)
     }
     made = []
-    for participant in group.participants.exclude(pk__in=list(links)).order_by("pk"):
+    for participant in group.participants.on_roster().exclude(pk__in=list(links)).order_by("pk"):
         salt = secrets.token_hex(16)
         made.append(
             GuardianLink(

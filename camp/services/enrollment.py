@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from camp.access import camps_for_user, can_manage_group
 from camp.errors import DomainError
 from camp.mail import mail_send, site_url
-from camp.models import Camp, Enrollment, Group, Participant, Phase, User
+from camp.models import Camp, Enrollment, Group, Participant, Phase, User, not_erased
 
 Status = Enrollment.Status
 # How long a waitlisted group's coordinators have to accept a place offered to them.
@@ -33,7 +33,7 @@ OFFER_VALID_FOR = datetime.timedelta(days=5)
 
 def phase_places_taken(phase: Phase) -> int:
     """Youth on the rosters of the phase's approved groups."""
-    return Participant.objects.filter(
+    return Participant.objects.on_roster().filter(
         group__enrollments__phase=phase, group__enrollments__status=Status.APPROVED
     ).count()
 
@@ -44,7 +44,7 @@ def phase_places_free(phase: Phase) -> int:
 
 def phase_places_offered(phase: Phase) -> int:
     """Youth of the waitlisted groups a place in the phase is offered to (held for them)."""
-    return Participant.objects.filter(
+    return Participant.objects.on_roster().filter(
         group__enrollments__phase=phase, group__enrollments__status=Status.WAITLISTED,
         group__enrollments__offered_place_at__isnull=False,
     ).count()
@@ -76,7 +76,7 @@ def phases_open_for_enrollment(camp, today=None):
 def roster_ages_outside(group: Group, phase: Phase) -> int:
     """How many youth of the roster are outside the phase's ages (age reached in the phase's year)."""
     year = phase.starts_on.year
-    return group.participants.filter(
+    return group.participants.on_roster().filter(
         Q(birth_year__gt=year - phase.min_age) | Q(birth_year__lt=year - phase.max_age)
     ).count()
 
@@ -152,7 +152,7 @@ def enrollment_submit(*, by: User, enrollment: Enrollment) -> Enrollment:
     if enrollment.status != Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
     _check_window(enrollment.phase)
-    size = enrollment.group.participants.count()
+    size = enrollment.group.participants.on_roster().count()
     if size == 0:
         raise ValidationError(_("Add your youth to the roster before you apply."))
     outside = roster_ages_outside(enrollment.group, enrollment.phase)
@@ -202,9 +202,9 @@ def review_queue(user: User):
         Enrollment.objects.filter(phase__camp__in=camps_for_user(user), status__in=Enrollment.DECIDABLE_STATUSES)
         .select_related("group", "phase", "phase__camp", "offer_from__phase")
         .prefetch_related("group__coordinators")
-        .annotate(roster_size=Count("group__participants", distinct=True),
-                  consent_missing=Count("group__participants", filter=Q(group__participants__consent_given=False),
-                                        distinct=True))
+        .annotate(roster_size=Count("group__participants", filter=not_erased("group__participants__"), distinct=True),
+                  consent_missing=Count("group__participants", filter=Q(group__participants__consent_given=False)
+                                        & not_erased("group__participants__"), distinct=True))
         .order_by("phase__starts_on", "phase__number", "status", "submitted_at", "pk")
     )
 
@@ -234,7 +234,7 @@ def enrollment_decide(*, by: User, enrollment: Enrollment, decision: str, reason
         raise ValidationError({"reason": _("Say why: the coordinator will read it.")})
     if decision == Status.APPROVED:
         phase = lock_phase(enrollment.phase)
-        size = enrollment.group.participants.count()
+        size = enrollment.group.participants.on_roster().count()
         if size == 0:
             raise ValidationError(_("The group has nobody on its roster."))
         capacity_check(phase=phase, extra=size)
@@ -328,7 +328,7 @@ def _offer_accept(*, by: User, enrollment: Enrollment) -> Enrollment:
             code="offer_expired",
         )
     phase = lock_phase(enrollment.phase)
-    size = enrollment.group.participants.count()
+    size = enrollment.group.participants.on_roster().count()
     if size == 0:
         raise DomainError(_("The group has nobody on its roster."), code="empty_roster")
     taken = phase_places_taken(phase)
@@ -404,7 +404,7 @@ def enrollment_offer_phase(*, by: User, enrollment: Enrollment, phase: Phase) ->
                            % {"number": phase.number}}, code="same_phase")
     group = enrollment.group
     phase = lock_phase(phase)
-    size = group.participants.count()
+    size = group.participants.on_roster().count()
     if size == 0:
         raise DomainError(_("The group has nobody on its roster."), code="empty_roster")
     room = phase_room_for_offers(phase)

@@ -171,7 +171,7 @@ def _growth_check(group: Group, extra: int) -> None:
 
 
 def _roster_size_check(group: Group, extra: int) -> None:
-    size = group.participants.count()
+    size = group.participants.on_roster().count()
     if size + extra > MAX_ROSTER:
         raise ValidationError(
             _("A group's roster holds at most %(max)s youth (now %(size)s, adding %(extra)s).")

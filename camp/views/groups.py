@@ -18,7 +18,7 @@ from camp.access import (
 )
 from camp.errors import error_redirect, form_error
 from camp.forms import EnrollmentApplyForm, GroupForm
-from camp.models import Camp
+from camp.models import Camp, not_erased
 from camp.services.enrollment import (
     enrollment_create,
     enrollment_offer_accept,
@@ -42,8 +42,9 @@ def group_list(request):
     _adults_who_run_groups(request.user)
     groups = (
         visible_groups(request.user).select_related("camp")
-        .annotate(roster_size=Count("participants", distinct=True),
-                  consent_missing=Count("participants", filter=Q(participants__consent_given=False), distinct=True))
+        .annotate(roster_size=Count("participants", filter=not_erased("participants__"), distinct=True),
+                  consent_missing=Count("participants", filter=Q(participants__consent_given=False)
+                                        & not_erased("participants__"), distinct=True))
         .prefetch_related("enrollments__phase")
         .order_by("camp", "name")
     )
@@ -102,7 +103,7 @@ def group_detail(request, pk):
     open_phases = phases_open_for_enrollment(group.camp).exclude(
         enrollments__in=group.enrollments.exclude(status="withdrawn")
     )
-    roster = group.participants.aggregate(
+    roster = group.participants.on_roster().aggregate(
         size=Count("pk"), consent_missing=Count("pk", filter=Q(consent_given=False)),
         accounts=Count("pk", filter=Q(user__isnull=False)),
     )
@@ -114,7 +115,7 @@ def group_detail(request, pk):
         "roster": roster,
         "coordinators": group.coordinators.all(),
         # Youth without guardian consent get no account and cannot join: say so before the coordinator submits.
-        "without_consent": group.participants.filter(consent_given=False).order_by("family_name", "given_name")[
+        "without_consent": group.participants.on_roster().filter(consent_given=False).order_by("family_name", "given_name")[
             :WITHOUT_CONSENT_SHOWN],
         "is_organizer": camps_for_user(request.user).filter(pk=group.camp_id).exists(),
     }
@@ -155,7 +156,7 @@ def enrollment_submit_view(request, pk):
     else:
         messages.success(request, _("Your application for phase %(number)s is sent to the organizers.")
                          % {"number": enrollment.phase.number})
-        missing = enrollment.group.participants.filter(consent_given=False).count()
+        missing = enrollment.group.participants.on_roster().filter(consent_given=False).count()
         if missing:
             messages.warning(request, ngettext(
                 "%(count)s youth has no guardian consent yet: they get no account and cannot join until "

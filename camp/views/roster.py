@@ -38,7 +38,7 @@ ROSTER_PAGE = 100
 @login_required
 def roster(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
-    everybody = group.participants.order_by("family_name", "given_name", "pk")
+    everybody = group.participants.on_roster().order_by("family_name", "given_name", "pk")
     page = Paginator(everybody.select_related("user", "consent_recorded_by"), ROSTER_PAGE).get_page(
         request.GET.get("page"))
     participants = list(page.object_list)
@@ -126,7 +126,7 @@ def participant_consent(request, pk, participant_pk):
 @login_required
 def roster_consent_bulk(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
-    waiting = list(group.participants.filter(consent_given=False))
+    waiting = list(group.participants.on_roster().filter(consent_given=False))
     form = BulkPaperConsentForm(request.POST or None, participants=waiting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,12 +249,9 @@ def join_code_revoke_view(request, pk, participant_pk):
 
 @login_required
 def login_cards_view(request, pk):
-    """Printable login cards for the whole group (print, or save as PDF from the browser)."""
+    """Printable login cards for the whole group (print, or save as PDF from the browser): every youth
+    on the roster, the guardian's half with their consent link."""
     group = get_group_for_user(request.user, pk, manage=True)
-    cards = login_cards(group)  # each in the youth's own language and the group's other one
-    context = {
-        "group": group,
-        "cards": cards,
-        "without_card": group.participants.exclude(pk__in=[card.participant.pk for card in cards]),
-    }
+    cards = login_cards(group, by=request.user)
+    context = {"group": group, "cards": cards, "without_code": [card for card in cards if not card.code]}
     return render(request, "camp/login_cards.html", context)

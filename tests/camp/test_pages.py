@@ -57,12 +57,12 @@ def test_login_cards_for_the_whole_group(client, group, coordinator, other_coord
     page = response.content.decode()
     codes = list(JoinCode.objects.filter(user__participant__in=youth).values_list("code", flat=True))
     assert len(codes) == 4 and all(code in page for code in codes)
-    assert page.count('class="login-card"') == 4
-    assert page.count("<svg") == 4
+    # Every youth gets a card, the one without consent too (only its guardian's half works).
+    assert page.count('class="login-card"') == 5
+    assert page.count('<div class="qr" aria-hidden="true"><svg') == 4 + 5  # the youth's QR codes, every guardian's
     assert "http://127.0.0.1:8000/join/" in page
-    assert "用手机或电脑打开" in page  # Chinese instructions, always
-    assert "ใช้รหัส" in page or "พิมพ์รหัสของคุณ" in page  # and the group's language (Thai)
-    assert "小0" in page and missing.full_name in page  # listed as without a card
+    assert "http://127.0.0.1:8000/guardian/" in page
+    assert "小0" in page and missing.full_name in page  # listed as without a code
     client.force_login(other_coordinator)
     assert client.get(reverse("login_cards", args=[group.pk])).status_code == 404
 
