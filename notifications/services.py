@@ -55,6 +55,14 @@ def _check_params(params: dict | None) -> dict:
     return params
 
 
+def _check(kind: str, url: str, params: dict | None, key: str) -> tuple[str, dict]:
+    if kind not in KINDS:
+        raise ValueError(f"notify: unknown kind {kind!r}")
+    if not isinstance(key, str) or len(key) > 120:
+        raise ValueError("notify: the key is a text of at most 120 characters")
+    return _check_url(url), _check_params(params)
+
+
 def notify(
     recipients: Iterable, kind: str, *, url: str, params: dict | None = None, key: str = ""
 ) -> list[Notification]:
@@ -65,12 +73,7 @@ def notify(
     recipient gets the notification once however often it is sent (idempotent callers, cron).
     Inactive accounts and duplicates in `recipients` are skipped. Returns the rows created.
     """
-    if kind not in KINDS:
-        raise ValueError(f"notify: unknown kind {kind!r}")
-    url = _check_url(url)
-    params = _check_params(params)
-    if len(key) > 120:
-        raise ValueError("notify: key longer than 120 characters")
+    url, params = _check(kind, url, params, key)
     people = {person.pk: person for person in recipients if person is not None and person.is_active}
     if not people:
         return []
@@ -96,8 +99,18 @@ def notify_on_commit(
     recipients: Iterable, kind: str, *, url: str, params: dict | None = None, key: str = ""
 ) -> None:
     """`notify()` once the surrounding transaction commits (nobody hears of a rolled-back change)."""
+    # Checked now, inside the caller's transaction: a wrong call fails there, not after the commit.
+    url, params = _check(kind, url, params, key)
     recipients = list(recipients)
-    transaction.on_commit(lambda: notify(recipients, kind, url=url, params=params, key=key))
+
+    def store():
+        # After the commit the caller's change stands: a failure here is logged, not a 500 page.
+        try:
+            notify(recipients, kind, url=url, params=params, key=key)
+        except Exception:
+            logger.exception("notifications: could not store %s notifications", kind)
+
+    transaction.on_commit(store)
 
 
 def unread_count(user) -> int:

@@ -48,3 +48,17 @@ def test_a_missing_param_renders_empty_not_an_error(coordinator):
     (note,) = notify([coordinator], "plan_changed", url="/x/", params={})
     with translation.override("en"):
         assert note.text == "The plan of  changed."
+
+
+@pytest.mark.django_db
+def test_notify_on_commit_checks_at_once_and_stores_after_the_commit(
+    coordinator, django_capture_on_commit_callbacks
+):
+    from notifications.services import notify_on_commit
+
+    with pytest.raises(ValueError):
+        notify_on_commit([coordinator], "plan_changed", url="https://evil.example/")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notify_on_commit([coordinator], "plan_changed", url="/x/", params={"group": "G"})
+        assert not Notification.objects.exists()
+    assert len(callbacks) == 1 and Notification.objects.filter(recipient=coordinator).count() == 1
