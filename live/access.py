@@ -8,6 +8,10 @@ Roles in a room:
   group's attendance, but does not post, raise hands, ask, vote, react or report (adults do not
   chat with other people's children; the teacher runs the room).
 - ``youth``: a participant of the session's group whose guardian has consented.
+A ceremony (opening, closing: ``LiveSession.phase``, no group) is the same room for the whole phase:
+its co-hosts are ``teacher``, the camp's organizers ``organizer``, the confirmed coordinators of every
+group approved for the phase ``coordinator``, and the consenting youth of those groups ``youth``; a
+youth there is shown with their group (``public_name(..., with_group=True)``).
 A cancelled class (taken off the plan) keeps its page for all of them, which says so; its socket,
 with the chat history, is the teacher's and the organizers' only.
 Anyone else (other teachers, other groups' youth and coordinators, youth without consent, users
@@ -20,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from camp.access import camps_for_user
-from camp.models import Participant
+from camp.models import Enrollment, Participant
 from live.models import LiveSession, Removal
 
 TEACHER, ORGANIZER, COORDINATOR, YOUTH = "teacher", "organizer", "coordinator", "youth"
@@ -38,6 +42,14 @@ class RoomMember:
     # The room's camp, kept here so that the chat hot path finds the camp's blocklist without a
     # query per message (a session never changes camp).
     camp_id: int | None = None
+    # The room is a ceremony: there the organizers host (publish their video) as a class's teacher does.
+    ceremony: bool = False
+
+    @property
+    def is_host(self) -> bool:
+        """Who publishes the room's main video and records it: a class's teacher; in a ceremony its
+        organizers and co-hosts too."""
+        return self.role == TEACHER or (self.ceremony and self.role == ORGANIZER)
 
     @property
     def is_moderator(self) -> bool:
@@ -52,14 +64,39 @@ class RoomMember:
         return self.role == YOUTH
 
 
-def public_name(user) -> str:
-    """The name a room shows: a youth's display name (given name + initial), an adult's name."""
+def public_name(user, *, with_group: bool = False) -> str:
+    """The name a room shows: a youth's display name (given name + initial), an adult's name;
+    with_group (a ceremony, where a thousand youth of many groups meet): "Ming L. · 中老友谊侨校"."""
     if user.is_youth:
         try:
-            return user.participant.display_name
+            participant = user.participant
         except Participant.DoesNotExist:
             return user.name
+        if with_group:
+            return f"{participant.display_name} · {participant.group.name}"
+        return participant.display_name
     return user.name
+
+
+def ceremony_groups(session: LiveSession):
+    """The groups a ceremony is for: every group approved for its phase."""
+    from camp.models import Group
+
+    return Group.objects.filter(enrollments__phase_id=session.phase_id,
+                                enrollments__status=Enrollment.Status.APPROVED)
+
+
+def _ceremony_role(user, session: LiveSession) -> str | None:
+    if user.is_teacher and session.co_hosts.filter(pk=user.pk).exists():
+        return TEACHER
+    if user.is_organizer and camps_for_user(user).filter(pk=session.phase.camp_id).exists():
+        return ORGANIZER
+    groups = ceremony_groups(session)
+    if user.is_coordinator and user.is_confirmed and groups.filter(coordinators=user).exists():
+        return COORDINATOR
+    if user.is_youth and Participant.objects.filter(user=user, group__in=groups, consent_given=True).exists():
+        return YOUTH
+    return None
 
 
 def room_role(user, session: LiveSession) -> str | None:
@@ -68,7 +105,9 @@ def room_role(user, session: LiveSession) -> str | None:
         return None
     group = session.group
     role = None
-    if user.is_teacher and session.teacher_id == user.pk:
+    if session.is_ceremony:
+        role = _ceremony_role(user, session)
+    elif user.is_teacher and session.teacher_id == user.pk:
         role = TEACHER
     elif user.is_organizer and camps_for_user(user).filter(pk=group.camp_id).exists():
         role = ORGANIZER
@@ -84,7 +123,8 @@ def room_role(user, session: LiveSession) -> str | None:
 
 
 def session_queryset():
-    return LiveSession.objects.select_related("group", "lesson", "teacher", "plan_item", "plan_item__lesson")
+    return LiveSession.objects.select_related("group", "phase__camp", "lesson", "teacher", "plan_item",
+                                              "plan_item__lesson")
 
 
 def get_session(pk) -> LiveSession | None:
@@ -102,7 +142,8 @@ def member_for(user, session: LiveSession, *, page: bool = False) -> RoomMember 
         return None
     if session.is_cancelled and role not in MODERATORS and not page:
         return None
-    return RoomMember(user_id=user.pk, name=public_name(user), role=role, camp_id=session.group.camp_id)
+    return RoomMember(user_id=user.pk, name=public_name(user, with_group=session.is_ceremony), role=role,
+                      camp_id=session.camp_id, ceremony=session.is_ceremony)
 
 
 def member_again(user_id: int, session_id: int) -> RoomMember | None:
@@ -110,7 +151,7 @@ def member_again(user_id: int, session_id: int) -> RoomMember | None:
     deactivated, a teacher reassigned or a session deleted since the connect count too."""
     from camp.models import User
 
-    user = User.objects.select_related("participant").filter(pk=user_id).first()
+    user = User.objects.select_related("participant__group").filter(pk=user_id).first()
     session = get_session(session_id)
     if user is None or session is None:
         return None
@@ -130,7 +171,17 @@ def get_session_for_user(user, pk) -> tuple[LiveSession, RoomMember]:
     from camp.access import visible_groups
 
     session = get_session(pk)
-    if session is None or not visible_groups(user).filter(pk=session.group_id).exists():
+    if session is None:
+        raise Http404
+    if session.is_ceremony:
+        # Who knows the phase: its camp's organizers, teachers (they teach across camps), and the
+        # youth and coordinators of its groups; a youth of another phase is told nothing.
+        known = user.is_authenticated and (
+            user.is_teacher or camps_for_user(user).filter(pk=session.phase.camp_id).exists()
+            or visible_groups(user).filter(pk__in=ceremony_groups(session)).exists())
+    else:
+        known = visible_groups(user).filter(pk=session.group_id).exists()
+    if not known:
         raise Http404
     member = member_for(user, session, page=True)
     if member is None:
@@ -170,3 +221,23 @@ def can_see_attendance(member: RoomMember) -> bool:
     """Teachers and organizers see the whole room's attendance; coordinators see their group's
     (the room is one group's, so that is the same list)."""
     return member.role in (TEACHER, ORGANIZER, COORDINATOR)
+
+
+def get_phase_for_ceremonies(user, pk):
+    """The phase whose ceremonies the user makes: an organizer of its camp; 404 for anyone else."""
+    from camp.models import Phase
+
+    phase = (Phase.objects.select_related("camp").filter(pk=pk, camp__in=camps_for_user(user)).first()
+             if user.is_authenticated and user.is_organizer else None)
+    if phase is None:
+        raise Http404
+    return phase
+
+
+def get_ceremony_for_user(user, pk) -> LiveSession:
+    """A ceremony the user may change (an organizer of its camp); 404 for anyone else and for a class."""
+    session = get_session(pk)
+    if session is None or not session.is_ceremony:
+        raise Http404
+    get_phase_for_ceremonies(user, session.phase_id)
+    return session

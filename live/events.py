@@ -47,23 +47,26 @@ def moderators_group(session_id: int) -> str:
 
 # --- shapes -----------------------------------------------------------------------------------
 
-def user_payload(user) -> dict:
-    return {"id": user.pk, "name": public_name(user), "role": user.role}
+def user_payload(user, *, with_group: bool = False) -> dict:
+    """with_group: a ceremony's chat, where each youth is named with their group."""
+    return {"id": user.pk, "name": public_name(user, with_group=with_group), "role": user.role}
 
 
 def member_payload(member) -> dict:
     return {"id": member.user_id, "name": member.name, "role": member.role}
 
 
-def message_payload(message, reactions: dict[str, int] | None = None, *, author=None) -> dict:
+def message_payload(message, reactions: dict[str, int] | None = None, *, author=None,
+                    with_group: bool = False) -> dict:
     """`author`: the poster's RoomMember when at hand (the same shape as user_payload, with no
-    query for the user)."""
+    query for the user); with_group: the room is a ceremony (RoomMember.name already says so)."""
     if message.deleted_at is not None:
         return {"type": "message", "seq": message.seq, "deleted": True}
     payload = {
         "type": "message",
         "seq": message.seq,
-        "author": member_payload(author) if author is not None else user_payload(message.author),
+        "author": (member_payload(author) if author is not None
+                   else user_payload(message.author, with_group=with_group)),
         "text": message.text,
         "sent_at": iso(message.sent_at),
         "client_id": message.client_id,

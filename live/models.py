@@ -24,11 +24,29 @@ class LiveSession(models.Model):
         # Taken off the plan (the item removed, or the plan back to draft): nobody is taught here.
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Kind(models.TextChoices):
+        CLASS = "class", _("Class")
+        # A ceremony (开营 / 闭营) is the phase's, not one group's: every approved group of the
+        # phase attends it in this one room (live.services.ceremonies). It has no group and no item.
+        OPENING = "opening", _("Opening ceremony")
+        CLOSING = "closing", _("Closing ceremony")
+
+    CEREMONIES = (Kind.OPENING, Kind.CLOSING)
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CLASS)
+    # A ceremony's phase (None for a class, whose phase is its group's enrollment).
+    phase = models.ForeignKey("camp.Phase", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="ceremonies")
+    # A ceremony's teachers who help the organizers run it (moderators in its room).
+    co_hosts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                      verbose_name=_("co-hosts"))
     plan_item = models.OneToOneField(PlanItem, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="live_session")
     # The room's own copy of its item (copy_item; live.services.sessions.room_follow_item keeps it in
     # step on every save of the item): access, lists and attendance read these, never the item.
-    group = models.ForeignKey("camp.Group", on_delete=models.CASCADE, related_name="live_sessions")
+    # None only for a ceremony (live_session_class_or_ceremony).
+    group = models.ForeignKey("camp.Group", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="live_sessions")
     lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The lesson's title in the camp's source language, shown once the lesson itself is gone.
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -55,6 +73,12 @@ class LiveSession(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(duration_minutes__gt=0), name="live_session_duration_positive"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="class", group__isnull=False, phase__isnull=True)
+                           | models.Q(kind__in=["opening", "closing"], group__isnull=True, phase__isnull=False,
+                                      plan_item__isnull=True)),
+                name="live_session_class_or_ceremony",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,12 +104,24 @@ class LiveSession(models.Model):
         self.duration_minutes = item.duration_minutes
 
     @property
+    def is_ceremony(self) -> bool:
+        return self.kind in self.CEREMONIES
+
+    @property
+    def camp_id(self) -> int:
+        """The room's camp: its group's, a ceremony's phase's."""
+        return self.phase.camp_id if self.is_ceremony else self.group.camp_id
+
+    @property
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
     @property
     def lesson_title(self) -> str:
-        """The lesson's title in the viewer's language while the lesson exists, else the copy."""
+        """The lesson's title in the viewer's language while the lesson exists, else the copy; a
+        ceremony's own title, else its kind ("Opening ceremony") in the viewer's language."""
+        if self.is_ceremony:
+            return self.title or str(self.get_kind_display())
         return self.lesson.title if self.lesson_id else self.title
 
     @property

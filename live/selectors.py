@@ -36,24 +36,24 @@ NAVIGATION: dict = {
 }
 
 
-def message_payloads(messages) -> list[dict]:
+def message_payloads(messages, *, with_group: bool = False) -> list[dict]:
     messages = list(messages)
     counts = reaction_counts([m.pk for m in messages if m.deleted_at is None])
-    return [events.message_payload(m, counts.get(m.pk)) for m in messages]
+    return [events.message_payload(m, counts.get(m.pk), with_group=with_group) for m in messages]
 
 
 def _messages(session_id: int):
-    return ChatMessage.objects.filter(session_id=session_id).select_related("author__participant")
+    return ChatMessage.objects.filter(session_id=session_id).select_related("author__participant__group")
 
 
 def history_after(session_id: int, after: int) -> tuple[list[dict] | None, int]:
     """Messages with seq > after, oldest first, and the room's last seq; None when more than
     RESUME_LIMIT are missing (the client reloads instead)."""
-    last_seq = LiveSession.objects.filter(pk=session_id).values_list("last_seq", flat=True)[0]
+    last_seq, kind = LiveSession.objects.filter(pk=session_id).values_list("last_seq", "kind")[0]
     if last_seq - after > RESUME_LIMIT:
         return None, last_seq
     messages = _messages(session_id).filter(seq__gt=after, seq__lte=last_seq).order_by("seq")
-    return message_payloads(messages), last_seq
+    return message_payloads(messages, with_group=kind in LiveSession.CEREMONIES), last_seq
 
 
 def last_seq_of(session_id: int) -> int:
@@ -97,7 +97,7 @@ def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
         member=member,
         muted=Mute.objects.filter(session=session, user_id=member.user_id).exists(),
         last_seq=session.last_seq,
-        history=message_payloads(recent),
+        history=message_payloads(recent, with_group=session.is_ceremony),
         online=[events.user_payload(u) for u in online_users(session.pk, now)],
         hands=hands,
         questions=[events.question_shape(q, q.n, bool(q.mine)) for q in reversed(list(questions))],
@@ -107,20 +107,34 @@ def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
     )
 
 
+def ceremonies_for_groups(groups):
+    """The ceremonies of the phases these groups are approved for (a queryset)."""
+    from camp.models import Enrollment
+
+    phases = Enrollment.objects.filter(group__in=groups, status=Enrollment.Status.APPROVED).values("phase")
+    return LiveSession.objects.filter(kind__in=LiveSession.CEREMONIES, phase__in=phases)
+
+
 def rooms_today_for_group(group_id: int, now=None) -> list[LiveSession]:
     """The group's sessions a youth can walk into today: open or live now, or starting later today
-    (in the group's own day); today's cancelled classes too, shown as cancelled."""
+    (in the group's own day); today's cancelled classes too, shown as cancelled. The ceremonies of
+    the group's phase are among them (shown at the one time, in the group's day)."""
+    from camp.models import Group
+
     now = now or timezone.now()
-    sessions = (LiveSession.objects.select_related("lesson", "group")
-                .filter(group_id=group_id)
-                .filter(Q(plan_item__plan__status="published") | Q(state=LiveSession.State.CANCELLED))
+    group = Group.objects.get(pk=group_id)
+    ceremonies = ceremonies_for_groups([group_id]).values("pk")
+    sessions = (LiveSession.objects.select_related("lesson", "group", "phase")
+                .filter(Q(group_id=group_id) | Q(pk__in=ceremonies))
+                .filter(Q(plan_item__plan__status="published") | Q(state=LiveSession.State.CANCELLED)
+                        | Q(kind__in=LiveSession.CEREMONIES))
                 .exclude(state=LiveSession.State.ENDED)
                 .filter(starts_at__lte=now + datetime.timedelta(hours=24),
                         starts_at__gte=now - datetime.timedelta(hours=12))
                 .order_by("starts_at", "pk"))
     result = []
     for session in sessions:
-        zone = session.group.zone
+        zone = group.zone
         if session.state in (LiveSession.State.OPEN, LiveSession.State.LIVE) or (
             session.starts_at.astimezone(zone).date() == now.astimezone(zone).date() and session.ends_at > now
         ):
@@ -134,17 +148,21 @@ def rooms_for_adult(user, now=None) -> list[LiveSession]:
     from camp.access import camps_for_user
 
     now = now or timezone.now()
-    sessions = LiveSession.objects.select_related("lesson", "group")
+    sessions = LiveSession.objects.select_related("lesson", "group", "phase")
     if user.is_teacher:
-        sessions = sessions.filter(teacher=user)
+        sessions = sessions.filter(Q(teacher=user) | Q(co_hosts=user))
     elif user.is_coordinator:
-        sessions = sessions.filter(group__coordinators=user)
+        from camp.access import visible_groups
+
+        ceremonies = ceremonies_for_groups(visible_groups(user)).values("pk")
+        sessions = sessions.filter(Q(group__coordinators=user) | Q(pk__in=ceremonies))
     elif user.is_organizer:
-        sessions = sessions.filter(group__camp__in=camps_for_user(user))
+        camps = camps_for_user(user)
+        sessions = sessions.filter(Q(group__camp__in=camps) | Q(phase__camp__in=camps))
     else:
         return []
     return list(sessions.filter(starts_at__gte=now - datetime.timedelta(days=1))
-                .order_by("starts_at", "pk")[:20])
+                .distinct().order_by("starts_at", "pk")[:20])
 
 
 def home_context(user) -> dict:

@@ -7,21 +7,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from camp.access import camps_for_user
+from camp.access import camps_for_user, visible_groups
 from camp.errors import error_redirect, form_error, message_error
 from camp.models import User
 from live import selectors, services
 from live.access import (
+    ceremony_groups,
     get_blocked_term_for_user,
     get_camp_for_blocklist,
+    get_ceremony_for_user,
+    get_phase_for_ceremonies,
     get_session,
     get_session_for_user,
     removed_from,
 )
-from live.forms import BlockedTermForm, TryPhraseForm
+from live.forms import BlockedTermForm, CeremonyForm, TryPhraseForm
 from live.models import BlockedTerm
-from live.services import blocked_terms
-from live.services.attendance import attendance_summary
+from live.services import blocked_terms, ceremonies
+from live.services.attendance import attendance_by_group, attendance_summary
 from live.services.blocklist import REFUSAL_MESSAGES
 from live.services.errors import BAD_REQUEST, MESSAGES, LiveError
 from live.services.room import opens_at
@@ -124,7 +127,11 @@ def room(request, pk: int):
 
 def removed_page(request, session):
     """403 with what happened (removed from this class, this class only) and whom to ask."""
-    coordinators = session.group.coordinators.order_by("display_name") if request.user.is_youth else []
+    coordinators = []
+    if request.user.is_youth:
+        # A ceremony has no group: the youth asks their own group's coordinators.
+        group = session.group or getattr(getattr(request.user, "participant", None), "group", None)
+        coordinators = group.coordinators.order_by("display_name") if group is not None else []
     return render(request, "live/removed.html", {
         "session": session,
         "teacher_name": adult_name(session.teacher),
@@ -146,6 +153,7 @@ def _room_page(request, session, member, *, status: int = 200):
         "member": member,
         "lesson": session.lesson,
         "group": session.group,
+        "groups": ceremony_groups(session).order_by("name") if session.is_ceremony else None,
         "item": session.plan_item,
         "opens_at": opens_at(session),
         "ws_path": f"/ws/live/{session.pk}/",
@@ -161,13 +169,16 @@ def attendance(request, pk: int):
     session, member = get_session_for_user(request.user, pk)
     if member.is_youth:
         raise PermissionDenied
-    rows = services.attendance_for_session(session)
+    # A coordinator sees the youth of their own groups only, in a ceremony as in a class.
+    mine = visible_groups(request.user) if member.role == "coordinator" else None
+    rows = services.attendance_for_session(session, groups=mine)
     return render(request, "live/attendance.html", {
         "session": session,
         "member": member,
         "group": session.group,
         "rows": rows,
         "summary": attendance_summary(rows),
+        "by_group": attendance_by_group(rows) if session.is_ceremony else None,
         "window": services.session_window(session),
     })
 
@@ -312,3 +323,67 @@ def blocklist_delete(request, pk: int, term_pk: int):
         return error_redirect(request, error, "live:blocklist", pk=camp.pk)
     messages.success(request, _("“%(term)s” is off the list.") % {"term": term.term})
     return redirect("live:blocklist", pk=camp.pk)
+
+
+# --- ceremonies (opening 开营, closing 闭营) -------------------------------------------------------
+
+def _ceremony_fields(form) -> dict:
+    data = form.cleaned_data
+    return {"title": data["title"], "starts_at": data["starts_local"], "duration_minutes": data["duration_minutes"],
+            "co_hosts": list(data["co_hosts"])}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ceremony_list(request, phase_pk: int):
+    """The phase's ceremonies, and the form that makes one (the camp's organizers)."""
+    phase = get_phase_for_ceremonies(request.user, phase_pk)
+    form = CeremonyForm(request.POST or None, zone=phase.camp.zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = ceremonies.ceremony_create(by=request.user, phase=phase, kind=form.cleaned_data["kind"],
+                                                 **_ceremony_fields(form))
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The ceremony is scheduled: every group of the phase sees it."))
+            return redirect("live:room", pk=session.pk)
+    sessions = phase.ceremonies.prefetch_related("co_hosts").order_by("starts_at", "pk")
+    return render(request, "live/ceremonies.html", {
+        "phase": phase, "ceremonies": sessions, "form": form,
+        "groups": phase.enrollments.filter(status="approved").count()},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ceremony_edit(request, pk: int):
+    """Move, rename or re-staff a ceremony (a cancelled one is scheduled again)."""
+    session = get_ceremony_for_user(request.user, pk)
+    zone = session.phase.camp.zone
+    initial = {"title": session.title, "starts_local": session.starts_at.astimezone(zone).replace(tzinfo=None),
+               "duration_minutes": session.duration_minutes, "co_hosts": list(session.co_hosts.all())}
+    form = CeremonyForm(request.POST or None, zone=zone, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ceremonies.ceremony_update(by=request.user, session=session, **_ceremony_fields(form))
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The ceremony is saved."))
+            return redirect("live:ceremonies", phase_pk=session.phase_id)
+    return render(request, "live/ceremony_edit.html", {"session": session, "phase": session.phase, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def ceremony_cancel(request, pk: int):
+    """Cancel a ceremony; it keeps its chat and attendance and can be scheduled again from its edit page."""
+    session = get_ceremony_for_user(request.user, pk)
+    try:
+        ceremonies.ceremony_cancel(by=request.user, session=session)
+    except ValidationError as error:
+        return error_redirect(request, error, "live:ceremonies", phase_pk=session.phase_id)
+    messages.success(request, _("The ceremony is cancelled."))
+    return redirect("live:ceremonies", phase_pk=session.phase_id)

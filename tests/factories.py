@@ -254,6 +254,22 @@ def held_session(group, phase, *, teacher=None, day: int = 1, minutes: int = 45,
                         starts_at=starts_at, minutes=minutes, teacher=teacher, state=state, started_late=started_late)
 
 
+def ceremony(phase, *, kind="opening", starts_at=None, minutes=60, state=LiveSession.State.SCHEDULED,
+             co_hosts=(), title="") -> LiveSession:
+    """A ceremony of `phase` (opening or closing: one room for every approved group), made by its
+    camp's organizer through live.services.ceremonies; at `starts_at` (default now), in `state`."""
+    from live.services.ceremonies import ceremony_create
+
+    session = ceremony_create(by=phase.camp.organizer, phase=phase, kind=kind, title=title,
+                              starts_at=starts_at or timezone.now(), duration_minutes=minutes, co_hosts=co_hosts)
+    if state != LiveSession.State.SCHEDULED:
+        LiveSession.objects.filter(pk=session.pk).update(
+            state=state, started_at=session.starts_at if state in (LiveSession.State.LIVE, LiveSession.State.ENDED)
+            else None)
+        session.refresh_from_db()
+    return session
+
+
 def span(session, user, start_minute: float, end_minute: float | None, *, last_seen: float | None = None
          ) -> AttendanceSpan:
     """A connection from `start_minute` to `end_minute` after the planned start (None: never

@@ -31,7 +31,7 @@ from live.models import AttendanceSpan, LiveSession
 
 __all__ = [  # the rule's names are re-exported: callers of the live services need not know where it lives
     "ABSENT", "LATE", "LATE_AFTER", "PRESENT", "PRESENT_SHARE", "STALE_AFTER", "AttendanceRow",
-    "attendance_for_session", "attendance_mark_present_at_end", "attendance_join", "attendance_leave", "attendance_reap", "attendance_summary",
+    "attendance_by_group", "attendance_for_session", "attendance_mark_present_at_end", "attendance_join", "attendance_leave", "attendance_reap", "attendance_summary",
     "attendance_touch", "online_users", "session_window",
 ]
 
@@ -148,14 +148,23 @@ def _row(participant, spans, *, start, end, now, late_from, over: bool) -> Atten
     return AttendanceRow(participant, verdict.status, verdict.first_join, verdict.minutes, len(spans))
 
 
-def attendance_for_session(session: LiveSession, *, now=None) -> list[AttendanceRow]:
-    """Per roster youth of the session's group: status, first join, minutes present. Every
-    participant of the group is listed (those without an account or consent are absent).
+def attendance_for_session(session: LiveSession, *, now=None, groups=None) -> list[AttendanceRow]:
+    """Per roster youth of the session's group (a ceremony: of every group approved for its phase,
+    or of `groups` only -- a coordinator's): status, first join, minutes present. Every
+    participant is listed (those without an account or consent are absent).
     Two queries whatever the roster size."""
     now = now or timezone.now()
     start, end = session_window(session, now)
-    group_id = session.group_id
-    participants = list(Participant.objects.filter(group_id=group_id).order_by("family_name", "given_name", "pk"))
+    if session.is_ceremony:
+        from live.access import ceremony_groups
+
+        roster = Participant.objects.filter(group__in=ceremony_groups(session))
+        if groups is not None:
+            roster = roster.filter(group__in=groups)
+        participants = list(roster.select_related("group").order_by("group__name", "family_name", "given_name", "pk"))
+    else:
+        participants = list(Participant.objects.filter(group_id=session.group_id)
+                            .order_by("family_name", "given_name", "pk"))
     user_ids = [p.user_id for p in participants if p.user_id]
     spans_by_user: dict[int, list] = {}
     for span in AttendanceSpan.objects.filter(session=session, user_id__in=user_ids).order_by("joined_at"):
@@ -164,6 +173,14 @@ def attendance_for_session(session: LiveSession, *, now=None) -> list[Attendance
     over = _is_over(session, now)
     return [_row(p, spans_by_user.get(p.user_id, []), start=start, end=end, now=now, late_from=late_from, over=over)
             for p in participants]
+
+
+def attendance_by_group(rows: list[AttendanceRow]) -> list[tuple]:
+    """A ceremony's attendance counted per group: [(group, summary)], in the rows' order."""
+    per_group: dict = {}
+    for row in rows:
+        per_group.setdefault(row.participant.group, []).append(row)
+    return [(group, attendance_summary(group_rows)) for group, group_rows in per_group.items()]
 
 
 def attendance_summary(rows: list[AttendanceRow]) -> dict[str, int]:

@@ -35,7 +35,9 @@ def lock_session(session_id: int) -> LiveSession:
 
 
 def camp_id_of(session_id: int) -> int:
-    return LiveSession.objects.filter(pk=session_id).values_list("group__camp_id", flat=True)[0]
+    group_camp, phase_camp = LiveSession.objects.filter(pk=session_id).values_list(
+        "group__camp_id", "phase__camp_id")[0]
+    return group_camp if group_camp is not None else phase_camp
 
 
 def check_unicode(text: str, name: str = "text") -> None:

@@ -1,6 +1,6 @@
 from django import template
 
-from live.selectors import rooms_today_for_group
+from live.selectors import ceremonies_for_groups, rooms_today_for_group
 
 register = template.Library()
 
@@ -11,3 +11,11 @@ def live_rooms_for(participant):
     if participant is None or not participant.consent_given:
         return []
     return rooms_today_for_group(participant.group_id)
+
+
+@register.simple_tag
+def ceremonies_for(participant):
+    """The opening and closing ceremonies of a youth's phase, any day (the camp's big days)."""
+    if participant is None or not participant.consent_given:
+        return []
+    return list(ceremonies_for_groups([participant.group_id]).select_related("phase").order_by("starts_at", "pk"))

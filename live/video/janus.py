@@ -121,7 +121,7 @@ class JanusProvider(VideoProvider):
             server_path=ws_path(session.pk),
             room=config.room_id(session.pk),
             role=member.role,
-            may_publish=member.role == "teacher",
+            may_publish=member.is_host,
             ice_servers=config.ice_servers(member.user_id),
         )
 

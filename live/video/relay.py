@@ -32,7 +32,7 @@ from django.core.cache import cache
 from websockets.asyncio.client import connect as ws_connect
 
 from live import events
-from live.access import MODERATORS, TEACHER, get_session, member_again, member_for
+from live.access import MODERATORS, get_session, member_again, member_for
 from live.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
@@ -337,7 +337,7 @@ def _still_in(user_id, session_id):
 
 
 def _speak(member, session_id) -> Speak | None:
-    if member.role == TEACHER:
+    if member.is_host:
         return Speak(camera=True)
     from live.video.services import speak_right
 
@@ -479,7 +479,7 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
         configure. The relay names the files; nobody else's `record` ever reaches Janus."""
         body = forward.get("body")
         if (
-            self.member.role != TEACHER
+            not self.member.is_host
             or forward["janus"] != "message"
             or not isinstance(body, dict)
             or body.get("request") != "configure"
