@@ -140,7 +140,7 @@ def test_a_camp_from_an_empty_database(live_server, new_page, monkeypatch, clock
     coordinator.goto(f"{base}/groups/new/")
     coordinator.fill("#id_name", "曼谷光华学校")
     coordinator.fill("#id_institution", "Bangkok Kwang Hua School")
-    coordinator.fill("#id_country", "TH")
+    coordinator.select_option("#id_country", "TH")
     coordinator.select_option("#id_time_zone", "Asia/Bangkok")
     for language in ("th", "zh-hans"):
         coordinator.check(f"input[name=languages][value={language}]")
@@ -165,7 +165,20 @@ def test_a_camp_from_an_empty_database(live_server, new_page, monkeypatch, clock
     coordinator.wait_for_url(f"{base}/groups/{group.pk}/roster/")
     names = set(group.participants.values_list("given_name", flat=True))
     assert names == {"มาลี", "ບຸນມີ", "အောင်မြင့်", "家豪"}
-    coordinator.get_by_role("link", name="Record consent for several youth").click()
+    # มาลี's guardian answers through their own link; the other three signed paper forms.
+    coordinator.locator("tr", has_text="มาลี").get_by_role("link", name="Guardian link").click()
+    link = coordinator.locator("#guardian-url").input_value()
+    guardian = new_page(locale="th-TH", viewport=PHONE, time_zone="Asia/Bangkok")
+    guardian_path = link[link.index("/guardian/"):]
+    guardian.goto(f"{base}{guardian_path}consent/")
+    for item in ("participation", "recording", "camera", "showcase_group", "showcase_camp"):
+        guardian.locator(f"input[name=item_{item}][value=yes]").check()
+    guardian.locator("form.consent-form button[type=submit]").click()
+    guardian.wait_for_url(re.compile(re.escape(guardian_path)))
+    coordinator.goto(f"{base}/groups/{group.pk}/roster/")
+    coordinator.get_by_role("link", name="Record paper consent for several youth").click()
+    for given_name in ("ບຸນມີ", "အောင်မြင့်", "家豪"):
+        coordinator.locator("label", has_text=given_name).locator("input").check()
     coordinator.get_by_label("I attest that I hold the written consent").check()
     coordinator.get_by_role("button", name="Record consent").click()
     coordinator.wait_for_url(f"{base}/groups/{group.pk}/roster/")
