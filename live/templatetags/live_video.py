@@ -4,6 +4,7 @@ has no video now (cancelled, ended)."""
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from live.video import provider
 
@@ -19,6 +20,13 @@ def video_ticket(session, member):
 
 
 @register.simple_tag
+def video_enabled():
+    """True when the room has its own video (a media server is configured): the external meeting
+    link is then not offered beside it."""
+    return provider() is not None
+
+
+@register.simple_tag
 def video_recordings(session, member):
     """The class's ready recordings, for its group once it has ended (live.video.recordings)."""
     from live.video.recordings import recordings_for
@@ -31,7 +39,7 @@ def video_strings():
     """The video client's words, in the viewer's language (json_script keeps them safe)."""
     return {
         "invite": _("Invite to speak"),
-        "mute": _("Mute"),
+        "mute": pgettext("microphone", "Mute"),
         "unmute": _("Let speak"),
         "stop": _("Stop"),
         "invited": _("The teacher invites you to speak: your microphone is on."),

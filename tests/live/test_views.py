@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +31,20 @@ def test_room_page_shows_the_video_button_and_moderator_controls_to_the_teacher(
     client.force_login(teacher)
     body = client.get(reverse("live:room", args=[live_session.pk])).content.decode()
     assert 'href="https://meet.example.org/abc"' in body and 'id="ctl-lock"' in body
+
+
+def test_the_meeting_link_gives_way_to_the_rooms_own_video(client, live_session, youth):
+    """With a media server the room has its video inside: the external meeting link is not offered
+    beside it (two video apps on one phone); without one, the link is the fallback."""
+    live_session.plan_item.meeting_url = "https://meet.example.org/abc"
+    live_session.plan_item.save()
+    client.force_login(youth)
+    url = reverse("live:room", args=[live_session.pk])
+    body = client.get(url).content.decode()
+    assert 'id="join-video"' in body and 'id="live-video"' not in body
+    with override_settings(JANUS_URL="ws://127.0.0.1:1"):  # never dialled to render the page
+        body = client.get(url).content.decode()
+    assert 'id="join-video"' not in body and 'id="live-video"' in body
 
 
 def test_coordinator_observes_without_a_chat_form(client, live_session, coordinator):
