@@ -57,8 +57,42 @@ def youth_day(group, phase, youth, youth_participant, make_participant):
     make_participant(
         group, with_account=False, given_name="အောင်မြင့်မြတ်", family_name="", preferred_language="my"
     )
+    # A youth whose guardian has not agreed yet: a card with only the guardian's half usable.
+    make_participant(
+        group,
+        with_account=False,
+        consent=False,
+        given_name="ສົມພອນວິໄລວັນ",
+        family_name="ພົມມະວົງສາ",
+        preferred_language="lo",
+    )
     youth_accounts_issue(group=group)
     return plan
+
+
+def _cards_fit(page, index_hint=""):
+    """Each card's two halves inside the card: the join address, the guardian's QR and whole link."""
+    cards = page.locator(".login-card")
+    expect(cards.first).to_be_visible()
+    assert cards.count() == 4 and page.locator(".login-card .guardian").count() == 4
+    # The signed-in youth has no printed code (none issued); the youth without consent gets none yet.
+    assert page.locator(".login-card .youth .code").count() == 2
+    assert page.locator(".login-card .youth .no-code").count() == 2
+    for index in range(cards.count()):
+        card = cards.nth(index)
+        box = card.bounding_box()
+        right = box["x"] + box["width"] + 1
+        for part in (".site .url", ".guardian .qr svg", ".guardian .link a", ".guardian .line"):
+            inner = card.locator(part).first.bounding_box()
+            assert inner["x"] >= box["x"] - 1 and inner["x"] + inner["width"] <= right, (
+                index_hint,
+                index,
+                part,
+            )
+        link = card.locator(".guardian .link a")
+        assert link.get_attribute("href").startswith("http") and "/guardian/" in link.inner_text()
+        # The link is printed whole (wrapped, never clipped): its text is the href without the scheme.
+        assert link.inner_text().replace("\n", "") == link.get_attribute("href").split("://", 1)[1]
 
 
 def _as(new_page, live_server, user, language):
@@ -115,11 +149,7 @@ def test_youth_pages_fit_a_phone_and_show_each_classes_state(
 
     desk = _as(new_page, live_server, coordinator, language)
     desk.goto(live_server.url + reverse("login_cards", args=[plan.group.pk]))
-    cards = desk.locator(".login-card")
-    expect(cards.first).to_be_visible()
-    for index in range(cards.count()):
-        card, url = cards.nth(index).bounding_box(), cards.nth(index).locator(".site .url").bounding_box()
-        assert url["x"] + url["width"] <= card["x"] + card["width"] + 1, (index, card, url)  # the URL not cut
+    _cards_fit(desk, language)
     _fits(desk, f"{language}_cards")
 
 
@@ -144,7 +174,15 @@ def test_the_same_pages_on_a_desktop(live_server, new_page, youth, youth_day, co
     desk = _as(new_page, live_server, coordinator, "th")
     desk.set_viewport_size({"width": 1366, "height": 768})
     desk.goto(live_server.url + reverse("login_cards", args=[plan.group.pk]))
+    _cards_fit(desk, "desktop")
     _fits(desk, "desktop_cards")
+    # On paper: two cards a row, each still whole.
+    desk.emulate_media(media="print")
+    first, second = (desk.locator(".login-card").nth(n).bounding_box() for n in (0, 1))
+    assert abs(first["y"] - second["y"]) < 1 and second["x"] > first["x"] + first["width"] - 1
+    _cards_fit(desk, "print")
+    if SHOTS:
+        desk.pdf(path=os.path.join(SHOTS, "cards.pdf"))
     desk.goto(live_server.url + reverse("group_edit", args=[plan.group.pk]))
     desk.select_option("select[name=country]", "LA")
     assert desk.locator("select[name=time_zone]").input_value() == "Asia/Vientiane"  # Laos's zone, moved up
