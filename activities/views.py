@@ -100,7 +100,7 @@ def prompts(request, pk):
                 group=group,
                 day=form.cleaned_data["day"],
                 text=form.cleaned_data["text"],
-                whole_phase=form.cleaned_data["whole_phase"],
+                whole_phase=form.cleaned_data.get("whole_phase", False),
             )
         except ValidationError as error:
             form_error(form, error)

@@ -125,3 +125,19 @@ def test_todays_prompt_rings_the_groups_youth_once(
         with django_capture_on_commit_callbacks(execute=True):
             checkins.checkin_prompt_set(by=teacher, group=group, day=today, text=text)
     assert list(Notification.objects.values_list("recipient", "kind")) == [(youth.pk, "checkin_prompt")]
+
+
+@pytest.mark.django_db
+def test_prompts_page_whole_phase_for_organizers_only(client, teacher, organizer, group, teaching):
+    from django.utils import timezone
+
+    today = timezone.localdate(timezone=group.zone).isoformat()
+    url = reverse("activities:prompts", args=[group.pk])
+    client.force_login(teacher)
+    assert 'name="whole_phase"' not in client.get(url).content.decode()
+    assert client.post(url, {"day": today, "text": "老师的问题", "whole_phase": "on"}).status_code == 302
+    assert CheckInPrompt.objects.get().group == group  # the teacher's question stays the group's
+    client.force_login(organizer)
+    assert client.post(url, {"day": today, "text": "全营的问题", "whole_phase": "on"}).status_code == 302
+    assert CheckInPrompt.objects.filter(group=None, text="全营的问题").exists()
+    assert client.post(url, {"day": "2026-02-30", "text": "x"}).status_code == 400
