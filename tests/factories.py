@@ -274,7 +274,7 @@ def span(session, user, start_minute: float, end_minute: float | None, *, last_s
          ) -> AttendanceSpan:
     """A connection from `start_minute` to `end_minute` after the planned start (None: never
     closed), last seen `last_seen` minutes after the planned start (None: not recorded)."""
-    base = session.plan_item.starts_at
+    base = session.starts_at  # the room's copy of its item's time (a ceremony has no item)
     return AttendanceSpan.objects.create(
         session=session, user=user, joined_at=base + datetime.timedelta(minutes=start_minute),
         left_at=None if end_minute is None else base + datetime.timedelta(minutes=end_minute),
