@@ -17,7 +17,9 @@ class CheckInForm(forms.Form):
 
 
 class PromptForm(forms.Form):
-    day = forms.DateField(label=_("Day (the group's date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Day (the group's date)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     text = forms.CharField(label=_("Question of the day"), max_length=300)
     whole_phase = forms.BooleanField(label=_("For every group of the phase"), required=False)
 
@@ -27,12 +29,13 @@ class AssignmentForm(forms.Form):
         label=_("Instructions"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )
     due_date = forms.DateField(
-        label=_("Due date (the group's local date)"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date (the group's local date)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     due_time = forms.TimeField(
         label=_("Due time (the group's local time)"),
         initial=datetime.time(20, 0),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     kinds = forms.MultipleChoiceField(
         label=_("Handed in as"), choices=AssignmentKind.choices, widget=forms.CheckboxSelectMultiple

@@ -66,8 +66,14 @@ def home_context(user) -> dict:
             "activities_pending_pieces": ShowcasePiece.objects.filter(
                 participant__group__in=groups, state=ShowcasePiece.State.PENDING
             ).count(),
-            "activities_items": items.select_related("lesson", "plan__group", "assignment").order_by(
-                "starts_at"
-            )[:10],
+            "activities_items": _around_now(items, now),
         }
     return {}
+
+
+def _around_now(items, now) -> list:
+    """The five classes before now and the five after, in time order: homework is given around today."""
+    items = items.select_related("lesson", "plan__group", "assignment")
+    before = list(items.filter(starts_at__lte=now).order_by("-starts_at")[:5])
+    after = list(items.filter(starts_at__gt=now).order_by("starts_at")[:5])
+    return [*reversed(before), *after]
