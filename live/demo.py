@@ -6,6 +6,9 @@
 - Classes that are over are ENDED, with attendance spans: most youth on time, some late, some
   absent, a few who dropped and came back (the reports build on these figures).
 - Later classes stay scheduled; each room opens by itself 15 minutes before.
+- The running phase of each camp has both ceremonies (开营 on its first day, 闭营 on its last, 19:00 in
+  the camp's time, teacher@example.org co-hosting): the opening held, with attendance of every group,
+  the closing ahead.
 Runs after courses/demo.py; with no plans yet it does nothing. Idempotent.
 """
 
@@ -66,6 +69,51 @@ def seed(stdout) -> None:
             counts["ended"] += 1
     stdout.write(f"live: {counts['sessions']} sessions, {counts['live']} live now, {counts['ended']} ended "
                  f"with attendance")
+    _seed_ceremonies(stdout, now)
+
+
+CEREMONY_TITLES = {LiveSession.Kind.OPENING: "亲情中华·开营仪式", LiveSession.Kind.CLOSING: "亲情中华·闭营仪式"}
+
+
+def _seed_ceremonies(stdout, now) -> None:
+    """Both ceremonies of every running phase that has approved groups (once)."""
+    from camp.models import Enrollment, Phase
+    from live.services.ceremonies import ceremony_create
+
+    co_host = User.objects.filter(username=DEMO_TEACHER).first()
+    made = 0
+    for phase in Phase.objects.select_related("camp__organizer"):
+        zone = phase.camp.zone
+        today = now.astimezone(zone).date()
+        if not (phase.starts_on <= today <= phase.ends_on) or not Enrollment.objects.filter(
+                phase=phase, status=Enrollment.Status.APPROVED).exists():
+            continue
+        for kind, day in ((LiveSession.Kind.OPENING, phase.starts_on), (LiveSession.Kind.CLOSING, phase.ends_on)):
+            if LiveSession.objects.filter(phase=phase, kind=kind).exists():
+                continue
+            starts_at = datetime.datetime.combine(day, datetime.time(19, 0), zone)
+            session = ceremony_create(by=phase.camp.organizer, phase=phase, kind=kind, title=CEREMONY_TITLES[kind],
+                                      starts_at=starts_at, duration_minutes=60, co_hosts=[co_host] if co_host else [])
+            made += 1
+            if session.ends_at <= now:
+                _hold_ceremony(session)
+    stdout.write(f"live: {made} ceremonies")
+
+
+def _hold_ceremony(session: LiveSession) -> None:
+    """The ceremony took place: most youth of every group came (attendance per group to read)."""
+    from live.access import ceremony_groups
+
+    LiveSession.objects.filter(pk=session.pk).update(state=LiveSession.State.ENDED, started_at=session.starts_at,
+                                                     ended_at=session.ends_at)
+    rng = random.Random(session.pk)
+    users = User.objects.filter(participant__group__in=ceremony_groups(session),
+                                participant__consent_given=True).order_by("pk").values_list("pk", flat=True)
+    AttendanceSpan.objects.bulk_create(
+        AttendanceSpan(session=session, user_id=user_id,
+                       joined_at=session.starts_at - datetime.timedelta(minutes=rng.randint(0, 10)),
+                       left_at=session.ends_at, last_seen_at=session.ends_at)
+        for user_id in users if rng.random() > 0.15)
 
 
 def _demo_group_id(items):
