@@ -1,5 +1,7 @@
 """Camp-life pages: thin views over activities.access and activities.services."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -195,7 +197,10 @@ def assignment_edit(request, item_pk):
     item = access.get_item_for_assignment(request.user, item_pk)
     group = item.plan.group
     existing = Assignment.objects.filter(plan_item=item).first()
-    initial = {"kinds": ["photo"], "due_date": timezone.localtime(item.ends_at, group.zone).date()}
+    initial = {
+        "kinds": ["photo"],
+        "due_date": timezone.localtime(item.ends_at + datetime.timedelta(days=1), group.zone).date(),
+    }
     if existing:
         due = timezone.localtime(existing.due_at, group.zone)
         initial = {
