@@ -94,3 +94,28 @@ def test_piece_form_refuses_bad_files_and_stores_nothing(client, youth):
     from activities.models import Upload
 
     assert not Upload.objects.exists()
+
+
+def _approved_pieces(group, teacher, coordinator, make_participant, count):
+    for n in range(count):
+        participant = make_participant(group, given_name=f"学生{n}")
+        piece = showcase.piece_submit(
+            by=participant.user, participant=participant, title=f"作品{n}", file=files.photo(size=(40, 40))
+        )
+        showcase.piece_moderate(by=teacher, piece=piece, action="approve")
+        _consent(coordinator, participant, "showcase_group")
+
+
+@pytest.mark.django_db
+def test_the_showcase_page_queries_do_not_grow_with_the_pieces(
+    client, group, teacher, coordinator, classmate, plan_item, make_participant, django_assert_max_num_queries
+):
+    client.force_login(classmate)
+    _approved_pieces(group, teacher, coordinator, make_participant, 1)
+    with django_assert_max_num_queries(22):
+        page = client.get(reverse("activities:showcase"))
+    assert page.content.decode().count('class="card piece') == 1
+    _approved_pieces(group, teacher, coordinator, make_participant, 8)
+    with django_assert_max_num_queries(22):
+        page = client.get(reverse("activities:showcase"))
+    assert page.content.decode().count('class="card piece') == 9
