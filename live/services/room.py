@@ -5,6 +5,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -246,8 +247,12 @@ def member_access_revoke(*, user) -> list[int]:
                       .values_list("session_id", flat=True))
     group_id = Participant.objects.filter(user=user).values_list("group_id", flat=True).first()
     if group_id is not None:
+        from camp.models import Enrollment
+
+        # The ceremonies of the phases their group is approved for are their rooms too.
+        phases = Enrollment.objects.filter(group_id=group_id, status=Enrollment.Status.APPROVED).values("phase")
         session_ids.update(LiveSession.objects.filter(
-            group_id=group_id,
+            Q(group_id=group_id) | Q(kind__in=LiveSession.CEREMONIES, phase__in=phases),
             state__in=[LiveSession.State.OPEN, LiveSession.State.LIVE],
         ).values_list("pk", flat=True))
     lowered = set(RaisedHand.objects.filter(user=user, session_id__in=session_ids)

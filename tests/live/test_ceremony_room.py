@@ -73,3 +73,13 @@ async def test_a_youth_of_another_phase_is_refused(ceremony, camp, make_particip
     user = await sync_to_async(outsider)()
     code = await refused_with(path_for(ceremony), user)
     assert code >= 4000
+
+
+def test_a_youth_who_loses_access_is_told_in_the_open_ceremony(phase, youth):
+    from live.services import member_access_revoke
+
+    opening = factories.ceremony(
+        phase, kind="opening", starts_at=timezone.now(), state=LiveSession.State.OPEN
+    )
+    # No socket needed: the ceremonies of the youth's phase are among the rooms told to close theirs.
+    assert opening.pk in member_access_revoke(user=youth)
