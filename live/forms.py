@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from camp.fields import ModelMultipleChoiceField
 from live.services.blocked_terms import MAX_TERM, language_choices
 from live.services.common import MAX_TEXT
 
@@ -36,7 +37,7 @@ class CeremonyForm(forms.Form):
         label=_("Starts (the camp's time)"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300}, format="%Y-%m-%dT%H:%M"))
     duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=10, max_value=240, initial=60)
-    co_hosts = forms.ModelMultipleChoiceField(
+    co_hosts = ModelMultipleChoiceField(
         label=_("Teachers who co-host (optional)"), required=False, queryset=None,
         widget=forms.CheckboxSelectMultiple)
 

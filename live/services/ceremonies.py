@@ -67,7 +67,7 @@ def _clean(phase: Phase, *, kind, title, starts_at, duration_minutes, co_hosts, 
         or isinstance(duration_minutes, bool)
         or not MIN_MINUTES <= duration_minutes <= MAX_MINUTES
     ):
-        errors["duration_minutes"] = _("Between %(min)s and %(max)s minutes.") % {
+        errors["duration_minutes"] = _("A ceremony lasts %(min)s to %(max)s minutes.") % {
             "min": MIN_MINUTES,
             "max": MAX_MINUTES,
         }
