@@ -85,14 +85,21 @@ class YouthLife:
         return percent(self.homework_accepted, self.homework_assigned)
 
 
-def youth_life(group: Group, phase: Phase) -> dict[int, YouthLife]:
-    """Per youth of the group, camp life in the phase; one query."""
+def youth_life(group: Group, phase: Phase | None = None) -> dict[int, YouthLife]:
+    """Per youth of the group, camp life in the phase (or in all the camp's phases); one query."""
     today = timezone.localdate(timezone=group.zone)
-    prompt_scope, assignment_scope, piece_scope = (
-        Q(phase=phase),
-        Q(plan_item__plan__phase=phase),
-        _phase_pieces(group, phase),
-    )
+    if phase is None:
+        prompt_scope, assignment_scope, piece_scope = (
+            Q(phase__camp_id=group.camp_id),
+            Q(plan_item__plan__phase__camp_id=group.camp_id),
+            Q(),
+        )
+    else:
+        prompt_scope, assignment_scope, piece_scope = (
+            Q(phase=phase),
+            Q(plan_item__plan__phase=phase),
+            _phase_pieces(group, phase),
+        )
     prompts = CheckInPrompt.objects.filter(prompt_scope, day__lte=today).filter(_prompts_of("group_id"))
     prompt_on_day = CheckInPrompt.objects.filter(prompt_scope, day=OuterRef("day")).filter(
         _prompts_of("participant__group_id")
@@ -175,8 +182,9 @@ class LifeTally:
         return percent(self.homework_accepted, self.homework_expected)
 
 
-def group_life(camp_ids: list[int]) -> dict[int, LifeTally]:
-    """Per group approved in the camps: youth, check-ins and homework, counted in SQL; two queries."""
+def group_life(camp_ids: list[int], *, group_ids: list[int] | None = None) -> dict[int, LifeTally]:
+    """Per group approved in the camps (or only those of `group_ids`): youth, check-ins and homework,
+    counted in SQL; two queries."""
     prompt_scope, assignment_scope = (
         Q(phase__camp_id__in=camp_ids),
         Q(plan_item__plan__phase__camp_id__in=camp_ids),
@@ -184,6 +192,8 @@ def group_life(camp_ids: list[int]) -> dict[int, LifeTally]:
     groups = Group.objects.filter(
         enrollments__phase__camp_id__in=camp_ids, enrollments__status=Enrollment.Status.APPROVED
     ).distinct()
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
     zones = sorted(set(groups.values_list("time_zone", flat=True)))
     prompts = CheckInPrompt.objects.filter(prompt_scope, day__lte=OuterRef("life_today")).filter(
         _prompts_of("pk")

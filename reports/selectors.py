@@ -271,6 +271,9 @@ class GroupReport:
     book: AttendanceBook
     threshold: int
     phases: dict
+    # Camp life in all the camp's phases: the group's rates and each youth's counts (reports/camp_life.py).
+    life: LifeTally = field(default_factory=LifeTally)
+    youth_life: dict = field(default_factory=dict)
 
     @property
     def held(self) -> list[SessionInfo]:
@@ -319,6 +322,9 @@ class GroupReport:
             [_("Youth"), totals["youth"]],
             [_("Attendance rate (%)"), totals["rate"]],
             [_("Youth who completed the camp"), totals["completed"]],
+            [_("Check-in rate (%)"), self.life.checkin_rate],
+            [_("Homework handed in (%)"), self.life.handed_in_rate],
+            [_("Homework accepted (%)"), self.life.accepted_rate],
         ])
         plan = Table("plan", _("The plan as delivered"), [
             _("Phase"), _("Planned start (UTC)"), _("Lesson"), _("Teacher"), _("Minutes"), _("Held"),
@@ -350,12 +356,16 @@ class GroupReport:
                 ])
         per_youth = Table("youth", _("Attendance per youth"), [
             _("Youth"), _("Chinese name"), _("Present"), _("Late"), _("Absent"), _("Minutes present"),
-            _("Attendance rate (%)"), _("Completed"),
+            _("Attendance rate (%)"), _("Completed"), _("Check-ins"), _("Days with a question"),
+            _("Homework handed in"), _("Homework accepted"), _("Homework given"), _("Showcase"),
         ])
         for p in self.participants:
             t = self.youth_totals(p)
+            life = self.youth_life.get(p.pk) or YouthLife()
             per_youth.rows.append([p.full_name, p.chinese_name, t["present"], t["late"], t["absent"], t["minutes"],
-                                   t["rate"], _("yes") if t["completed"] else _("no")])
+                                   t["rate"], _("yes") if t["completed"] else _("no"), life.checkins,
+                                   life.prompt_days, life.homework_handed_in, life.homework_accepted,
+                                   life.homework_assigned, life.showcase])
         return [summary, plan, per_session, per_youth]
 
 
@@ -375,7 +385,9 @@ def group_report(group: Group) -> GroupReport:
     scope = Q(plan_item__plan__group=group)
     sessions = session_infos(LiveSession.objects.filter(scope).order_by())
     book = attendance_book(sessions, participants, scope)
-    return GroupReport(group, items, participants, book, group.camp.completion_threshold, phases)
+    life = group_life([group.camp_id], group_ids=[group.pk]).get(group.pk) or LifeTally()
+    return GroupReport(group, items, participants, book, group.camp.completion_threshold, phases, life,
+                       youth_life(group))
 
 
 # --- Completion ------------------------------------------------------------------------------

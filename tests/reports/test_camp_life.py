@@ -173,6 +173,34 @@ def test_exports_carry_the_rates(client, world, life, fmt):
     assert group_row[header.index("Homework accepted (%)")] == "33.3"
 
 
+def test_group_report_and_its_export_carry_camp_life(client, world, life):
+    world.coordinator.preferred_language = "en"
+    world.coordinator.save()
+    client.force_login(world.coordinator)
+    response = client.get(reverse("reports:group", args=[world.group.pk]))
+    report = response.context["report"]
+    assert (report.life.checkin_rate, report.life.handed_in_rate, report.life.accepted_rate) == (
+        44.4,
+        66.7,
+        33.3,
+    )
+    assert 'data-figure="checkins"' in response.content.decode()
+    response = client.get(reverse("reports:group_export", args=[world.group.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = next(row for row in rows if "Days with a question" in row)
+    thai = next(row for row in rows[rows.index(header) :] if row and row[0] == life.thai.full_name)
+    cells = dict(zip(header, thai, strict=True))
+    assert (cells["Check-ins"], cells["Days with a question"]) == ("3", "3")
+    assert (cells["Homework handed in"], cells["Homework accepted"], cells["Homework given"]) == (
+        "2",
+        "2",
+        "2",
+    )
+    assert cells["Showcase"] == "3"  # every shown piece of the camp, also the one before the phase
+    summary = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert summary["Check-in rate (%)"] == "44.4"
+
+
 def test_nomination_table_shows_camp_life_and_sorts(client, world, life):
     client.force_login(world.organizer)
     url = reverse("reports:group_certificates", args=[world.group.pk])
@@ -265,6 +293,8 @@ def grow(world, make_participant, *, youth: int, days: int) -> None:
         ("reports:camp", lambda w: [w.camp.pk]),
         ("reports:camp_export", lambda w: [w.camp.pk, "xlsx"]),
         ("reports:group_certificates", lambda w: [w.group.pk]),
+        ("reports:group", lambda w: [w.group.pk]),
+        ("reports:group_export", lambda w: [w.group.pk, "csv"]),
     ],
 )
 def test_queries_do_not_grow_with_youth(
