@@ -3,6 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from activities.models import CheckIn, CheckInPrompt, Upload
 from activities.services import checkins
@@ -85,7 +87,9 @@ def test_checkin_page_with_a_photo_and_with_a_broken_one(client, youth, youth_pa
     bad = client.post(
         url, {"text": "看我的字", "photo": files.SimpleUploadedFile("x.jpg", b"\xff\xd8\xffjunk")}
     )
-    assert bad.status_code == 400 and "damaged" in bad.content.decode()
+    with translation.override(youth.preferred_language):
+        damaged = gettext("This photo is damaged or not a photo; nothing was saved.")
+    assert bad.status_code == 400 and damaged in bad.content.decode()
     assert not CheckIn.objects.exists() and not Upload.objects.exists()
     empty = client.post(url, {"text": ""})
     assert empty.status_code == 400 and not CheckIn.objects.exists()
@@ -106,7 +110,13 @@ def test_the_coordinator_sees_who_has_not_checked_in(
     checkins.checkin_submit(by=youth, participant=youth_participant, text="好")
     client.force_login(coordinator)
     page = client.get(reverse("activities:group_checkins", args=[group.pk])).content.decode()
-    assert "1 youth has not checked in yet." in page
+    assert 'id="missing-count"' in page
+    with translation.override(coordinator.preferred_language):
+        assert (
+            ngettext("%(count)s youth has not checked in yet.", "%(count)s youth have not checked in yet.", 1)
+            % {"count": 1}
+            in page
+        )
     assert page.index(other.full_name) < page.index(youth_participant.full_name)  # the missing first
     group_page = client.get(reverse("group_detail", args=[group.pk])).content.decode()
     assert reverse("activities:group_checkins", args=[group.pk]) in group_page

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from activities.models import Assignment, HandIn, ShowcasePiece, Submission, Upload
 from activities.services import homework
@@ -149,7 +150,9 @@ def test_pages_review_and_malformed_input(client, teacher, youth, youth_particip
     assert client.post(review_url, {"outcome": "returned", "comment": "再写一遍"}).status_code == 302
     client.force_login(youth)
     page = client.get(reverse("activities:assignment_detail", args=[assignment.pk])).content.decode()
-    assert "再写一遍" in page and "Hand in again" in page
+    with translation.override(youth.preferred_language):
+        again = gettext("Hand in again")
+    assert "再写一遍" in page and again in page
 
 
 @pytest.mark.django_db
