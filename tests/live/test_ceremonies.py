@@ -260,3 +260,17 @@ def test_a_naive_or_out_of_phase_time_is_a_field_error(phase, organizer):
         )
     assert "starts_at" in error.value.message_dict
     assert not LiveSession.objects.exists()
+
+
+def test_one_time_each_reads_in_their_own_zone_and_the_camps_page_links_it(
+    client, phase, organizer, youth, other_youth
+):
+    day = phase.starts_on + datetime.timedelta(days=3)
+    at = datetime.datetime.combine(day, datetime.time(19, 0), phase.camp.zone)  # 19:00 Beijing
+    factories.ceremony(phase, kind="closing", starts_at=at)
+    client.force_login(organizer)
+    assert reverse("live:ceremonies", args=[phase.pk]) in client.get(reverse("camp_list")).content.decode()
+    assert "19:00" in client.get(reverse("live:ceremonies", args=[phase.pk])).content.decode()
+    for user, local in ((youth, "18:00"), (other_youth, "17:30")):  # Bangkok, Yangon
+        client.force_login(user)
+        assert local in client.get(reverse("my_camp")).content.decode(), user
