@@ -114,7 +114,9 @@ def ceremony_update(
     *, by, session: LiveSession, starts_at, duration_minutes: int, title: str = "", co_hosts=(), now=None
 ) -> LiveSession:
     """Move, rename or re-staff a ceremony that is not over; a cancelled one is scheduled again."""
-    session = LiveSession.objects.select_for_update().select_related("phase__camp").get(pk=session.pk)
+    session = (
+        LiveSession.objects.select_for_update(of=("self",)).select_related("phase__camp").get(pk=session.pk)
+    )
     if not session.is_ceremony:
         raise PermissionDenied
     _require_organizer(by, session.phase)
@@ -148,7 +150,9 @@ def ceremony_update(
 @transaction.atomic
 def ceremony_cancel(*, by, session: LiveSession, now=None) -> LiveSession:
     """Cancel a ceremony (it keeps its chat and attendance; its youth are told and their sockets close)."""
-    session = LiveSession.objects.select_for_update().select_related("phase__camp").get(pk=session.pk)
+    session = (
+        LiveSession.objects.select_for_update(of=("self",)).select_related("phase__camp").get(pk=session.pk)
+    )
     if not session.is_ceremony:
         raise PermissionDenied
     _require_organizer(by, session.phase)
