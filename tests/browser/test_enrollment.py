@@ -62,7 +62,10 @@ def test_coordinator_fixes_a_roster_file_prints_cards_and_a_youth_logs_in_in_tha
     assert "3 youth imported to the roster." in page.locator(".messages").inner_text()
     assert set(group.participants.values_list("given_name", flat=True)) >= {"มาลี", "กิตติ", "ปิยะ"}
 
-    page.get_by_role("link", name="Record consent for several youth").click()
+    page.get_by_role("link", name="Record paper consent for several youth").click()
+    boxes = page.locator("input[name=participants]")  # nobody is ticked in advance
+    for index in range(boxes.count()):
+        boxes.nth(index).check()
     page.get_by_label("I attest that I hold the written consent").check()
     page.get_by_role("button", name="Record consent").click()
     page.wait_for_url(f"{live_server.url}/groups/{group.pk}/roster/")
@@ -74,7 +77,8 @@ def test_coordinator_fixes_a_roster_file_prints_cards_and_a_youth_logs_in_in_tha
     cards = page.locator("article.login-card")
     assert cards.count() == 3
     card = page.get_by_role("article", name=f"{kitti.given_name} {kitti.family_name}")
-    assert code in card.inner_text() and card.locator("svg").count() == 1
+    assert code in card.inner_text() and card.locator(".youth svg").count() == 1
+    assert card.locator(".guardian svg").count() == 1 and "/guardian/" in card.locator(".guardian .link").inner_text()
     assert page.get_by_role("button", name="Print the cards").is_visible()
     _assert_printable(page, tmp_path, code)
 
@@ -129,7 +133,7 @@ def test_done_when_demo_coordinator_takes_a_group_from_empty_to_approved_and_a_y
     coordinator.goto(f"{live_server.url}/groups/new/")
     coordinator.fill("#id_name", "琅勃拉邦华侨学校")
     coordinator.fill("#id_institution", "Luang Prabang Overseas Chinese School")
-    coordinator.fill("#id_country", "LA")
+    coordinator.select_option("#id_country", "LA")
     coordinator.select_option("#id_time_zone", "Asia/Vientiane")
     coordinator.check("input[name=languages][value=lo]")
     coordinator.check("input[name=languages][value=zh-hans]")
@@ -156,6 +160,9 @@ def test_done_when_demo_coordinator_takes_a_group_from_empty_to_approved_and_a_y
     assert group.participants.filter(given_name="家豪39", family_name="杨", chinese_name="杨家豪").exists()
 
     coordinator.goto(f"{live_server.url}/groups/{group.pk}/roster/consent/")
+    boxes = coordinator.locator("input[name=participants]")  # nobody is ticked in advance
+    for index in range(boxes.count()):
+        boxes.nth(index).check()
     coordinator.check("input[name=attestation]")
     coordinator.locator("main form button[type=submit]").click()
     coordinator.wait_for_url(f"{live_server.url}/groups/{group.pk}/roster/")

@@ -106,3 +106,15 @@ def test_cards_are_printed_only_by_the_groups_managers(group, other_coordinator,
     with pytest.raises(PermissionDenied):
         login_cards(group, by=other_coordinator)
     assert not GuardianLink.objects.exists()
+
+
+def test_the_group_page_links_the_cards_before_any_youth_has_a_code(
+    client, new_group, coordinator, make_participant
+):
+    client.force_login(coordinator)
+    cards = reverse("login_cards", args=[new_group.pk])
+    assert (
+        cards not in client.get(reverse("group_detail", args=[new_group.pk])).content.decode()
+    )  # nobody yet
+    make_participant(new_group, with_account=False, consent=False)
+    assert cards in client.get(reverse("group_detail", args=[new_group.pk])).content.decode()
