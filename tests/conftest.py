@@ -25,13 +25,13 @@ from live.models import LiveSession
 from tests import factories
 
 # --- What a test needs from the machine ------------------------------------------------------
-# Mark a test (or a module, with pytestmark) `redis`, `poppler` or `browser`. Run by hand without
+# Mark a test (or a module, with pytestmark) `redis`, `poppler`, `ffmpeg` or `browser`. Run by hand without
 # the thing, the test is skipped with the reason; under CI=true it fails instead (and so does any
 # other skip: CI must never pass on tests that did not run).
 
 CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-NEEDS = ("redis", "poppler", "browser")
+NEEDS = ("redis", "poppler", "ffmpeg", "browser")
 
 
 def redis_url() -> str:
@@ -55,7 +55,14 @@ def missing(need: str) -> str | None:
     if need == "poppler":
         absent = [tool for tool in ("pdftoppm", "pdftotext", "pdffonts") if not shutil.which(tool)]
         if absent:
-            return f"needs poppler ({', '.join(absent)} not found): apt-get install poppler-utils poppler-data"
+            return (
+                f"needs poppler ({', '.join(absent)} not found): apt-get install poppler-utils poppler-data"
+            )
+        return None
+    if need == "ffmpeg":
+        absent = [tool for tool in ("ffmpeg", "ffprobe") if not shutil.which(tool)]
+        if absent:
+            return f"needs ffmpeg ({', '.join(absent)} not found): apt-get install ffmpeg"
         return None
     if need == "browser":
         if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
@@ -139,8 +146,11 @@ def clear_own_cache(cache=None) -> None:
 
     cache = default_cache if cache is None else cache
     if isinstance(cache, RedisCache) and not isinstance(cache, PrefixedRedisCache):
-        pytest.fail("the cache is a plain RedisCache, whose clear() flushes the whole database: run the "
-                    "tests with tests.settings", pytrace=False)
+        pytest.fail(
+            "the cache is a plain RedisCache, whose clear() flushes the whole database: run the "
+            "tests with tests.settings",
+            pytrace=False,
+        )
     cache.clear()
 
 
@@ -208,8 +218,13 @@ def other_coordinator(make_user):
 
 @pytest.fixture
 def camp(organizer):
-    return factories.camp(organizer, federation="普洱市侨联", title="亲情中华·为你讲故事", year=2026,
-                          languages=["zh-hans", "en", "th", "lo", "my"])
+    return factories.camp(
+        organizer,
+        federation="普洱市侨联",
+        title="亲情中华·为你讲故事",
+        year=2026,
+        languages=["zh-hans", "en", "th", "lo", "my"],
+    )
 
 
 @pytest.fixture
@@ -219,12 +234,26 @@ def phase(camp):
 
 def _group(camp, phase, organizer, name, zone, country, coordinator):
     group = factories.group(
-        camp, name, institution=f"{name} School", country=country, time_zone=zone, coordinators=[coordinator],
-        languages=["th", "zh-hans"], chinese_level="beginner", age_min=8, age_max=16,
+        camp,
+        name,
+        institution=f"{name} School",
+        country=country,
+        time_zone=zone,
+        coordinators=[coordinator],
+        languages=["th", "zh-hans"],
+        chinese_level="beginner",
+        age_min=8,
+        age_max=16,
         available_hours=[{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "16:00", "end": "20:00"}],
     )
-    factories.enrollment(group, phase, status=Enrollment.Status.APPROVED, decided_by=organizer,
-                         decided_at=timezone.now(), submitted_at=timezone.now())
+    factories.enrollment(
+        group,
+        phase,
+        status=Enrollment.Status.APPROVED,
+        decided_by=organizer,
+        decided_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
     return group
 
 
@@ -250,7 +279,9 @@ def youth(youth_participant):
 
 @pytest.fixture
 def other_youth(other_group, make_participant):
-    return make_participant(other_group, given_name="အောင်ကျော်", family_name="Tan", preferred_language="my").user
+    return make_participant(
+        other_group, given_name="အောင်ကျော်", family_name="Tan", preferred_language="my"
+    ).user
 
 
 @pytest.fixture
@@ -260,13 +291,26 @@ def make_session(group, phase, teacher):
     or at `starts_at`), 60 minutes long; the sessions of one test share one lesson (60-minute live calligraphy)."""
     lessons = []
 
-    def make(*, state=LiveSession.State.LIVE, starts_in=datetime.timedelta(minutes=-10), starts_at=None, minutes=60,
-             teacher_user=None, **extra) -> LiveSession:
+    def make(
+        *,
+        state=LiveSession.State.LIVE,
+        starts_in=datetime.timedelta(minutes=-10),
+        starts_at=None,
+        minutes=60,
+        teacher_user=None,
+        **extra,
+    ) -> LiveSession:
         if not lessons:
             lessons.append(factories.lesson("书法 Calligraphy", 60, format=Lesson.Format.LIVE))
-        return factories.live_session(plan=factories.plan_of(group, phase), lesson=lessons[0],
-                                      starts_at=starts_at or timezone.now() + starts_in, minutes=minutes,
-                                      teacher=teacher_user or teacher, state=state, **extra)
+        return factories.live_session(
+            plan=factories.plan_of(group, phase),
+            lesson=lessons[0],
+            starts_at=starts_at or timezone.now() + starts_in,
+            minutes=minutes,
+            teacher=teacher_user or teacher,
+            state=state,
+            **extra,
+        )
 
     return make
 
@@ -278,13 +322,32 @@ def live_session(make_session):
 
 
 @pytest.fixture
-def world(organizer, teacher, coordinator, other_coordinator, camp, phase, group, other_group, youth,
-          youth_participant, other_youth):
+def world(
+    organizer,
+    teacher,
+    coordinator,
+    other_coordinator,
+    camp,
+    phase,
+    group,
+    other_group,
+    youth,
+    youth_participant,
+    other_youth,
+):
     """Everything the access matrix and cross-app tests need, by name."""
     return SimpleNamespace(
-        organizer=organizer, teacher=teacher, coordinator=coordinator, other_coordinator=other_coordinator,
-        camp=camp, phase=phase, group=group, other_group=other_group, youth=youth,
-        youth_participant=youth_participant, other_youth=other_youth,
+        organizer=organizer,
+        teacher=teacher,
+        coordinator=coordinator,
+        other_coordinator=other_coordinator,
+        camp=camp,
+        phase=phase,
+        group=group,
+        other_group=other_group,
+        youth=youth,
+        youth_participant=youth_participant,
+        other_youth=other_youth,
     )
 
 

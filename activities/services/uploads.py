@@ -1,6 +1,7 @@
 """A youth's photos and short videos: the type is read from the content (never the name), sizes are
 capped, photos are re-encoded without their EXIF (a phone writes where the child lives into it),
-thumbnails made, and nothing is stored from a file that fails a check."""
+videos re-muxed without their metadata (activities.services.video), thumbnails and posters made,
+and nothing is stored from a file that fails a check."""
 
 import io
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from activities.models import Upload
+from activities.services.video import video_clean
 from camp.errors import DomainError
 from camp.models import Participant
 
@@ -113,7 +115,8 @@ def upload_check(file, *, kinds=(Upload.Kind.PHOTO, Upload.Kind.VIDEO)) -> tuple
                 % {"size": _mib(size), "limit": f"{VIDEO_MAX_BYTES / 1024 / 1024:g}"},
                 code="too_large",
             )
-        return Upload.Kind.VIDEO, video_type, _read(file), b""
+        clean, poster = video_clean(_read(file), video_type)
+        return Upload.Kind.VIDEO, video_type, clean, poster
     if Upload.Kind.PHOTO not in kinds:
         raise DomainError(_("Send a video here (MP4, MOV or WebM)."), code="kind")
     if size > PHOTO_MAX_BYTES:

@@ -1,4 +1,7 @@
 import io
+import json
+import subprocess
+import tempfile
 
 import pytest
 from django.core.files.storage import default_storage
@@ -6,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from activities.models import Upload
-from activities.services import uploads
+from activities.services import uploads, video
 from camp.errors import DomainError
 from tests.activities import files
 
@@ -47,10 +50,94 @@ def test_png_with_transparency_becomes_a_jpeg(youth_participant):
     assert upload.file.name.endswith(".jpg")
 
 
+@pytest.mark.ffmpeg
 @pytest.mark.django_db
 def test_a_video_is_typed_by_its_content_not_its_name(youth_participant):
     upload = uploads.upload_store(participant=youth_participant, file=files.video("clip.jpg"))
-    assert upload.kind == Upload.Kind.VIDEO and upload.content_type == "video/mp4" and not upload.thumbnail
+    assert upload.kind == Upload.Kind.VIDEO and upload.content_type == "video/mp4"
+    assert upload.file.name.endswith(".mp4")
+
+
+def _probe(path: str) -> dict:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-show_chapters", "-of", "json", path],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    return json.loads(out.stdout)
+
+
+def _tags(probe: dict) -> dict:
+    tags = dict(probe["format"].get("tags", {}))
+    for stream in probe["streams"]:
+        tags.update(stream.get("tags", {}))
+    return {key.lower(): value for key, value in tags.items()}
+
+
+@pytest.mark.ffmpeg
+@pytest.mark.parametrize(("extension", "content_type"), [("mp4", "video/mp4"), ("mov", "video/quicktime")])
+@pytest.mark.django_db
+def test_a_videos_location_is_gone_from_the_stored_file(youth_participant, extension, content_type):
+    sent = files.real_video_bytes(extension)
+    with tempfile.NamedTemporaryFile(suffix=f".{extension}") as original:
+        original.write(sent)
+        original.flush()
+        assert _tags(_probe(original.name))["location"] == files.LOCATION  # the phone's clip has it
+    upload = uploads.upload_store(
+        participant=youth_participant, file=SimpleUploadedFile(f"tea.{extension}", sent)
+    )
+    assert upload.content_type == content_type
+    probe = _probe(upload.file.path)
+    tags = _tags(probe)
+    assert "location" not in tags and "title" not in tags and not probe.get("chapters")
+    stored = upload.file.read()
+    assert files.LOCATION.encode() not in stored and b"\xa9xyz" not in stored
+    # Still the same clip: a picture and a sound, about a second long.
+    assert {stream["codec_type"] for stream in probe["streams"]} == {"video", "audio"}
+    assert 0.8 < float(probe["format"]["duration"]) < 1.3
+    assert upload.size == len(stored)
+    # The poster: one frame as a small JPEG, no metadata either.
+    with Image.open(upload.thumbnail.path) as poster:
+        assert poster.format == "JPEG" and poster.size == (64, 48) and not poster.getexif()
+
+
+@pytest.mark.ffmpeg
+@pytest.mark.parametrize(
+    "data",
+    [
+        files.mp4_bytes(4096),  # an MP4 head, then zeros
+        files.mp4_bytes(64),  # the head alone
+    ],
+    ids=["zeros", "head_only"],
+)
+@pytest.mark.django_db
+def test_a_video_ffmpeg_cannot_read_is_refused_and_stores_nothing(youth_participant, data):
+    before = _stored_files()
+    with pytest.raises(DomainError) as refused:
+        uploads.upload_store(participant=youth_participant, file=SimpleUploadedFile("tea.mp4", data))
+    assert refused.value.code == "video_broken" and "nothing was saved" in str(refused.value)
+    assert not Upload.objects.exists() and _stored_files() == before
+
+
+@pytest.mark.ffmpeg
+@pytest.mark.django_db
+def test_a_cut_off_video_is_refused(youth_participant):
+    cut = files.real_video_bytes("mp4")[:1500]
+    with pytest.raises(DomainError) as refused:
+        uploads.upload_store(participant=youth_participant, file=SimpleUploadedFile("tea.mp4", cut))
+    assert refused.value.code == "video_broken"
+    assert not Upload.objects.exists()
+
+
+@pytest.mark.ffmpeg
+@pytest.mark.django_db
+def test_ffmpeg_is_given_bounded_time(youth_participant, monkeypatch):
+    monkeypatch.setattr(video, "FFMPEG_SECONDS", 0.001)
+    with pytest.raises(DomainError) as refused:
+        uploads.upload_store(participant=youth_participant, file=files.video())
+    assert refused.value.code == "video_broken"
+    assert not Upload.objects.exists()
 
 
 @pytest.mark.parametrize(
