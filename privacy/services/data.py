@@ -45,6 +45,20 @@ KEPT = {
 }
 # Foreign keys to the youth's account that are not about the youth: the roster row itself.
 NOT_PERSONAL = {("camp.Participant", "user")}
+# Rows the export shows in their own section (readable, with what they belong to), not under "other".
+NAMED = {
+    "reports.Certificate": "certificates",
+    "camp.JoinCode": "join_codes",
+    "live.AttendanceSpan": "attendance",
+    "live.ChatMessage": "chat_messages",
+    "live.Question": "questions",
+    "camp.ConsentDecision": "consent_decisions",
+    "camp.GuardianMessage": "guardian_messages",
+    "activities.CheckIn": "checkins",
+    "activities.Submission": "homework",
+    "activities.ShowcasePiece": "showcase",
+    "activities.Upload": "uploads",
+}
 # Fields never written into an export: secrets, and what only identifies a row internally.
 SECRET_FIELDS = {"password", "token_hash", "salt", "key", "channel_name", "client_id"}
 
@@ -96,6 +110,123 @@ def _rows(queryset) -> list[dict]:
     return [_row(obj) for obj in queryset.order_by("pk")]
 
 
+def _name_of(user) -> str | None:
+    return user.name if user is not None else None
+
+
+def _guardian(participant: Participant) -> dict:
+    """The guardian's consent answers (every one, as given) and their questions to the coordinators."""
+    from camp.models import ConsentDecision, GuardianMessage
+
+    decisions = (
+        ConsentDecision.objects.filter(participant=participant)
+        .select_related("version", "recorded_by")
+        .order_by("decided_at", "pk")
+    )
+    return {
+        "consent_decisions": [
+            {
+                "version": decision.version.number,
+                "item": decision.item,
+                "agreed": decision.agreed,
+                "decided_at": decision.decided_at,
+                "source": decision.source,
+                "method": decision.method,
+                "recorded_by": _name_of(decision.recorded_by),
+                "withdrawal": decision.withdrawal,
+            }
+            for decision in decisions
+        ],
+        "guardian_messages": [
+            {"sent_at": message.sent_at, "body": message.body}
+            for message in GuardianMessage.objects.filter(participant=participant).order_by("sent_at", "pk")
+        ],
+    }
+
+
+def _camp_life(participant: Participant) -> dict:
+    """Check-ins, homework with every round and the teacher's comments, showcase pieces and the
+    uploads (the names of the stored files: the export names them, the files stay on the server)."""
+    from activities.models import CheckIn, HandIn, ShowcasePiece, Submission, Upload
+
+    submissions = (
+        Submission.objects.filter(participant=participant)
+        .select_related("assignment__plan_item__lesson")
+        .order_by("assignment__due_at", "pk")
+    )
+    rounds: dict[int, list[dict]] = {}
+    for hand_in in (
+        HandIn.objects.filter(submission__participant=participant)
+        .select_related("reviewed_by")
+        .order_by("submission", "number")
+    ):
+        rounds.setdefault(hand_in.submission_id, []).append(
+            {
+                "number": hand_in.number,
+                "handed_in_at": hand_in.handed_in_at,
+                "late": hand_in.late,
+                "text": hand_in.text,
+                "upload": hand_in.upload_id,
+                "outcome": hand_in.outcome,
+                "comment": hand_in.comment,
+                "mark": hand_in.mark,
+                "reviewed_by": _name_of(hand_in.reviewed_by),
+                "reviewed_at": hand_in.reviewed_at,
+            }
+        )
+    return {
+        "checkins": [
+            {
+                "day": checkin.day,
+                "question": checkin.prompt.text if checkin.prompt else None,
+                "text": checkin.text,
+                "created_at": checkin.created_at,
+                "upload": checkin.photo_id,
+            }
+            for checkin in CheckIn.objects.filter(participant=participant)
+            .select_related("prompt")
+            .order_by("day", "pk")
+        ],  # fmt: skip
+        "homework": [
+            {
+                "assignment": {
+                    "id": submission.assignment_id,
+                    "lesson": submission.assignment.plan_item.lesson.title,
+                    "instructions": submission.assignment.instructions,
+                    "due_at": submission.assignment.due_at,
+                },
+                "state": submission.state,
+                "mark": submission.mark,
+                "rounds": rounds.get(submission.pk, []),
+            }
+            for submission in submissions
+        ],
+        "showcase": [
+            {
+                "title": piece.title,
+                "state": piece.state,
+                "created_at": piece.created_at,
+                "decided_at": piece.decided_at,
+                "upload": piece.upload_id,
+            }
+            for piece in ShowcasePiece.objects.filter(participant=participant).order_by("created_at", "pk")
+        ],
+        "uploads": [
+            {
+                "id": upload.pk,
+                "kind": upload.kind,
+                "content_type": upload.content_type,
+                "size": upload.size,
+                "day": upload.day,
+                "created_at": upload.created_at,
+                "file": upload.file.name,
+                "thumbnail": upload.thumbnail.name or "",
+            }
+            for upload in Upload.objects.filter(participant=participant).order_by("created_at", "pk")
+        ],
+    }
+
+
 def youth_export(*, by: User, participant: Participant) -> dict:
     """Everything kept about one youth, as one JSON-ready dict (for an organizer of their camp)."""
     if not can_use_data_rights(by, participant):
@@ -123,9 +254,11 @@ def youth_export(*, by: User, participant: Participant) -> dict:
         "chat_messages": [],
         "questions": [],
         "certificates": _rows(Certificate.objects.filter(participant=participant)),
+        **_guardian(participant),
+        **_camp_life(participant),
         "other": {},
     }
-    named = {"reports.Certificate"}
+    named = set(NAMED)
     if user is not None:
         data["account"] = {
             "username": user.username,
@@ -175,7 +308,6 @@ def youth_export(*, by: User, participant: Participant) -> dict:
             .select_related("session")
             .order_by("asked_at", "pk")
         ]
-        named |= {"camp.JoinCode", "live.AttendanceSpan", "live.ChatMessage", "live.Question"}
     # Everything else that points at the roster row or the account (consent decisions, guardian
     # messages, corrections, nominations, hands, votes, reactions...), by model.
     for target, obj in ((Participant, participant), (User, user)):

@@ -90,10 +90,13 @@ def test_the_export_holds_everything_kept_about_the_youth_and_nothing_secret(cli
     # Every row that points at the youth is in the export (consent decisions, guardian links... as they exist).
     for model, field in data_service._links_to(Participant):
         label = model._meta.label
-        if label in ("reports.Certificate", "privacy.Erasure"):
+        if label == "privacy.Erasure":
             continue
         if model._default_manager.filter(**{field.name: world.youth_participant}).exists():
-            assert f"{label}.{field.name}" in data["other"], label
+            if label in data_service.NAMED:
+                assert data[data_service.NAMED[label]], label
+            else:
+                assert f"{label}.{field.name}" in data["other"], label
     text = response.content.decode()
     assert world.youth.password not in text and "token_hash" not in text and '"password"' not in text
     active = JoinCode.objects.get(user=world.youth, revoked_at__isnull=True).code
@@ -316,7 +319,7 @@ def test_erasure_deletes_the_youths_uploaded_files_after_commit(
     path = Path(upload.file.path)
     assert path.exists()
     export = youth_export(by=world.organizer, participant=world.youth_participant)
-    assert export["other"]["activities.Upload.participant"][0]["file"] == upload.file.name
+    assert export["uploads"][0]["file"] == upload.file.name
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         youth_erase(by=world.organizer, participant=world.youth_participant)
     assert path.exists()  # not before the transaction commits
@@ -354,3 +357,44 @@ def test_the_data_page_takes_the_same_queries_for_a_quiet_youth_and_a_chatty_one
         )
     with django_assert_max_num_queries(len(quiet)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_export_holds_the_youths_camp_life_and_the_guardians_answers(world, settings, tmp_path):
+    """Check-ins, homework rounds with the teacher's comments, showcase pieces, uploads (the stored
+    files' names), the guardian's consent decisions and questions: each in its own section."""
+    from activities.models import Upload
+    from tests.activities import life
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    made = life.camp_life(world)
+    data = json.loads(
+        json.dumps(youth_export(by=world.organizer, participant=world.youth_participant), default=str)
+    )
+    assert [checkin["text"] for checkin in data["checkins"]] == [life.CHECKIN_TEXT]
+    [work] = data["homework"]
+    assert work["state"] == "accepted" and work["mark"] == "A"
+    assert work["assignment"]["instructions"] == "写“永”字。"
+    assert [(r["number"], r["outcome"], r["comment"]) for r in work["rounds"]] == [
+        (1, "returned", life.RETURNED_COMMENT),
+        (2, "accepted", life.ACCEPTED_COMMENT),
+    ]
+    assert work["rounds"][1]["text"] == "第二次" and work["rounds"][0]["reviewed_by"] == world.teacher.name
+    assert {(p["title"], p["state"]) for p in data["showcase"]} == {
+        (life.SHOWN_TITLE, "approved"),
+        (life.WAITING_TITLE, "pending"),
+    }
+    stored = Upload.objects.filter(participant=world.youth_participant)
+    assert stored.count() == 3  # two rounds' photos and the waiting piece's
+    assert {u["file"] for u in data["uploads"]} == {u.file.name for u in stored}
+    assert all(u["file"] and u["thumbnail"] for u in data["uploads"])
+    assert {p["upload"] for p in data["showcase"]} <= {u["id"] for u in data["uploads"]}
+    assert data["consent_decisions"] and all(
+        d["agreed"] and d["source"] == "link" for d in data["consent_decisions"]
+    )
+    assert [m["body"] for m in data["guardian_messages"]] == [life.GUARDIAN_QUESTION]
+    # Shown once: not again under "other"; the guardian link's secret is never written.
+    assert not {key for key in data["other"] if key.split(".")[1] in ("CheckIn", "Submission", "Upload")}
+    assert "camp.GuardianLink.participant" in data["other"]
+    assert "salt" not in data["other"]["camp.GuardianLink.participant"][0]
+    assert made.submission.pk  # the rows exist as the services made them
