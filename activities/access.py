@@ -241,3 +241,40 @@ def get_upload_for_user(user, pk) -> Upload:
 
 def participant_for_youth_or_none(user) -> Participant | None:
     return participant_for_youth(user)
+
+
+# --- Self-study, recorded lessons and quizzes ---------------------------------------------------
+
+
+def items_for_youth(participant: Participant) -> QuerySet[PlanItem]:
+    """The classes of the youth's group's published plans (what their progress counts)."""
+    return PlanItem.objects.filter(plan__group=participant.group_id, plan__status=Plan.Status.PUBLISHED)
+
+
+def get_item_for_youth(user, pk) -> tuple[Participant, PlanItem]:
+    """A class of the signed-in youth's own plan; 404 for any other class, PermissionDenied for adults."""
+    participant = youth_participant(user)
+    try:
+        item = items_for_youth(participant).select_related("lesson", "plan__group").get(pk=pk)
+    except (PlanItem.DoesNotExist, *_BAD_PK):
+        raise Http404 from None
+    return participant, item
+
+
+def can_edit_quiz(user, lesson) -> bool:
+    """Who may edit a lesson may edit its quiz; so may a teacher who teaches a class of it."""
+    from courses.access import can_edit_lesson
+
+    if not (user.is_authenticated and (user.is_teacher or user.is_organizer)):
+        return False
+    return can_edit_lesson(user, lesson) or PlanItem.objects.filter(lesson=lesson, teacher=user).exists()
+
+
+def get_lesson_for_quiz(user, pk):
+    """The lesson whose quiz is edited: 404 unless the user sees it, 403 unless they may edit the quiz."""
+    from courses.access import get_lesson_for_user
+
+    lesson = get_lesson_for_user(user, pk)
+    if not can_edit_quiz(user, lesson):
+        raise PermissionDenied
+    return lesson

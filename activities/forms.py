@@ -81,3 +81,24 @@ class PieceForm(forms.Form):
 
 class ModerateForm(forms.Form):
     action = forms.ChoiceField(choices=[("approve", _("Show")), ("hide", _("Hide"))])
+
+
+class QuizForm(forms.Form):
+    """A lesson's quiz as plain text, one box per language (zh-hans, the source, first)."""
+
+    def __init__(self, *args, **kwargs):
+        from camp.models import LANGUAGE_CHOICES
+
+        super().__init__(*args, **kwargs)
+        for code, name in LANGUAGE_CHOICES:
+            self.fields[f"text_{code.replace('-', '_')}"] = forms.CharField(
+                label=name,
+                max_length=20_000,
+                required=code == "zh-hans",
+                widget=forms.Textarea(attrs={"rows": 8, "lang": code}),
+            )
+
+    def texts(self) -> dict[str, str]:
+        from camp.models import LANGUAGE_CODES
+
+        return {code: self.cleaned_data.get(f"text_{code.replace('-', '_')}", "") for code in LANGUAGE_CODES}

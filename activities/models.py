@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from camp.models import Group, Participant, Phase
-from courses.models import PlanItem
+from courses.models import Lesson, PlanItem
 
 
 def _upload_to(instance, filename: str) -> str:
@@ -232,3 +232,92 @@ class ShowcasePiece(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Self-study, recorded lessons and quizzes ---------------------------------------------------
+
+# The formats a youth works through on their own: these items count when the youth marks them done.
+SELF_PACED_FORMATS = (Lesson.Format.SELF_STUDY, Lesson.Format.VIDEO)
+
+
+class ItemDone(models.Model):
+    """A youth finished a self-study or recorded-video class of their plan: marked by them, or seen
+    by the page when the lesson's video played to its end."""
+
+    class How(models.TextChoices):
+        MARKED = "marked", _("Marked done")
+        WATCHED = "watched", _("Watched to the end")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="items_done")
+    plan_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="done_by")
+    how = models.CharField(max_length=8, choices=How.choices, default=How.MARKED)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["participant", "plan_item"], name="item_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} did item {self.plan_item_id}"
+
+
+def validate_questions(value) -> None:
+    """[{"text": {lang: str}, "choices": [{lang: str}, …], "answer": index}, …]: 1–20 questions of
+    2–6 choices, the source language (zh-hans) always written."""
+    message = _("A quiz needs 1 to 20 questions, each with 2 to 6 choices and one right answer.")
+    if not isinstance(value, list) or not 1 <= len(value) <= 20:
+        raise ValidationError(message, code="questions")
+    for question in value:
+        if not isinstance(question, dict) or set(question) != {"text", "choices", "answer"}:
+            raise ValidationError(message, code="questions")
+        choices, answer = question["choices"], question["answer"]
+        texts = [question["text"], *choices] if isinstance(choices, list) else []
+        if not 2 <= len(choices if isinstance(choices, list) else []) <= 6:
+            raise ValidationError(message, code="questions")
+        if type(answer) is not int or not 0 <= answer < len(choices):
+            raise ValidationError(message, code="questions")
+        for text in texts:
+            if not isinstance(text, dict) or not str(text.get("zh-hans", "")).strip():
+                raise ValidationError(message, code="questions")
+            if not all(isinstance(k, str) and isinstance(v, str) and len(v) <= 300 for k, v in text.items()):
+                raise ValidationError(message, code="questions")
+
+
+class Quiz(models.Model):
+    """A short multiple-choice quiz on a lesson, written in the lesson's languages (one text per
+    language in each question and choice, zh-hans the source, like the lesson's own fields)."""
+
+    lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="quiz")
+    questions = models.JSONField(_("questions"), default=list, validators=[validate_questions])
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"quiz of lesson {self.lesson_id}"
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+
+class QuizAttempt(models.Model):
+    """One try of a youth at a quiz, marked at once. Retries are allowed; the best score counts."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="quiz_attempts")
+    answers = models.JSONField(default=list)
+    score = models.PositiveSmallIntegerField()
+    total = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=models.F("total")), name="quiz_score_within_total")
+        ]
+        indexes = [models.Index(fields=["participant", "quiz"], name="quiz_attempt_youth")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {self.score}/{self.total}"

@@ -12,6 +12,7 @@ NAVIGATION = {
     "youth": [
         ("activities:checkin", _("Check-in")),
         ("activities:homework_list", _("Homework")),
+        ("activities:study", _("My progress")),
         ("activities:showcase", _("Showcase")),
     ],
 }
@@ -33,6 +34,7 @@ def home_context(user) -> dict:
             return {}
         from activities.access import assignments_for_youth
         from activities.services.checkins import participant_streak, prompt_for
+        from activities.services.progress import progress_for
         from activities.services.uploads import local_day
 
         today = local_day(participant)
@@ -50,6 +52,7 @@ def home_context(user) -> dict:
             "activities_returned": Submission.objects.filter(
                 participant=participant, state=Submission.State.RETURNED
             ).count(),
+            "activities_progress": progress_for(participant),
         }
     if user.is_teacher or user.is_organizer:
         now = timezone.now()
@@ -73,7 +76,7 @@ def home_context(user) -> dict:
 
 def _around_now(items, now) -> list:
     """The five classes before now and the five after, in time order: homework is given around today."""
-    items = items.select_related("lesson", "plan__group", "assignment")
+    items = items.select_related("lesson", "lesson__quiz", "plan__group", "assignment")
     before = list(items.filter(starts_at__lte=now).order_by("-starts_at")[:5])
     after = list(items.filter(starts_at__gt=now).order_by("starts_at")[:5])
     return [*reversed(before), *after]

@@ -19,4 +19,9 @@ urlpatterns = [
     path("activities/showcase/<int:pk>/moderate/", views.piece_moderate, name="piece_moderate"),
     path("activities/files/<int:pk>/", views.upload_file, name="upload_file"),
     path("activities/files/<int:pk>/thumbnail/", views.upload_thumbnail, name="upload_thumbnail"),
+    path("activities/study/", views.study, name="study"),
+    path("activities/study/<int:item_pk>/", views.study_item, name="study_item"),
+    path("activities/study/<int:item_pk>/done/", views.item_done, name="item_done"),
+    path("activities/study/<int:item_pk>/quiz/", views.quiz_answer, name="quiz_answer"),
+    path("activities/lessons/<int:pk>/quiz/", views.quiz_edit, name="quiz_edit"),
 ]

@@ -19,13 +19,24 @@ from activities.forms import (
     ModerateForm,
     PieceForm,
     PromptForm,
+    QuizForm,
     ReviewForm,
 )
-from activities.models import Assignment, CheckIn, CheckInPrompt, Submission
-from activities.services import checkins, homework
+from activities.models import (
+    SELF_PACED_FORMATS,
+    Assignment,
+    CheckIn,
+    CheckInPrompt,
+    ItemDone,
+    Quiz,
+    QuizAttempt,
+    Submission,
+)
+from activities.services import checkins, homework, progress
 from activities.services import showcase as showcase_services
 from activities.services.uploads import local_day
 from camp.errors import error_redirect, form_error
+from camp.models import LANGUAGE_CODES
 
 
 @login_required
@@ -348,3 +359,123 @@ def upload_thumbnail(request, pk):
     if not upload.thumbnail:
         raise Http404
     return _serve(upload.thumbnail, "image/jpeg")
+
+
+# --- Self-study, recorded lessons and quizzes ---------------------------------------------------
+
+VIDEO_EXTENSIONS = (".mp4", ".webm", ".mov", ".m4v")
+
+
+@login_required
+@require_GET
+def study(request):
+    """The youth's way through their plan: self-study and recorded classes, quizzes, best scores."""
+    participant = access.youth_participant(request.user)
+    return render(
+        request, "activities/study.html", {"participant": participant, **progress.progress_for(participant)}
+    )
+
+
+def _quiz_view(quiz, language: str) -> list[dict]:
+    return [
+        {
+            "number": number,
+            "text": progress.localized(question["text"], language),
+            "choices": [progress.localized(choice, language) for choice in question["choices"]],
+        }
+        for number, question in enumerate(quiz.questions)
+    ]
+
+
+@login_required
+@require_GET
+def study_item(request, item_pk):
+    """One class of the youth's plan to work through: its lesson, its video, done, its quiz."""
+    participant, item = access.get_item_for_youth(request.user, item_pk)
+    lesson = item.lesson
+    quiz = Quiz.objects.filter(lesson=lesson).first()
+    attempts = list(QuizAttempt.objects.filter(participant=participant, quiz=quiz)[:10]) if quiz else []
+    videos = [
+        attachment
+        for attachment in lesson.attachments.all()
+        if attachment.file.name.lower().endswith(VIDEO_EXTENSIONS)
+    ]
+    return render(
+        request,
+        "activities/study_item.html",
+        {
+            "participant": participant,
+            "item": item,
+            "lesson": lesson,
+            "self_paced": lesson.format in SELF_PACED_FORMATS,
+            "done": ItemDone.objects.filter(participant=participant, plan_item=item).first(),
+            "videos": videos,
+            "quiz": quiz,
+            "questions": _quiz_view(quiz, request.LANGUAGE_CODE) if quiz else [],
+            "attempts": attempts,
+            "best": max((a.score for a in attempts), default=None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_done(request, item_pk):
+    """Mark a self-study or recorded class done (the video's `ended` event posts watched=1)."""
+    participant, item = access.get_item_for_youth(request.user, item_pk)
+    try:
+        progress.item_mark_done(
+            by=request.user, participant=participant, item=item, watched=request.POST.get("watched") == "1"
+        )
+    except ValidationError as error:
+        return error_redirect(request, error, "activities:study_item", item_pk=item.pk)
+    messages.success(request, _("Well done: this class counts as done."))
+    return redirect("activities:study_item", item_pk=item.pk)
+
+
+@login_required
+@require_POST
+def quiz_answer(request, item_pk):
+    """Mark one try at the class's quiz at once; retries are welcome, the best score counts."""
+    participant, item = access.get_item_for_youth(request.user, item_pk)
+    quiz = Quiz.objects.filter(lesson=item.lesson_id).first()
+    if quiz is None:
+        raise Http404
+    try:
+        attempt = progress.quiz_answer(
+            by=request.user,
+            participant=participant,
+            item=item,
+            answers=progress.parse_answers(quiz, request.POST),
+        )
+    except ValidationError as error:
+        return error_redirect(request, error, "activities:study_item", item_pk=item.pk)
+    messages.success(
+        request,
+        _("%(score)s of %(total)s right.") % {"score": attempt.score, "total": attempt.total},
+    )
+    return redirect("activities:study_item", item_pk=item.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_edit(request, pk):
+    """The teacher writes a lesson's quiz, one text box per language."""
+    lesson = access.get_lesson_for_quiz(request.user, pk)
+    quiz = Quiz.objects.filter(lesson=lesson).first()
+    initial = {f"text_{code.replace('-', '_')}": progress.quiz_text(quiz, code) for code in LANGUAGE_CODES}
+    form = QuizForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            progress.quiz_save(by=request.user, lesson=lesson, texts=form.texts())
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The quiz is saved."))
+            return redirect("activities:quiz_edit", pk=lesson.pk)
+    return render(
+        request,
+        "activities/quiz_form.html",
+        {"lesson": lesson, "quiz": quiz, "form": form},
+        status=400 if form.errors else 200,
+    )
