@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,32 @@ plan_item_removing = Signal()
 # A published plan is taken back to draft (plan_unpublish): sent inside the transaction with `plan`.
 # Its rooms close until it is published again (live.signals); republishing reopens them.
 plan_unpublished = Signal()
+
+# A calendar feed asks the apps above for the rooms it does not own (live's ceremonies): sent with
+# `groups` (group ids, a group's or a youth's feed) or `teacher` (a teacher's feed); every receiver
+# answers a list of CalendarEntry. Courses lists plan items only; this is how the rest gets in.
+calendar_entries_wanted = Signal()
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One event of another app in a calendar feed, with the same 10-minute alarm as a class."""
+
+    uid: str  # unique within the site, stable across edits
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    url: str = ""  # an absolute link (camp.mail.site_url)
+    sequence: int = 0
+    description: str = ""
+
+
+def calendar_entries(*, groups=None, teacher=None) -> list[CalendarEntry]:
+    """Every receiver's entries for these groups or this teacher."""
+    entries = []
+    for _receiver, answer in calendar_entries_wanted.send(sender=None, groups=groups, teacher=teacher):
+        entries.extend(answer or ())
+    return entries
 
 
 @receiver(youth_access_revoked, dispatch_uid="courses_youth_access_revoked")

@@ -7,7 +7,13 @@ from django.dispatch import receiver
 
 from camp.signals import youth_access_revoked
 from courses.models import PlanItem
-from courses.signals import plan_item_removing, plan_items_published, plan_unpublished
+from courses.signals import (
+    calendar_entries_wanted,
+    plan_item_removing,
+    plan_items_published,
+    plan_unpublished,
+)
+from notifications.signals import reminders_due
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +74,87 @@ def cancel_rooms_of_unpublished_plan(sender, plan, **kwargs) -> None:
     from live.services.sessions import plan_rooms_cancel
 
     plan_rooms_cancel(plan=plan)
+
+
+# --- Ceremonies where courses lists classes: calendar feeds, reminders ----------------------------
+
+
+@receiver(calendar_entries_wanted, dispatch_uid="live_ceremony_calendar_entries")
+def ceremony_calendar_entries(sender, groups=None, teacher=None, **kwargs) -> list:
+    """The ceremonies of these groups' phases (a group's or youth's feed), or those a teacher
+    co-hosts (a teacher's feed), each with its room link; cancelled ones leave the calendar."""
+    from camp.mail import site_url
+    from courses.signals import CalendarEntry
+    from live.models import LiveSession
+    from live.selectors import ceremonies_for_groups
+
+    if teacher is not None:
+        sessions = LiveSession.objects.filter(kind__in=LiveSession.CEREMONIES, co_hosts=teacher)
+    elif groups:
+        sessions = ceremonies_for_groups(groups)
+    else:
+        return []
+    sessions = (
+        sessions.exclude(state=LiveSession.State.CANCELLED)
+        .select_related("phase")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        CalendarEntry(
+            uid=f"ceremony-{session.pk}",
+            title=session.lesson_title,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            url=site_url("live:room", session.pk),
+        )
+        for session in sessions.distinct()
+    ]
+
+
+@receiver(reminders_due, dispatch_uid="live_ceremony_starting")
+def ceremony_starting_notices(sender, now, **kwargs) -> int:
+    """A ceremony starting within 10 minutes: the consenting youth of every group of its phase,
+    their coordinators and its co-hosts are told once (the key holds the start, as a class's)."""
+    from camp.models import User
+    from courses.signals import CLASS_REMINDER_BEFORE
+    from live.access import ceremony_groups
+    from live.models import LiveSession
+    from notifications.services import notify
+
+    sessions = LiveSession.objects.filter(
+        kind__in=LiveSession.CEREMONIES,
+        starts_at__gt=now,
+        starts_at__lte=now + CLASS_REMINDER_BEFORE,
+    ).exclude(state__in=[LiveSession.State.CANCELLED, LiveSession.State.ENDED])
+    stored = 0
+    for session in sessions:
+        key = f"ceremony_starting:{session.pk}:{session.starts_at:%Y%m%dT%H%M}"
+        params = {"lesson": _ceremony_titles(session)}
+        url = session.get_absolute_url()
+        groups = ceremony_groups(session)
+        youth = User.objects.filter(
+            role=User.Role.YOUTH,
+            is_active=True,
+            participant__group__in=groups,
+            participant__consent_given=True,
+        )
+        coordinators = User.objects.filter(
+            is_active=True, is_confirmed=True, role=User.Role.COORDINATOR
+        ).filter(pk__in=groups.values("coordinators"))
+        adults = [*coordinators, *session.co_hosts.filter(is_active=True)]
+        stored += len(notify([*youth, *adults], "class_starting", url=url, params=params, key=key))
+    return stored
+
+
+def _ceremony_titles(session) -> dict:
+    """The ceremony's own title, else its kind in every language (the bell shows the reader's)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    if session.title:
+        return {settings.LANGUAGE_CODE: session.title}
+    titles = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles[code] = str(session.get_kind_display())
+    return titles

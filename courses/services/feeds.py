@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from camp.models import Group, User
 from courses.access import check_feed_revoke
 from courses.models import CalendarFeed, Plan, PlanItem
-from courses.signals import CLASS_REMINDER_BEFORE
+from courses.signals import CLASS_REMINDER_BEFORE, CalendarEntry, calendar_entries
 
 PRODID = "-//QiaoCamp//Plans//EN"
 
@@ -22,8 +22,9 @@ def _token() -> str:
 
 
 @transaction.atomic
-def calendar_feed_get_or_create(*, kind: str, group: Group | None = None, user: User | None = None,
-                                language: str = "") -> CalendarFeed:
+def calendar_feed_get_or_create(
+    *, kind: str, group: Group | None = None, user: User | None = None, language: str = ""
+) -> CalendarFeed:
     """The owner's active feed, made on first use (one active feed per owner and kind)."""
     lookup = {"kind": kind, "revoked_at__isnull": True}
     if kind == CalendarFeed.Kind.GROUP:
@@ -32,9 +33,13 @@ def calendar_feed_get_or_create(*, kind: str, group: Group | None = None, user: 
         lookup["user"] = user
     feed = CalendarFeed.objects.select_for_update().filter(**lookup).first()
     if feed is None:
-        feed = CalendarFeed(kind=kind, group=group if kind == CalendarFeed.Kind.GROUP else None,
-                            user=user if kind != CalendarFeed.Kind.GROUP else None, token=_token(),
-                            language=language or settings.LANGUAGE_CODE)
+        feed = CalendarFeed(
+            kind=kind,
+            group=group if kind == CalendarFeed.Kind.GROUP else None,
+            user=user if kind != CalendarFeed.Kind.GROUP else None,
+            token=_token(),
+            language=language or settings.LANGUAGE_CODE,
+        )
         feed.full_clean()
         feed.save()
     return feed
@@ -63,12 +68,25 @@ def calendar_feed_items(feed: CalendarFeed) -> QuerySet[PlanItem]:
         return items.filter(plan__group_id=feed.group_id, plan__status=Plan.Status.PUBLISHED)
     if feed.kind == CalendarFeed.Kind.TEACHER:
         # Teachers also see approved plans: they prepare before the coordinators see them.
-        return items.filter(teacher_id=feed.user_id,
-                            plan__status__in=[Plan.Status.APPROVED, Plan.Status.PUBLISHED])
+        return items.filter(
+            teacher_id=feed.user_id, plan__status__in=[Plan.Status.APPROVED, Plan.Status.PUBLISHED]
+        )
     participant = getattr(feed.user, "participant", None)
     if participant is None:
         return items.none()
     return items.filter(plan__group_id=participant.group_id, plan__status=Plan.Status.PUBLISHED)
+
+
+def calendar_feed_entries(feed: CalendarFeed) -> list[CalendarEntry]:
+    """The feed's events owned by the apps above (the ceremonies of the groups' phases)."""
+    if feed.kind == CalendarFeed.Kind.GROUP:
+        return calendar_entries(groups=[feed.group_id])
+    if feed.kind == CalendarFeed.Kind.TEACHER:
+        return calendar_entries(teacher=feed.user)
+    participant = getattr(feed.user, "participant", None)
+    if participant is None or not participant.consent_given:
+        return []
+    return calendar_entries(groups=[participant.group_id])
 
 
 def live_url(item: PlanItem) -> str:
@@ -124,5 +142,21 @@ def calendar_render(feed: CalendarFeed) -> bytes:
                 event.add("location", link)
             event.add("description", "\n\n".join(line for line in lines if line))
             event.add_component(_reminder(title))
+            calendar.add_component(event)
+        for entry in calendar_feed_entries(feed):
+            event = icalendar.Event()
+            event.add("uid", f"{entry.uid}@{host}")
+            event.add("sequence", entry.sequence)
+            event.add("dtstamp", stamp)
+            event.add("dtstart", entry.starts_at.astimezone(datetime.UTC))
+            event.add("dtend", entry.ends_at.astimezone(datetime.UTC))
+            event.add("summary", entry.title)
+            lines = [entry.description]
+            if entry.url:
+                lines.append(f"{translation.gettext('Live classroom')}: {entry.url}")
+                event.add("url", entry.url)
+                event.add("location", entry.url)
+            event.add("description", "\n\n".join(line for line in lines if line))
+            event.add_component(_reminder(entry.title))
             calendar.add_component(event)
     return calendar.to_ical()
