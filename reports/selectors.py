@@ -144,37 +144,85 @@ class Dashboard:
         return [t.checkin_rate, t.handed_in_rate, t.accepted_rate]
 
     def _tally_columns(self) -> list[str]:
-        return [_("Groups"), _("Youth"), _("Live sessions held"), _("Teaching hours"), _("Attendance rate (%)")]
+        return [
+            _("Groups"),
+            _("Youth"),
+            _("Live sessions held"),
+            _("Teaching hours"),
+            _("Attendance rate (%)"),
+        ]
 
     @staticmethod
     def _tally_cells(t: Tally) -> list:
         return [len(t.groups), len(t.youth), len(t.sessions), t.hours, t.rate]
 
     def tables(self) -> list[Table]:
-        tables = [Table("summary", _("The year in figures"), [_("Figure"), _("Value")],
-                        [[label, value] for _key, label, value in self.figures])]
-        tables.append(Table("countries", _("By country"), [
-            _("Country"), *self._tally_columns(), *self._life_columns()], [
-            [country_name(code), *self._tally_cells(t), *self._life_cells(self.life_by_country.get(code))]
-            for code, t in sorted(
-                self.by_country.items(), key=lambda kv: (-len(kv[1].youth), kv[0]))
-        ]))
+        tables = [
+            Table(
+                "summary",
+                _("The year in figures"),
+                [_("Figure"), _("Value")],
+                [[label, value] for _key, label, value in self.figures],
+            )
+        ]
+        tables.append(
+            Table(
+                "countries",
+                _("By country"),
+                [_("Country"), *self._tally_columns(), *self._life_columns()],
+                [
+                    [
+                        country_name(code),
+                        *self._tally_cells(t),
+                        *self._life_cells(self.life_by_country.get(code)),
+                    ]
+                    for code, t in sorted(self.by_country.items(), key=lambda kv: (-len(kv[1].youth), kv[0]))
+                ],
+            )
+        )
         phase_labels = {p.pk: self.phase_label(p) for p in self.phases}
-        tables.append(Table("phases", _("By phase"), [_("Phase"), _("Dates"), *self._tally_columns()], [
-            [phase_labels[p.pk], _dates(p.starts_on, p.ends_on), *self._tally_cells(self.by_phase[p.pk])]
-            for p in self.phases
-        ]))
+        tables.append(
+            Table(
+                "phases",
+                _("By phase"),
+                [_("Phase"), _("Dates"), *self._tally_columns()],
+                [
+                    [
+                        phase_labels[p.pk],
+                        _dates(p.starts_on, p.ends_on),
+                        *self._tally_cells(self.by_phase[p.pk]),
+                    ]
+                    for p in self.phases
+                ],
+            )
+        )
         group_rows = sorted(self.group_rows.values(), key=lambda g: (g["phases"], g["name"]))
-        tables.append(Table("groups", _("By group"), [
-            _("Group"), _("Country"), _("Phase"), *self._tally_columns(), *self._life_columns()], [
-            [g["name"], country_name(g["country"]), ", ".join(phase_labels[p] for p in g["phase_ids"]),
-             *self._tally_cells(self.by_group[g["id"]]), *self._life_cells(self.life_by_group.get(g["id"]))]
-            for g in group_rows
-        ]))
+        tables.append(
+            Table(
+                "groups",
+                _("By group"),
+                [_("Group"), _("Country"), _("Phase"), *self._tally_columns(), *self._life_columns()],
+                [
+                    [
+                        g["name"],
+                        country_name(g["country"]),
+                        ", ".join(phase_labels[p] for p in g["phase_ids"]),
+                        *self._tally_cells(self.by_group[g["id"]]),
+                        *self._life_cells(self.life_by_group.get(g["id"])),
+                    ]
+                    for g in group_rows
+                ],
+            )
+        )
         if len(self.camps) > 1:
-            tables.append(Table("camps", _("By camp"), [_("Camp"), *self._tally_columns()], [
-                [c.title, *self._tally_cells(self.by_camp[c.pk])] for c in self.camps
-            ]))
+            tables.append(
+                Table(
+                    "camps",
+                    _("By camp"),
+                    [_("Camp"), *self._tally_columns()],
+                    [[c.title, *self._tally_cells(self.by_camp[c.pk])] for c in self.camps],
+                )
+            )
         return tables
 
     def phase_label(self, phase: Phase) -> str:
@@ -203,7 +251,9 @@ def _dates(first: datetime.date, last: datetime.date) -> str:
 def dashboard(camps: list[Camp], title: str) -> Dashboard:
     """Figures of the given camps: approved groups, their youth, their held sessions and attendance."""
     camp_ids = [c.pk for c in camps]
-    phases = list(Phase.objects.filter(camp_id__in=camp_ids).select_related("camp").order_by("camp__title", "number"))
+    phases = list(
+        Phase.objects.filter(camp_id__in=camp_ids).select_related("camp").order_by("camp__title", "number")
+    )
     enrollments = list(
         Enrollment.objects.filter(phase__camp_id__in=camp_ids, status=Enrollment.Status.APPROVED)
         .values_list("group_id", "phase_id", "group__name", "group__country", "group__camp_id")
@@ -212,7 +262,9 @@ def dashboard(camps: list[Camp], title: str) -> Dashboard:
     approved_groups = Group.objects.filter(
         enrollments__phase__camp_id__in=camp_ids, enrollments__status=Enrollment.Status.APPROVED
     ).values("pk")
-    participants = list(Participant.objects.filter(group_id__in=approved_groups).values("id", "group_id", "user_id"))
+    participants = list(
+        Participant.objects.filter(group_id__in=approved_groups).values("id", "group_id", "user_id")
+    )
     scope = Q(plan_item__plan__group__camp_id__in=camp_ids)
     sessions = session_infos(LiveSession.objects.filter(scope).filter(HELD).order_by())
     book = attendance_book(sessions, participants, scope)
@@ -231,8 +283,9 @@ def dashboard(camps: list[Camp], title: str) -> Dashboard:
     by_camp: dict[int, Tally] = {c.pk: Tally() for c in camps}
     group_rows: dict[int, dict] = {}
     for group_id, phase_id, name, country, camp_id in enrollments:
-        row = group_rows.setdefault(group_id, {"id": group_id, "name": name, "country": country, "phase_ids": [],
-                                               "phases": ()})
+        row = group_rows.setdefault(
+            group_id, {"id": group_id, "name": name, "country": country, "phase_ids": [], "phases": ()}
+        )
         row["phase_ids"].append(phase_id)
         row["phases"] = tuple(sorted(row["phase_ids"]))
         tallies = (total, by_country[country], by_phase[phase_id], by_group[group_id], by_camp[camp_id])
@@ -256,8 +309,20 @@ def dashboard(camps: list[Camp], title: str) -> Dashboard:
     for group_id, life in life_by_group.items():
         life_by_country[group_rows[group_id]["country"]].add(life)
         life_total.add(life)
-    return Dashboard(title, camps, phases, total, dict(by_country), by_phase, dict(by_group), by_camp, group_rows,
-                     life_by_group, dict(life_by_country), life_total)
+    return Dashboard(
+        title,
+        camps,
+        phases,
+        total,
+        dict(by_country),
+        by_phase,
+        dict(by_group),
+        by_camp,
+        group_rows,
+        life_by_group,
+        dict(life_by_country),
+        life_total,
+    )
 
 
 # --- Group report ----------------------------------------------------------------------------
@@ -274,6 +339,20 @@ class GroupReport:
     # Camp life in all the camp's phases: the group's rates and each youth's counts (reports/camp_life.py).
     life: LifeTally = field(default_factory=LifeTally)
     youth_life: dict = field(default_factory=dict)
+    # The phase's ceremonies held so far, each with this group's attendance summary
+    # (live.services.attendance): counted apart, they never enter the class attendance rate.
+    ceremonies: list = field(default_factory=list)
+
+    @property
+    def ceremonies_attended(self) -> dict:
+        attended = sum(summary["present"] + summary["late"] for _session, summary in self.ceremonies)
+        expected = sum(summary["roster"] for _session, summary in self.ceremonies)
+        return {
+            "held": len(self.ceremonies),
+            "attended": attended,
+            "expected": expected,
+            "text": f"{attended} / {expected}" if self.ceremonies else "",
+        }
 
     @property
     def held(self) -> list[SessionInfo]:
@@ -290,82 +369,164 @@ class GroupReport:
         attended = counts["present"] + counts["late"]
         rate = percent(attended, len(held))
         return {
-            "participant": participant, "marks": [(s, m) for s, m in zip(held, marks, strict=True)],
-            "present": counts["present"], "late": counts["late"], "absent": counts["absent"],
-            "minutes": sum(m.minutes for m in marks), "rate": rate, "held": len(held),
+            "participant": participant,
+            "marks": [(s, m) for s, m in zip(held, marks, strict=True)],
+            "present": counts["present"],
+            "late": counts["late"],
+            "absent": counts["absent"],
+            "minutes": sum(m.minutes for m in marks),
+            "rate": rate,
+            "held": len(held),
             "completed": rate is not None and rate >= self.threshold,
         }
 
     def session_totals(self, session: SessionInfo) -> dict:
         marks = [self.book.marks[(session.id, p.pk)] for p in self.participants]
         counts = {status: sum(1 for m in marks if m.status == status) for status in AttendanceStatus.values}
-        return {**counts, "rate": percent(counts["present"] + counts["late"], len(marks)),
-                "minutes": sum(m.minutes for m in marks)}
+        return {
+            **counts,
+            "rate": percent(counts["present"] + counts["late"], len(marks)),
+            "minutes": sum(m.minutes for m in marks),
+        }
 
     @property
     def totals(self) -> dict:
         held = self.held
         expected = len(held) * len(self.participants)
         attended = sum(1 for m in self.book.marks.values() if m.attended)
-        return {"sessions_planned": len(self.items), "sessions_held": len(held),
-                "hours": round(sum(s.planned_minutes for s in held) / 60, 1),
-                "youth": len(self.participants), "rate": percent(attended, expected),
-                "completed": sum(1 for p in self.participants if self.youth_totals(p)["completed"])}
+        return {
+            "sessions_planned": len(self.items),
+            "sessions_held": len(held),
+            "hours": round(sum(s.planned_minutes for s in held) / 60, 1),
+            "youth": len(self.participants),
+            "rate": percent(attended, expected),
+            "completed": sum(1 for p in self.participants if self.youth_totals(p)["completed"]),
+        }
 
     def tables(self) -> list[Table]:
         status_label = dict(AttendanceStatus.choices)
         totals = self.totals
-        summary = Table("summary", _("Totals"), [_("Figure"), _("Value")], [
-            [_("Sessions planned"), totals["sessions_planned"]],
-            [_("Live sessions held"), totals["sessions_held"]],
-            [_("Teaching hours"), totals["hours"]],
-            [_("Youth"), totals["youth"]],
-            [_("Attendance rate (%)"), totals["rate"]],
-            [_("Youth who completed the camp"), totals["completed"]],
-            [_("Check-in rate (%)"), self.life.checkin_rate],
-            [_("Homework handed in (%)"), self.life.handed_in_rate],
-            [_("Homework accepted (%)"), self.life.accepted_rate],
-        ])
-        plan = Table("plan", _("The plan as delivered"), [
-            _("Phase"), _("Planned start (UTC)"), _("Lesson"), _("Teacher"), _("Minutes"), _("Held"),
-            _("Started (UTC)"), _("Ended (UTC)"), _("Present"), _("Late"), _("Absent"),
-        ])
+        summary = Table(
+            "summary",
+            _("Totals"),
+            [_("Figure"), _("Value")],
+            [
+                [_("Sessions planned"), totals["sessions_planned"]],
+                [_("Live sessions held"), totals["sessions_held"]],
+                [_("Teaching hours"), totals["hours"]],
+                [_("Youth"), totals["youth"]],
+                [_("Attendance rate (%)"), totals["rate"]],
+                [_("Youth who completed the camp"), totals["completed"]],
+                [_("Check-in rate (%)"), self.life.checkin_rate],
+                [_("Homework handed in (%)"), self.life.handed_in_rate],
+                [_("Homework accepted (%)"), self.life.accepted_rate],
+                [_("Ceremonies attended"), self.ceremonies_attended["text"]],
+            ],
+        )
+        plan = Table(
+            "plan",
+            _("The plan as delivered"),
+            [
+                _("Phase"),
+                _("Planned start (UTC)"),
+                _("Lesson"),
+                _("Teacher"),
+                _("Minutes"),
+                _("Held"),
+                _("Started (UTC)"),
+                _("Ended (UTC)"),
+                _("Present"),
+                _("Late"),
+                _("Absent"),
+            ],
+        )
         sessions_by_item = {s.plan_item_id: s for s in self.book.sessions.values()}
         for item in self.items:
             session = sessions_by_item.get(item.pk)
             held = bool(session and session.held)
             counts = self.session_totals(session) if held else {}
-            plan.rows.append([
-                self.phases[item.plan.phase_id].number, _utc(item.starts_at), item.lesson.title,
-                item.teacher.name if item.teacher else "", item.duration_minutes, _("yes") if held else _("no"),
-                _utc(session.started_at) if session else "", _utc(session.ended_at) if session else "",
-                counts.get("present", ""), counts.get("late", ""), counts.get("absent", ""),
-            ])
-        per_session = Table("attendance", _("Attendance per session"), [
-            _("Planned start (UTC)"), _("Youth"), _("Status"), _("Minutes present"), _("Corrected by"),
-            _("Reason"),
-        ])
+            plan.rows.append(
+                [
+                    self.phases[item.plan.phase_id].number,
+                    _utc(item.starts_at),
+                    item.lesson.title,
+                    item.teacher.name if item.teacher else "",
+                    item.duration_minutes,
+                    _("yes") if held else _("no"),
+                    _utc(session.started_at) if session else "",
+                    _utc(session.ended_at) if session else "",
+                    counts.get("present", ""),
+                    counts.get("late", ""),
+                    counts.get("absent", ""),
+                ]
+            )
+        per_session = Table(
+            "attendance",
+            _("Attendance per session"),
+            [
+                _("Planned start (UTC)"),
+                _("Youth"),
+                _("Status"),
+                _("Minutes present"),
+                _("Corrected by"),
+                _("Reason"),
+            ],
+        )
         for session in self.held:
             for p in self.participants:
                 m = self.book.marks[(session.id, p.pk)]
                 c = m.correction
-                per_session.rows.append([
-                    _utc(session.planned_start), p.full_name, status_label[m.status], m.minutes,
-                    (c["corrected_by__display_name"] or c["corrected_by__email"] or "") if c else "",
-                    c["reason"] if c else "",
-                ])
-        per_youth = Table("youth", _("Attendance per youth"), [
-            _("Youth"), _("Chinese name"), _("Present"), _("Late"), _("Absent"), _("Minutes present"),
-            _("Attendance rate (%)"), _("Completed"), _("Check-ins"), _("Days with a question"),
-            _("Homework handed in"), _("Homework accepted"), _("Homework given"), _("Showcase"),
-        ])
+                per_session.rows.append(
+                    [
+                        _utc(session.planned_start),
+                        p.full_name,
+                        status_label[m.status],
+                        m.minutes,
+                        (c["corrected_by__display_name"] or c["corrected_by__email"] or "") if c else "",
+                        c["reason"] if c else "",
+                    ]
+                )
+        per_youth = Table(
+            "youth",
+            _("Attendance per youth"),
+            [
+                _("Youth"),
+                _("Chinese name"),
+                _("Present"),
+                _("Late"),
+                _("Absent"),
+                _("Minutes present"),
+                _("Attendance rate (%)"),
+                _("Completed"),
+                _("Check-ins"),
+                _("Days with a question"),
+                _("Homework handed in"),
+                _("Homework accepted"),
+                _("Homework given"),
+                _("Showcase"),
+            ],
+        )
         for p in self.participants:
             t = self.youth_totals(p)
             life = self.youth_life.get(p.pk) or YouthLife()
-            per_youth.rows.append([p.full_name, p.chinese_name, t["present"], t["late"], t["absent"], t["minutes"],
-                                   t["rate"], _("yes") if t["completed"] else _("no"), life.checkins,
-                                   life.prompt_days, life.homework_handed_in, life.homework_accepted,
-                                   life.homework_assigned, life.showcase])
+            per_youth.rows.append(
+                [
+                    p.full_name,
+                    p.chinese_name,
+                    t["present"],
+                    t["late"],
+                    t["absent"],
+                    t["minutes"],
+                    t["rate"],
+                    _("yes") if t["completed"] else _("no"),
+                    life.checkins,
+                    life.prompt_days,
+                    life.homework_handed_in,
+                    life.homework_accepted,
+                    life.homework_assigned,
+                    life.showcase,
+                ]
+            )
         return [summary, plan, per_session, per_youth]
 
 
@@ -386,8 +547,40 @@ def group_report(group: Group) -> GroupReport:
     sessions = session_infos(LiveSession.objects.filter(scope).order_by())
     book = attendance_book(sessions, participants, scope)
     life = group_life([group.camp_id], group_ids=[group.pk]).get(group.pk) or LifeTally()
-    return GroupReport(group, items, participants, book, group.camp.completion_threshold, phases, life,
-                       youth_life(group))
+    return GroupReport(
+        group,
+        items,
+        participants,
+        book,
+        group.camp.completion_threshold,
+        phases,
+        life,
+        youth_life(group),
+        group_ceremonies(group),
+    )
+
+
+def group_ceremonies(group: Group) -> list[tuple[LiveSession, dict]]:
+    """The held ceremonies of the group's phases with the group's own attendance in each
+    (present, late, absent, roster); one query, then two per ceremony (two a phase at most)."""
+    from live.selectors import ceremonies_for_groups
+    from live.services.attendance import attendance_by_group, attendance_for_session
+
+    held = (
+        ceremonies_for_groups([group.pk])
+        .filter(
+            Q(state=LiveSession.State.ENDED) | Q(state=LiveSession.State.LIVE) | Q(started_at__isnull=False)
+        )
+        .exclude(state=LiveSession.State.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+    result = []
+    for session in held:
+        rows = attendance_for_session(session, groups=[group])
+        for row_group, summary in attendance_by_group(rows):
+            if row_group.pk == group.pk:
+                result.append((session, summary))
+    return result
 
 
 # --- Completion ------------------------------------------------------------------------------
@@ -412,7 +605,9 @@ def phase_standings(group: Group, phase: Phase) -> list[Standing]:
     sessions = session_infos(LiveSession.objects.filter(scope).order_by())
     book = attendance_book(sessions, participants, scope)
     held = book.held_sessions_of(group.pk, phase.pk)
-    nominations = {n.participant_id: n for n in Nomination.objects.filter(phase=phase, participant__group=group)}
+    nominations = {
+        n.participant_id: n for n in Nomination.objects.filter(phase=phase, participant__group=group)
+    }
     certificates = defaultdict(list)
     for c in Certificate.objects.filter(phase=phase, participant__group=group).order_by("-issued_at", "-pk"):
         certificates[c.participant_id].append(c)
@@ -422,8 +617,18 @@ def phase_standings(group: Group, phase: Phase) -> list[Standing]:
     for p in participants:
         attended = sum(1 for s in held if book.marks[(s.id, p.pk)].attended)
         rate = percent(attended, len(held))
-        standings.append(Standing(p, attended, len(held), rate, rate is not None and rate >= threshold,
-                                  nominations.get(p.pk), certificates.get(p.pk, []), life.get(p.pk, YouthLife())))
+        standings.append(
+            Standing(
+                p,
+                attended,
+                len(held),
+                rate,
+                rate is not None and rate >= threshold,
+                nominations.get(p.pk),
+                certificates.get(p.pk, []),
+                life.get(p.pk, YouthLife()),
+            )
+        )
     return standings
 
 
@@ -432,7 +637,10 @@ STANDING_SORTS = {
     "name": (gettext_lazy("Name"), None),
     "attendance": (gettext_lazy("Attendance"), lambda s: s.rate),
     "checkins": (gettext_lazy("Check-ins"), lambda s: s.life.checkin_rate),
-    "homework": (gettext_lazy("Homework accepted"), lambda s: (s.life.homework_accepted, s.life.homework_rate)),
+    "homework": (
+        gettext_lazy("Homework accepted"),
+        lambda s: (s.life.homework_accepted, s.life.homework_rate),
+    ),
     "showcase": (gettext_lazy("Showcase"), lambda s: s.life.showcase),
 }
 
@@ -454,5 +662,7 @@ def sort_standings(standings: list[Standing], sort: str) -> list[Standing]:
 def phases_of_group(group: Group) -> list[Phase]:
     """Phases the group is approved for."""
     return list(
-        Phase.objects.filter(enrollments__group=group, enrollments__status=Enrollment.Status.APPROVED).order_by("number")
+        Phase.objects.filter(
+            enrollments__group=group, enrollments__status=Enrollment.Status.APPROVED
+        ).order_by("number")
     )
