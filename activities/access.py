@@ -239,6 +239,17 @@ def get_upload_for_user(user, pk) -> Upload:
     return upload
 
 
+def get_piece_for_guardian(link, pk) -> ShowcasePiece:
+    """An approved showcase piece of the child behind this guardian link (camp resolved the link,
+    active, not rotated); any other piece — another youth's, waiting, hidden — is not there."""
+    try:
+        return ShowcasePiece.objects.select_related("upload").get(
+            pk=pk, participant_id=link.participant_id, state=ShowcasePiece.State.APPROVED
+        )
+    except (ShowcasePiece.DoesNotExist, *_BAD_PK):
+        raise Http404 from None
+
+
 def participant_for_youth_or_none(user) -> Participant | None:
     return participant_for_youth(user)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import views
+from activities import views, views_guardian
 
 app_name = "activities"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("activities/showcase/<int:pk>/moderate/", views.piece_moderate, name="piece_moderate"),
     path("activities/files/<int:pk>/", views.upload_file, name="upload_file"),
     path("activities/files/<int:pk>/thumbnail/", views.upload_thumbnail, name="upload_thumbnail"),
+    # The guardian's view of their child's approved work: the link's token is the key (no account).
+    path(
+        "guardian/<str:token>/work/<int:pk>/", views_guardian.guardian_piece_file, name="guardian_piece_file"
+    ),
+    path(
+        "guardian/<str:token>/work/<int:pk>/thumbnail/",
+        views_guardian.guardian_piece_thumbnail,
+        name="guardian_piece_thumbnail",
+    ),
     path("activities/study/", views.study, name="study"),
     path("activities/study/<int:item_pk>/", views.study_item, name="study_item"),
     path("activities/study/<int:item_pk>/done/", views.item_done, name="item_done"),

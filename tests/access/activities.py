@@ -1,7 +1,7 @@
 import datetime
 
 from tests import factories
-from tests.access.rules import LOGIN, Rule, table
+from tests.access.rules import LOGIN, Rule, everyone, table
 
 
 def build(world) -> None:
@@ -51,6 +51,25 @@ def build(world) -> None:
     world.today = timezone.localdate(timezone=world.group.zone)
     checkins.checkin_prompt_set(
         by=world.teacher, group=world.group, day=world.today, text="今天你学会了什么？"
+    )
+    # The guardian's view of the youth's work: one piece approved, one waiting, the link rotated once;
+    # the guardian of another child (camp's table) holds `guardian_token`.
+    from camp.services.consent import guardian_link_ensure, guardian_link_rotate, guardian_link_token
+
+    world.shown_piece = showcase.piece_moderate(
+        by=world.teacher,
+        piece=showcase.piece_submit(
+            by=world.youth, participant=world.youth_participant, title="我的书法", file=files.photo()
+        ),
+        action="approve",
+    )
+    # Its own waiting piece: the moderation rows approve `piece`.
+    world.waiting_piece = showcase.piece_submit(
+        by=world.youth, participant=world.youth_participant, title="还在等", file=files.photo()
+    )
+    guardian_link_ensure(by=world.coordinator, participant=world.youth_participant)
+    world.youth_guardian_token = guardian_link_token(
+        guardian_link_rotate(by=world.coordinator, participant=world.youth_participant)
     )
 
 
@@ -167,5 +186,24 @@ RULES = {
     ),
     "activities:upload_file": Rule(WORK, kwargs=lambda w: {"pk": w.upload.pk}),
     "activities:upload_thumbnail": Rule(WORK, kwargs=lambda w: {"pk": w.upload.pk}),
+    # The child's approved work behind the guardian's link: the token is the key, whoever holds it
+    # (signed in or not); another child's link, the rotated link, a piece not approved: not there.
+    **{
+        f"activities:{name}{variant}": Rule(everyone(status), kwargs=kwargs)
+        for name in ("guardian_piece_file", "guardian_piece_thumbnail")
+        for variant, status, kwargs in (
+            ("", 200, lambda w: {"token": w.youth_guardian_token, "pk": w.shown_piece.pk}),
+            ("@other_child", 404, lambda w: {"token": w.guardian_token, "pk": w.shown_piece.pk}),
+            ("@waiting", 404, lambda w: {"token": w.youth_guardian_token, "pk": w.waiting_piece.pk}),
+            ("@garbage", 404, lambda w: {"token": "not-a-guardian-link-at-all-0000", "pk": w.shown_piece.pk}),
+        )
+    },
+    # A rotated link is a failed guess (camp.ratelimit counts it): camp's rows already spend most of
+    # GUARDIAN_RATE_LIMIT_PER_IP, so the rotated link is tried in tests/activities/test_guardian.py.
+    "activities:guardian_piece_file@post": Rule(
+        everyone(405),
+        method="post",
+        kwargs=lambda w: {"token": w.youth_guardian_token, "pk": w.shown_piece.pk},
+    ),
 }
 assert LOGIN == 302
