@@ -49,6 +49,20 @@ def build(world) -> None:
         file=files.photo("paper-cut.jpg"),
     )
     world.today = timezone.localdate(timezone=world.group.zone)
+    # A self-study class of the group's plan, its lesson with a quiz by the class's teacher.
+    from activities.services import progress
+    from courses.models import Lesson
+
+    study_lesson = factories.lesson("书法自学", 30, format=Lesson.Format.SELF_STUDY)
+    world.study_item = factories.plan_item(
+        world.plan,
+        study_lesson,
+        world.plan_item.starts_at + datetime.timedelta(days=3),
+        teacher=world.teacher,
+    )
+    progress.quiz_save(
+        by=world.teacher, lesson=study_lesson, texts={"zh-hans": "“永”字有几笔？\n* 五笔\n- 八笔"}
+    )
     checkins.checkin_prompt_set(
         by=world.teacher, group=world.group, day=world.today, text="今天你学会了什么？"
     )
@@ -183,6 +197,36 @@ RULES = {
         method="post",
         kwargs=lambda w: {"pk": w.piece.pk},
         data=lambda w: {"action": "approve"},
+    ),
+    # Self-study and quizzes: a youth of the group only (another group's youth: 404), for themself.
+    "activities:study": Rule(YOUTH_ONLY),
+    "activities:study_item": Rule(
+        table(403, youth=200, other_youth=404, **{k: 403 for k in OUTSIDERS}),
+        kwargs=lambda w: {"item_pk": w.study_item.pk},
+    ),
+    "activities:item_done": Rule(
+        table(403, youth=302, other_youth=404, **{k: 403 for k in OUTSIDERS}),
+        method="post",
+        kwargs=lambda w: {"item_pk": w.study_item.pk},
+        data=lambda w: {"watched": "1"},
+    ),
+    "activities:quiz_answer": Rule(
+        table(403, youth=302, other_youth=404, **{k: 403 for k in OUTSIDERS}),
+        method="post",
+        kwargs=lambda w: {"item_pk": w.study_item.pk},
+        data=lambda w: {"q0": "0"},
+    ),
+    # The quiz: the lesson's teacher (of its class) and the camp's organizer; a youth of another
+    # group does not know the lesson (404); other adults see the catalog but not this quiz's form.
+    "activities:quiz_edit": Rule(
+        table(403, teacher=200, organizer=200, other_youth=404, **{k: 403 for k in OUTSIDERS}),
+        kwargs=lambda w: {"pk": w.study_item.lesson_id},
+    ),
+    "activities:quiz_edit@post": Rule(
+        table(403, teacher=302, organizer=302, other_youth=404, **{k: 403 for k in OUTSIDERS}),
+        method="post",
+        kwargs=lambda w: {"pk": w.study_item.lesson_id},
+        data=lambda w: {"text_zh_hans": "“永”字有几笔？\n* 五笔\n- 八笔\n- 三笔"},
     ),
     "activities:upload_file": Rule(WORK, kwargs=lambda w: {"pk": w.upload.pk}),
     "activities:upload_thumbnail": Rule(WORK, kwargs=lambda w: {"pk": w.upload.pk}),
