@@ -80,3 +80,25 @@ def _around_now(items, now) -> list:
     before = list(items.filter(starts_at__lte=now).order_by("-starts_at")[:5])
     after = list(items.filter(starts_at__gt=now).order_by("starts_at")[:5])
     return [*reversed(before), *after]
+
+
+def closing_showcase(session) -> list:
+    """The closing ceremony's showcase: the approved pieces of every group of the phase whose
+    guardian allows showing them camp-wide ("showcase_camp"), newest first; three queries."""
+    from activities.models import ShowcasePiece
+    from camp.services.consent import consent_allowed_ids
+    from live.access import ceremony_groups
+
+    if not getattr(session, "is_ceremony", False) or session.kind != "closing":
+        return []
+    pieces = list(
+        ShowcasePiece.objects.filter(
+            state=ShowcasePiece.State.APPROVED, participant__group__in=ceremony_groups(session)
+        )
+        .select_related("participant__group", "upload")
+        .distinct()
+    )
+    allowed = (
+        consent_allowed_ids({piece.participant_id for piece in pieces}, "showcase_camp") if pieces else set()
+    )
+    return [piece for piece in pieces if piece.participant_id in allowed]
