@@ -244,10 +244,5 @@ RULES = {
     },
     # A rotated link is a failed guess (camp.ratelimit counts it): camp's rows already spend most of
     # GUARDIAN_RATE_LIMIT_PER_IP, so the rotated link is tried in tests/activities/test_guardian.py.
-    "activities:guardian_piece_file@post": Rule(
-        everyone(405),
-        method="post",
-        kwargs=lambda w: {"token": w.youth_guardian_token, "pk": w.shown_piece.pk},
-    ),
 }
 assert LOGIN == 302

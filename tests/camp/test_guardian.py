@@ -255,7 +255,7 @@ def test_the_guardian_page_costs_the_same_whatever_the_history(
         factories.held_session(group, phase, teacher=teacher, day=day)
     link = guardian_link_ensure(by=coordinator, participant=youth_participant)
     client.get(_url("guardian_home", link))  # the consent version is made on first use
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         page = client.get(_url("guardian_home", link) + "?lang=en")
     assert page.status_code == 200 and f"of {classes} classes attended" in page.content.decode()
 
