@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from live.models import LiveSession
 from reports.selectors import group_report
@@ -37,7 +38,7 @@ def test_ceremonies_attended_is_its_own_line(
     ]
     assert report.ceremonies_attended["text"] == "1 / 2"
     [summary] = [t for t in report.tables() if t.key == "summary"]
-    assert ["Ceremonies attended", "1 / 2"] in [[str(c) for c in row] for row in summary.rows]
+    assert [gettext("Ceremonies attended"), "1 / 2"] in [[str(c) for c in row] for row in summary.rows]
 
     client.force_login(coordinator)
     page = client.get(reverse("reports:group", args=[group.pk])).content.decode()
