@@ -1,12 +1,11 @@
 import datetime
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from activities.models import ItemDone, Quiz, QuizAttempt
 from activities.services import progress
