@@ -9,6 +9,7 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
+        from activities import signals  # noqa: F401  (the reminders_due receiver)
         from activities.models import Upload
         from activities.services.uploads import upload_files_delete
 

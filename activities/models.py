@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from camp.models import Group, Participant, Phase
 from courses.models import Lesson, PlanItem
@@ -149,7 +150,7 @@ class Submission(models.Model):
         HANDED_IN = "handed_in", _("Handed in")
         RETURNED = "returned", _("Returned for revision")
         HANDED_IN_AGAIN = "handed_in_again", _("Handed in again")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("homework", "Accepted")
 
     # The states a teacher acts on.
     WAITING = (State.HANDED_IN, State.HANDED_IN_AGAIN)
@@ -182,7 +183,7 @@ class HandIn(models.Model):
 
     class Outcome(models.TextChoices):
         RETURNED = "returned", _("Returned for revision")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("homework", "Accepted")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField()

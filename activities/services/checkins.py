@@ -67,9 +67,13 @@ def checkin_prompt_set(
     return prompt
 
 
+def _prompt_key(group_id: int, day: datetime.date) -> str:
+    return f"checkin_prompt:{group_id}:{day.isoformat()}"
+
+
 def _tell_youth_today(prompt: CheckInPrompt, group: Group) -> None:
     """A question set for today reaches the youth's bell at once (once per group and day); one set for
-    a later day is read on the check-in page that day."""
+    a later day goes out on that day (`checkin_prompts_due`, the per-minute command), with the same key."""
     from django.urls import reverse
     from django.utils import timezone
 
@@ -93,8 +97,79 @@ def _tell_youth_today(prompt: CheckInPrompt, group: Group) -> None:
             "checkin_prompt",
             url=reverse("activities:checkin"),
             params={"prompt": prompt.text},
-            key=f"checkin_prompt:{target.pk}:{prompt.day.isoformat()}",
+            key=_prompt_key(target.pk, prompt.day),
         )
+
+
+def checkin_prompts_due(*, now: datetime.datetime) -> int:
+    """The question of the day reaches the bell of every youth of the group on its day — the group's
+    local day, from its midnight — once (the key is the group's and the day's, shared with
+    `_tell_youth_today`, so a question set for today and then found by the per-minute run is not told
+    twice). The text is rendered when read, in the youth's language. Returns how many were stored.
+    Five queries when nothing is due, whatever the number of groups."""
+    from django.urls import reverse
+
+    from camp.models import User
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    utc_day = now.astimezone(datetime.UTC).date()
+    # Every zone's date is within a day of UTC's.
+    days = [utc_day + datetime.timedelta(days=offset) for offset in (-1, 0, 1)]
+    own, phase_prompts = {}, {}
+    for prompt in CheckInPrompt.objects.filter(day__in=days).select_related("group"):
+        if prompt.group_id:
+            own[(prompt.group_id, prompt.day)] = prompt
+        else:
+            phase_prompts.setdefault(prompt.phase_id, {})[prompt.day] = prompt
+    groups = {prompt.group_id: prompt.group for prompt in own.values()}
+    phases_of: dict[int, set[int]] = {}
+    if phase_prompts:
+        for enrollment in Enrollment.objects.filter(
+            phase__in=phase_prompts, status=Enrollment.Status.APPROVED
+        ).select_related("group"):
+            groups.setdefault(enrollment.group_id, enrollment.group)
+            phases_of.setdefault(enrollment.group_id, set()).add(enrollment.phase_id)
+    due = {}
+    for group_id, group in groups.items():
+        today = now.astimezone(group.zone).date()
+        prompt = own.get((group_id, today)) or next(
+            (
+                phase_prompts[phase_id][today]
+                for phase_id in sorted(phases_of.get(group_id, ()))
+                if today in phase_prompts[phase_id]
+            ),
+            None,
+        )
+        if prompt is not None:
+            due[group_id] = (today, prompt)
+    if not due:
+        return 0
+    youth: dict[int, set[int]] = {}
+    for group_id, user_id in Participant.objects.filter(
+        group__in=due, user__isnull=False, user__is_active=True
+    ).values_list("group_id", "user_id"):
+        youth.setdefault(group_id, set()).add(user_id)
+    keys = {_prompt_key(group_id, today): group_id for group_id, (today, _prompt) in due.items()}
+    told: dict[str, set[int]] = {}
+    for key, recipient_id in Notification.objects.filter(key__in=keys).values_list("key", "recipient_id"):
+        told.setdefault(key, set()).add(recipient_id)
+    stored = 0
+    url = reverse("activities:checkin")
+    for key, group_id in keys.items():
+        missing = youth.get(group_id, set()) - told.get(key, set())
+        if missing:
+            prompt = due[group_id][1]
+            stored += len(
+                notify(
+                    User.objects.filter(pk__in=missing),
+                    "checkin_prompt",
+                    url=url,
+                    params={"prompt": prompt.text},
+                    key=key,
+                )
+            )
+    return stored
 
 
 @transaction.atomic
