@@ -27,6 +27,43 @@ def _interval(item) -> Interval:
     return Interval(item.starts_at, item.starts_at + datetime.timedelta(minutes=item.duration_minutes))
 
 
+def _overlaps_by_item(items: list, others: list) -> dict[int, list]:
+    """{item id: the rows of `others` that overlap it, in the order of `others`}, by a sweep.
+
+    Both lists sorted by start; `others` is walked once while the items come in start order, and a
+    row leaves the active list once it ends before the current item starts (it ends before every
+    later item starts too). Each item is compared only with the rows still active: O(n log n + k)
+    instead of every pair.
+    """
+    ordered = sorted(
+        ((o.starts_at, o.starts_at + datetime.timedelta(minutes=o.duration_minutes), index, o)
+         for index, o in enumerate(others)),
+        key=lambda row: row[0],
+    )
+    found: dict[int, list] = {}
+    active: list[tuple] = []
+    next_row = 0
+    for item in sorted(items, key=lambda item: item.starts_at):
+        span = _interval(item)
+        while next_row < len(ordered) and ordered[next_row][0] < span.end:
+            active.append(ordered[next_row])
+            next_row += 1
+        active = [row for row in active if row[1] > span.start]
+        # An active row started before this item's end when it was added for a longer item; check it.
+        hits = sorted(
+            (row for row in active if row[0] < span.end and row[3].pk != item.pk), key=lambda row: row[2]
+        )
+        found[item.pk] = [row[3] for row in hits]
+    return found
+
+
+def _windows_by_day(group, hours, items) -> dict[datetime.date, list[Interval]]:
+    """The group's available windows on every local date an item starts, computed once per call."""
+    zone = group.zone
+    days = {timezone.localtime(item.starts_at, zone).date() for item in items}
+    return {day: group_windows(group, day, hours) for day in days}
+
+
 def plan_conflicts(plan, items: list | None = None) -> dict[int, list[Conflict]]:
     """{item id: [conflicts]} for every item of the plan that has any. Two queries at most."""
     from courses.models import PlanItem
@@ -54,14 +91,17 @@ def plan_conflicts(plan, items: list | None = None) -> dict[int, list[Conflict]]
         hours = available_hours_parse(group.available_hours)
     except SchedulingError:
         hours = []
-    windows_by_day: dict[datetime.date, list[Interval]] = {}
+    windows_by_day = _windows_by_day(group, hours, items)
+    overlapping = _overlaps_by_item(items, others)
+    outside_hours = _("Outside the group's available hours (%(zone)s).") % {"zone": group.time_zone}
+    outside_phase = _("Outside the phase's dates (%(first)s – %(last)s).") % {
+        "first": phase.starts_on, "last": phase.ends_on,
+    }
     result: dict[int, list[Conflict]] = {}
     for item in items:
         found: list[Conflict] = []
         span = _interval(item)
-        for other in others:
-            if other.pk == item.pk or not span.overlaps(_interval(other)):
-                continue
+        for other in overlapping[item.pk]:
             if other.plan.group_id == group.pk:
                 found.append(Conflict(GROUP_BUSY, _("The group has another lesson at the same time.")))
             elif item.teacher_id and other.teacher_id == item.teacher_id:
@@ -73,17 +113,10 @@ def plan_conflicts(plan, items: list | None = None) -> dict[int, list[Conflict]]
         local_start = timezone.localtime(item.starts_at, zone)
         local_last = timezone.localtime(span.end - datetime.timedelta(seconds=1), zone)
         day = local_start.date()
-        if day not in windows_by_day:
-            windows_by_day[day] = group_windows(group, day, hours)
         if not any(window.contains(span) for window in windows_by_day[day]):
-            found.append(Conflict(
-                OUTSIDE_HOURS, _("Outside the group's available hours (%(zone)s).") % {"zone": group.time_zone}
-            ))
+            found.append(Conflict(OUTSIDE_HOURS, outside_hours))
         if day < phase.starts_on or local_last.date() > phase.ends_on:
-            found.append(Conflict(
-                OUTSIDE_PHASE,
-                _("Outside the phase's dates (%(first)s – %(last)s).") % {"first": phase.starts_on, "last": phase.ends_on},
-            ))
+            found.append(Conflict(OUTSIDE_PHASE, outside_phase))
         lesson = item.lesson
         if not lesson.suits_age(group):
             found.append(Conflict(
