@@ -24,6 +24,7 @@ from reports.attendance import (
     percent,
     session_infos,
 )
+from reports.attendance_sql import attended_counts
 from reports.camp_life import LifeTally, YouthLife, group_life, youth_life
 from reports.models import AttendanceStatus, Certificate, Nomination
 
@@ -267,7 +268,9 @@ def dashboard(camps: list[Camp], title: str) -> Dashboard:
     )
     scope = Q(plan_item__plan__group__camp_id__in=camp_ids)
     sessions = session_infos(LiveSession.objects.filter(scope).filter(HELD).order_by())
-    book = attendance_book(sessions, participants, scope)
+    # Totals, not cells: how many of each held session's youth attended, counted in SQL by the same
+    # rule as the attendance book (reports/attendance_sql.py; tests/reports/test_attendance_sql.py).
+    attended_in = attended_counts(scope)
 
     youth_of: dict[int, list[int]] = defaultdict(list)
     for p in participants:
@@ -295,7 +298,7 @@ def dashboard(camps: list[Camp], title: str) -> Dashboard:
             t.countries.add(country)
             t.youth.update(youth)
         for session in sessions_of.get((group_id, phase_id), []):
-            attended = sum(1 for pid in youth if book.marks[(session.id, pid)].attended)
+            attended = attended_in.get(session.id, 0)
             for t in tallies:
                 t.add_session(session)
                 t.attended += attended
