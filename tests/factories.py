@@ -280,3 +280,10 @@ def span(session, user, start_minute: float, end_minute: float | None, *, last_s
         left_at=None if end_minute is None else base + datetime.timedelta(minutes=end_minute),
         last_seen_at=None if last_seen is None else base + datetime.timedelta(minutes=last_seen),
     )
+
+
+def span_at(session, user, joined: datetime.datetime, left: datetime.datetime | None = None,
+            last_seen: datetime.datetime | None = None) -> AttendanceSpan:
+    """A connection at absolute moments (for tests of the rule's edges down to the microsecond)."""
+    return AttendanceSpan.objects.create(session=session, user=user, joined_at=joined, left_at=left,
+                                         last_seen_at=last_seen)

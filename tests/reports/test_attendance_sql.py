@@ -8,11 +8,11 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from live.models import AttendanceSpan, LiveSession
+from live.models import LiveSession
 from reports import services
 from reports.attendance import attendance_book, session_infos
 from reports.attendance_sql import attended_counts
-from tests.factories import finished_phase, held_session, span
+from tests.factories import finished_phase, held_session, span, span_at
 
 US = datetime.timedelta(microseconds=1)
 
@@ -30,8 +30,7 @@ def book_counts(group_ids, participants, now):
 
 
 def raw_span(session, user, joined, left=None, last_seen=None):
-    return AttendanceSpan.objects.create(session=session, user=user, joined_at=joined, left_at=left,
-                                         last_seen_at=last_seen)
+    return span_at(session, user, joined, left, last_seen)
 
 
 @pytest.mark.django_db
