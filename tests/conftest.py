@@ -19,7 +19,7 @@ import pytest
 from channels.layers import channel_layers
 from django.utils import timezone
 
-from camp.models import Enrollment, User
+from camp.models import User
 from courses.models import Lesson
 from live.models import LiveSession
 from tests import factories
@@ -246,14 +246,7 @@ def _group(camp, phase, organizer, name, zone, country, coordinator):
         age_max=16,
         available_hours=[{"weekdays": [0, 1, 2, 3, 4, 5, 6], "start": "16:00", "end": "20:00"}],
     )
-    factories.enrollment(
-        group,
-        phase,
-        status=Enrollment.Status.APPROVED,
-        decided_by=organizer,
-        decided_at=timezone.now(),
-        submitted_at=timezone.now(),
-    )
+    factories.approved_enrollment(group, phase, organizer)
     return group
 
 

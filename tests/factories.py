@@ -146,6 +146,13 @@ def enrollment(group, phase, **fields) -> Enrollment:
     return Enrollment.objects.create(group=group, phase=phase, **fields)
 
 
+def approved_enrollment(group, phase, organizer) -> Enrollment:
+    """`group` applied for `phase` and `organizer` approved it just now."""
+    now = timezone.now()
+    return enrollment(group, phase, status=Enrollment.Status.APPROVED, decided_by=organizer, decided_at=now,
+                      submitted_at=now)
+
+
 def offered_enrollment(group, phase, **fields) -> Enrollment:
     """`group` waitlisted for `phase` with a place offered to it (open for five days unless
     `offer_expires_at` says otherwise)."""

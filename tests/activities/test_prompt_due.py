@@ -21,14 +21,7 @@ BANGKOK, TORONTO = ZoneInfo("Asia/Bangkok"), ZoneInfo("America/Toronto")
 @pytest.fixture
 def toronto_group(camp, phase, organizer):
     group = factories.group(camp, "多伦多中华文化学校", country="CA", time_zone="America/Toronto")
-    factories.enrollment(
-        group,
-        phase,
-        status=Enrollment.Status.APPROVED,
-        decided_by=organizer,
-        decided_at=timezone.now(),
-        submitted_at=timezone.now(),
-    )
+    factories.approved_enrollment(group, phase, organizer)
     return group
 
 
@@ -127,14 +120,7 @@ def test_the_per_minute_run_reads_the_same_few_rows_however_many_groups(
     checkins.checkin_prompt_set(by=organizer, group=group, day=day, text="全营问题", whole_phase=True)
     for n in range(6):
         extra = factories.group(camp, f"学校{n}", country="TH", time_zone="Asia/Bangkok")
-        factories.enrollment(
-            extra,
-            phase,
-            status=Enrollment.Status.APPROVED,
-            decided_by=organizer,
-            decided_at=timezone.now(),
-            submitted_at=timezone.now(),
-        )
+        factories.approved_enrollment(extra, phase, organizer)
         factories.participant(extra)
     clock.travel_to(datetime.datetime.combine(day, datetime.time(9, 0), BANGKOK))
     stored = checkins.checkin_prompts_due(now=timezone.now())
