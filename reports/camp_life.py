@@ -11,20 +11,54 @@ What counts:
   no question: that is not held against anybody, nor counted for them);
 - **homework assigned** is every assignment of the group's published plans; handed in is a
   submission in any state, accepted is the teacher's last word;
-- **showcase** counts the pieces a teacher approved (shown), not pending or hidden ones.
+- **showcase** counts the pieces a teacher approved (shown), not pending or hidden ones;
+- **self-study**: the self-paced items (self-study and recorded-video lessons) of the group's
+  published plans are *due* once they have begun (`starts_at` passed); a youth's item is done when
+  they marked it (ItemDone). An item done before it began counts as done and as due, so a rate
+  never passes 100 %;
+- **quizzes**: a quiz of a lesson with an item in the group's published plans is *available* once
+  such an item has begun (or once the youth answered it); *answered* when the youth tried it at
+  least once; a youth's *best score* is their best try (score / questions) in percent, and the
+  average is over the quizzes they answered.
 """
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, DateField, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from activities.models import Assignment, CheckIn, CheckInPrompt, ShowcasePiece, Submission
+from activities.models import (
+    SELF_PACED_FORMATS,
+    Assignment,
+    CheckIn,
+    CheckInPrompt,
+    ItemDone,
+    Quiz,
+    QuizAttempt,
+    ShowcasePiece,
+    Submission,
+)
 from camp.models import Enrollment, Group, Participant, Phase
-from courses.models import Plan
+from courses.models import Plan, PlanItem
 from reports.attendance import percent
 
 
@@ -34,6 +68,12 @@ def _count(queryset, column: str = "pk", *, distinct: bool = False) -> Coalesce:
         queryset.order_by().values(_one=Value(1)).annotate(n=Count(column, distinct=distinct)).values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _sum(queryset, expression) -> Coalesce:
+    """SUM of a correlated subquery as a float expression (0.0 when there is no row)."""
+    summed = queryset.order_by().values(_one=Value(1)).annotate(n=Sum(expression)).values("n")
+    return Coalesce(Subquery(summed, output_field=FloatField()), Value(0.0))
 
 
 def _prompts_of(group_ref: str) -> Q:
@@ -64,6 +104,108 @@ def _phase_pieces(group: Group, phase: Phase) -> Q:
     return Q(created_at__gte=first, created_at__lt=after)
 
 
+# --- Self-study and quizzes ---------------------------------------------------------------------
+
+
+def _plan_items(scope: Q, group_ref) -> QuerySet[PlanItem]:
+    """Items of the group's (`group_ref`, an OuterRef) published plans in `scope` (on PlanItem)."""
+    return PlanItem.objects.filter(scope, plan__group=group_ref, plan__status=Plan.Status.PUBLISHED)
+
+
+def _best_attempts() -> QuerySet[QuizAttempt]:
+    """Each youth's best try at each quiz, one row per (youth, quiz): no other try of theirs has a
+    better share right (score × total cross-multiplied, no division), nor the same share and a later id."""
+    mine = ExpressionWrapper(F("score") * OuterRef("total"), output_field=IntegerField())
+    theirs = ExpressionWrapper(OuterRef("score") * F("total"), output_field=IntegerField())
+    better = (
+        QuizAttempt.objects.filter(participant=OuterRef("participant_id"), quiz=OuterRef("quiz_id"))
+        .alias(_mine=mine, _theirs=theirs)
+        .filter(Q(_mine__gt=F("_theirs")) | Q(_mine=F("_theirs"), pk__gt=OuterRef("pk")))
+    )
+    return QuizAttempt.objects.alias(_beaten=Exists(better)).filter(_beaten=False)
+
+
+BEST_PERCENT = Cast("score", FloatField()) * Value(100.0) / Cast("total", FloatField())
+
+
+def study_figures(scope: Q, youth: Q, group_ref: str) -> dict:
+    """Annotations (on a Participant or a Group row) of self-study and quizzes: items done and due,
+    quizzes answered and available, the sum of best scores (%). `scope` filters PlanItem; `youth`
+    filters the rows of the youth counted (relative to the annotated row); `group_ref` names the
+    group's id on the annotated row. Counts for the due items and quizzes are of the group, the rest
+    sums over its youth (on a Group row), or the youth's own (on a Participant row)."""
+    now = timezone.now()
+    self_paced = Q(lesson__format__in=SELF_PACED_FORMATS)
+    items = _plan_items(scope, OuterRef(group_ref)).filter(self_paced)
+    done = ItemDone.objects.filter(
+        youth,
+        plan_item__in=PlanItem.objects.filter(scope, self_paced, plan__status=Plan.Status.PUBLISHED),
+        plan_item__plan__group=OuterRef(group_ref),
+    )
+    # A quiz counts for the group when a lesson of its plans has it; it is due once such an item began.
+    quiz_items = _plan_items(scope, OuterRef(OuterRef(group_ref))).filter(lesson=OuterRef("lesson_id"))
+    quizzes_due = Quiz.objects.filter(Exists(quiz_items.filter(starts_at__lte=now)))
+    attempt_items = _plan_items(scope, OuterRef(OuterRef(group_ref))).filter(lesson=OuterRef("quiz__lesson"))
+    best = _best_attempts().filter(youth, Exists(attempt_items))
+    return {
+        "study_items_due": _count(items.filter(starts_at__lte=now)),
+        "study_done": _count(done),
+        "study_done_early": _count(done.filter(plan_item__starts_at__gt=now)),
+        "study_quizzes_due": _count(quizzes_due),
+        "study_answered": _count(best),
+        "study_answered_early": _count(best.exclude(Exists(attempt_items.filter(starts_at__lte=now)))),
+        "study_best_sum": _sum(best, BEST_PERCENT),
+    }
+
+
+STUDY_COLUMNS = [
+    "study_items_due",
+    "study_done",
+    "study_done_early",
+    "study_quizzes_due",
+    "study_answered",
+    "study_answered_early",
+    "study_best_sum",
+]
+
+
+@dataclass
+class Study:
+    """Self-study and quiz figures, summable (a country's are its groups' sums)."""
+
+    self_paced_done: int = 0
+    self_paced_due: int = 0
+    quizzes_answered: int = 0
+    quizzes_available: int = 0
+    quiz_best_sum: float = 0.0
+
+    @classmethod
+    def of(cls, youth: int, items_due, done, done_early, quizzes_due, answered, answered_early, best_sum):
+        """From study_figures' columns; `youth` youth each owe every due item and quiz."""
+        return cls(
+            self_paced_done=done,
+            self_paced_due=youth * items_due + done_early,
+            quizzes_answered=answered,
+            quizzes_available=youth * quizzes_due + answered_early,
+            quiz_best_sum=float(best_sum or 0),
+        )
+
+    @property
+    def self_paced_rate(self) -> float | None:
+        return percent(self.self_paced_done, self.self_paced_due)
+
+    @property
+    def quiz_rate(self) -> float | None:
+        return percent(self.quizzes_answered, self.quizzes_available)
+
+    @property
+    def quiz_average(self) -> float | None:
+        """The average best score (%) over the quizzes answered."""
+        if not self.quizzes_answered:
+            return None
+        return round(self.quiz_best_sum / self.quizzes_answered, 1)
+
+
 # --- Per youth (the nomination page) ----------------------------------------------------------
 
 
@@ -75,6 +217,7 @@ class YouthLife:
     homework_accepted: int = 0
     homework_assigned: int = 0
     showcase: int = 0
+    study: Study = field(default_factory=Study)
 
     @property
     def checkin_rate(self) -> float | None:
@@ -89,16 +232,18 @@ def youth_life(group: Group, phase: Phase | None = None) -> dict[int, YouthLife]
     """Per youth of the group, camp life in the phase (or in all the camp's phases); one query."""
     today = timezone.localdate(timezone=group.zone)
     if phase is None:
-        prompt_scope, assignment_scope, piece_scope = (
+        prompt_scope, assignment_scope, piece_scope, item_scope = (
             Q(phase__camp_id=group.camp_id),
             Q(plan_item__plan__phase__camp_id=group.camp_id),
             Q(),
+            Q(plan__phase__camp_id=group.camp_id),
         )
     else:
-        prompt_scope, assignment_scope, piece_scope = (
+        prompt_scope, assignment_scope, piece_scope, item_scope = (
             Q(phase=phase),
             Q(plan_item__plan__phase=phase),
             _phase_pieces(group, phase),
+            Q(plan__phase=phase),
         )
     prompts = CheckInPrompt.objects.filter(prompt_scope, day__lte=today).filter(_prompts_of("group_id"))
     prompt_on_day = CheckInPrompt.objects.filter(prompt_scope, day=OuterRef("day")).filter(
@@ -131,6 +276,7 @@ def youth_life(group: Group, phase: Phase | None = None) -> dict[int, YouthLife]
                     piece_scope, participant=OuterRef("pk"), state=ShowcasePiece.State.APPROVED
                 )
             ),
+            **study_figures(item_scope, Q(participant=OuterRef("pk")), "group_id"),
         )
         .values_list(
             "pk",
@@ -140,10 +286,11 @@ def youth_life(group: Group, phase: Phase | None = None) -> dict[int, YouthLife]
             "life_accepted",
             "life_assigned",
             "life_showcase",
+            *STUDY_COLUMNS,
         )
         .order_by()
     )
-    return {pk: YouthLife(*figures) for pk, *figures in rows}
+    return {pk: YouthLife(*row[:6], Study.of(1, *row[6:])) for pk, *row in rows}
 
 
 # --- Per group and per country (the dashboard and its exports) -------------------------------
@@ -157,8 +304,17 @@ class LifeTally:
     homework_handed_in: int = 0
     homework_accepted: int = 0
     homework_expected: int = 0
+    study: Study = field(default_factory=Study)
 
     def add(self, other: "LifeTally") -> None:
+        for name in (
+            "self_paced_done",
+            "self_paced_due",
+            "quizzes_answered",
+            "quizzes_available",
+            "quiz_best_sum",
+        ):
+            setattr(self.study, name, getattr(self.study, name) + getattr(other.study, name))
         for name in (
             "youth",
             "checkins",
@@ -185,9 +341,10 @@ class LifeTally:
 def group_life(camp_ids: list[int], *, group_ids: list[int] | None = None) -> dict[int, LifeTally]:
     """Per group approved in the camps (or only those of `group_ids`): youth, check-ins and homework,
     counted in SQL; two queries."""
-    prompt_scope, assignment_scope = (
+    prompt_scope, assignment_scope, item_scope = (
         Q(phase__camp_id__in=camp_ids),
         Q(plan_item__plan__phase__camp_id__in=camp_ids),
+        Q(plan__phase__camp_id__in=camp_ids),
     )
     groups = Group.objects.filter(
         enrollments__phase__camp_id__in=camp_ids, enrollments__status=Enrollment.Status.APPROVED
@@ -216,6 +373,7 @@ def group_life(camp_ids: list[int], *, group_ids: list[int] | None = None) -> di
             life_assigned=_count(published.filter(plan_item__plan__group=OuterRef("pk"))),
             life_handed_in=_count(submissions),
             life_accepted=_count(submissions.filter(state=Submission.State.ACCEPTED)),
+            **study_figures(item_scope, Q(participant__group=OuterRef("pk")), "pk"),
         )
         .values_list(
             "pk",
@@ -225,11 +383,12 @@ def group_life(camp_ids: list[int], *, group_ids: list[int] | None = None) -> di
             "life_assigned",
             "life_handed_in",
             "life_accepted",
+            *STUDY_COLUMNS,
         )
         .order_by()
     )
     result = {}
-    for pk, youth, prompt_days, checkins_done, assigned, handed_in, accepted in rows:
+    for pk, youth, prompt_days, checkins_done, assigned, handed_in, accepted, *study in rows:
         result[pk] = LifeTally(
             youth=youth,
             checkins=checkins_done,
@@ -237,5 +396,6 @@ def group_life(camp_ids: list[int], *, group_ids: list[int] | None = None) -> di
             homework_handed_in=handed_in,
             homework_accepted=accepted,
             homework_expected=youth * assigned,
+            study=Study.of(youth, *study),
         )
     return result
