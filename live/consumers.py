@@ -6,10 +6,12 @@ the channel layer already serialized and are forwarded as they are.
 """
 
 import collections
+import dataclasses
 import json
 import logging
 import math
 import time
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -18,7 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from live import events, selectors, services
-from live.access import get_session, member_again, member_for, removed_from
+from live.access import RoomMember, get_session, member_again, member_for, removed_from
 from live.services.common import CLIENT_ID_RE, check_frame, clean_int
 from live.services.errors import (
     BAD_REQUEST,
@@ -28,6 +30,7 @@ from live.services.errors import (
     LiveError,
     live_error_from,
 )
+from live.services.online import online_connections
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,9 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_BIG = 4413
 # Frames (of any type) or connections faster than the limits below, as HTTP's 429.
 CLOSE_RATE_LIMITED = 4429
+# The room is full, or this server process has too many handshakes under way: come back in
+# `retry_after` seconds (sent just before, in a `busy` frame), as HTTP's 503 with Retry-After.
+CLOSE_BUSY = 4503
 # Every frame of a connection, whatever its type, takes a token of the connection's bucket: a burst
 # of FRAME_BURST, refilled at FRAME_RATE a second; an empty bucket is `rate_limited`. Each refusal
 # takes a token of a second bucket (REFUSALS_BEFORE_CLOSE, refilled at FRAME_RATE): a client that
@@ -55,10 +61,58 @@ CONNECTS_PER_MINUTE = 30
 # would otherwise come straight back on a new connection (setting LIVE_FLOOD_COOLDOWN, seconds).
 # Shorter than the bundled client's wait after a 4429 (22.5 s at least).
 FLOOD_COOLDOWN = 20
+# Connections one room takes (QIAOCAMP_LIVE_ROOM_CAPACITY; 0: no limit): a 1,000-youth ceremony
+# fits, beyond it newcomers get CLOSE_BUSY rather than a handshake that times out.
+ROOM_CAPACITY = 1500
+# Handshakes one server process works on at once (QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT): each is a
+# hop into the one database thread, and beyond a few seconds of queue daphne drops them and phones
+# retry into the same queue. Beyond it newcomers get CLOSE_BUSY with a retry_after that grows with
+# the queue (QIAOCAMP_LIVE_RETRY_AFTER seconds per HANDSHAKES_IN_FLIGHT waiting, at least 1).
+HANDSHAKES_IN_FLIGHT = 64
+RETRY_AFTER = 2
+RETRY_AFTER_MAX = 30
+_in_flight = 0  # handshakes of this process now between accept-or-not and the welcome
 TOUCH_EVERY = 30  # seconds; attendance's STALE_AFTER (90 s) leaves room for two missed touches
 # A socket that sends nothing (no pings) still receives the room: its access is checked again
 # when a room event reaches it this long after the last check.
 RECHECK_SILENT_AFTER = 2 * TOUCH_EVERY
+
+
+@dataclasses.dataclass
+class Entry:
+    """What the handshake's one database hop found: a refusal (close code), or the way in."""
+
+    refusal: int | None = None
+    removed: bool = False  # refused because a moderator removed them (they are told so)
+    session: object = None
+    member: RoomMember | None = None
+    span_id: int | None = None
+    welcome: dict | None = None
+
+
+def room_capacity() -> int:
+    """Connections a room takes (0: no limit); moderators always get in. QIAOCAMP_LIVE_ROOM_CAPACITY."""
+    return int(getattr(settings, "QIAOCAMP_LIVE_ROOM_CAPACITY", ROOM_CAPACITY))
+
+
+def enter_room(user, session_id: int, channel_name: str, *, now=None) -> Entry:
+    """The whole handshake in one database thread hop: the session, the user's role, the room's
+    capacity, opening a room that is due, the attendance join and the welcome (docs/performance.md,
+    Finding 2: five hops queued behind each other when a class came in at once)."""
+    session = get_session(session_id)
+    if session is None:
+        return Entry(refusal=CLOSE_NOT_FOUND)
+    member = member_for(user, session)
+    if member is None:
+        return Entry(refusal=CLOSE_FORBIDDEN, removed=removed_from(user.pk, session.pk))
+    capacity = room_capacity()
+    if capacity and not member.is_moderator and online_connections(session.pk) >= capacity:
+        return Entry(refusal=CLOSE_BUSY)
+    services.live_session_open_if_due(session_id=session.pk, now=now)
+    span, _first = services.attendance_join(session_id=session.pk, user=user, channel_name=channel_name,
+                                            now=now, shape=events.member_payload(member))
+    welcome = selectors.welcome_for(session, member, now)
+    return Entry(session=session, member=member, span_id=span.pk, welcome=welcome)
 
 
 class TokenBucket:
@@ -136,6 +190,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     member_lost = False  # set once the user is sent out; nothing more is done for this socket
     closing = False  # closed for a frame too big or a flood (shut): nothing more is read
 
+    protocol = events.PROTOCOL_VERSION
+    # The highest message seq this socket was sent (welcome.last_seq, a history's last_seq, a live
+    # message): a live message at or below it is not sent again (docs/live-protocol.md §6).
+    fence = 0
+
     async def connect(self):
         # Refusals accept first and then close, so that a browser sees our close code (a refused
         # handshake only shows up as 1006).
@@ -144,43 +203,77 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_NOT_LOGGED_IN)
             return
+        global _in_flight
+        limit = _setting("QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT", HANDSHAKES_IN_FLIGHT)
+        if limit and _in_flight >= limit:
+            # Shed before any work (and before counting the attempt against the user's connections:
+            # a retry we asked for is not a flood).
+            return await self.shed(_in_flight)
+        _in_flight += 1
+        try:
+            await self.enter(user)
+        finally:
+            _in_flight -= 1
+
+    async def enter(self, user):
         if not await connection_allowed(user.pk):
             await self.accept()
             await self.close(code=CLOSE_RATE_LIMITED)
             return
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        if query.get("v") == [str(events.PROTOCOL_LATEST)]:
+            self.protocol = events.PROTOCOL_LATEST
+        events.bind_loop()
         session_id = self.scope["url_route"]["kwargs"]["session_id"]
-        session = await database_sync_to_async(get_session)(session_id)
-        if session is None:
+        # Join the groups before the welcome is read: anything committed after the read is then
+        # delivered to us (duplicates of the welcome are harmless, clients dedupe by seq). Whether
+        # the user may be here is known only after the hop: until then room_event forwards
+        # nothing (self.member is None), and a refusal leaves the groups again. Teachers and
+        # organizers are the room's moderators whenever they are let in at all.
+        room, moderators = events.room_group(session_id), events.moderators_group(session_id)
+        maybe_moderator = user.is_teacher or user.is_organizer
+        await self.channel_layer.group_add(room, self.channel_name)
+        if maybe_moderator:
+            await self.channel_layer.group_add(moderators, self.channel_name)
+        entry = await database_sync_to_async(enter_room)(user, session_id, self.channel_name)
+        if entry.refusal is not None or not entry.member.is_moderator:
+            if maybe_moderator:
+                await self.channel_layer.group_discard(moderators, self.channel_name)
+        if entry.refusal is not None:
+            await self.channel_layer.group_discard(room, self.channel_name)
+            if entry.refusal == CLOSE_BUSY:
+                return await self.shed(_in_flight, room_full=True)
             await self.accept()
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        member = await database_sync_to_async(member_for)(user, session)
-        if member is None:
-            await self.accept()
-            if await database_sync_to_async(removed_from)(user.pk, session.pk):
+            if entry.removed:
                 # Say why, so that the client shows "the teacher removed you from this class"
                 # rather than a bare refusal (only to the user themself).
                 await self.send(text_data=events.dumps(events.removed_payload(events.REMOVED_BY_MODERATOR)))
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.close(code=entry.refusal)
             return
-        self.session, self.member, self.user = session, member, user
+        if entry.member.is_moderator and not maybe_moderator:
+            await self.channel_layer.group_add(moderators, self.channel_name)
+        self.session, self.member, self.user = entry.session, entry.member, user
         rate = _setting("LIVE_FRAME_RATE", FRAME_RATE)
         self.frames = TokenBucket(_setting("LIVE_FRAME_BURST", FRAME_BURST), rate)
         self.refusals = TokenBucket(_setting("LIVE_REFUSALS_BEFORE_CLOSE", REFUSALS_BEFORE_CLOSE), rate)
-        # Join the groups before reading the welcome: anything committed after the read is then
-        # delivered to us (duplicates of the welcome are harmless, clients dedupe by seq).
-        await self.channel_layer.group_add(events.room_group(session.pk), self.channel_name)
-        if member.is_moderator:
-            await self.channel_layer.group_add(events.moderators_group(session.pk), self.channel_name)
         await self.accept()
-        await database_sync_to_async(services.live_session_open_if_due)(session_id=session.pk)
-        span, _first = await database_sync_to_async(services.attendance_join)(
-            session_id=session.pk, user=user, channel_name=self.channel_name
-        )
-        self.span_id = span.pk
+        self.span_id = entry.span_id
         self.touched_at = self.checked_at = time.monotonic()
-        welcome = await database_sync_to_async(selectors.welcome_for)(session, member)
-        await self.send(text_data=events.dumps(welcome))
+        entry.welcome["protocol"] = self.protocol
+        self.fence = entry.welcome["last_seq"]
+        await self.send(text_data=events.dumps(entry.welcome))
+
+    async def shed(self, waiting: int, *, room_full: bool = False):
+        """Accept and close with CLOSE_BUSY, after a `busy` frame saying when to come back."""
+        per = _setting("QIAOCAMP_LIVE_RETRY_AFTER", RETRY_AFTER)
+        limit = max(1, _setting("QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT", HANDSHAKES_IN_FLIGHT))
+        # RETRY_AFTER seconds per HANDSHAKES_IN_FLIGHT under way (2 s at the limit), at most 30 s.
+        retry_after = min(RETRY_AFTER_MAX, max(1, per * math.ceil(max(waiting, 1) / limit)))
+        if room_full:
+            retry_after = RETRY_AFTER_MAX
+        await self.accept()
+        await self.send(text_data=events.dumps(events.busy_payload(retry_after, room_full=room_full)))
+        await self.close(code=CLOSE_BUSY)
 
     async def disconnect(self, code):
         if self.session is None:
@@ -212,7 +305,26 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             return  # not in yet, or already sent out (removed / access lost): the close is under way
         if time.monotonic() - self.checked_at > RECHECK_SILENT_AFTER and not await self.recheck():
             return
-        await self.send(text_data=event["text"])
+        seq = event.get("seq")
+        if seq is not None:
+            if seq <= self.fence:
+                return  # already sent in the welcome or a history: never twice on the wire
+            self.fence = seq
+        if self.protocol < events.PROTOCOL_LATEST:
+            legacy = event.get("legacy")
+            if legacy is None:
+                await self.send(text_data=event["text"])
+            else:
+                for text in legacy:  # a batched frame, as the version-1 frames it stands for
+                    await self.send(text_data=text)
+            return
+        text = event.get("moderator_text") if self.member.is_moderator else None
+        await self.send(text_data=text or event["text"])
+        own = event.get("own")
+        if own is not None and not self.member.is_moderator:
+            mine = own.get(str(self.member.user_id))
+            if mine is not None:  # your own hand, raised or lowered (by you, the teacher, the class's end)
+                await self.send(text_data=mine)
 
     async def room_remove(self, event):
         if self.member is not None and not self.member_lost and event["user_id"] == self.member.user_id:
@@ -340,7 +452,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.touched_at = time.monotonic()
         if self.touched_at - self.checked_at >= TOUCH_EVERY and not await self.recheck():
             return False
-        await database_sync_to_async(services.attendance_touch)(span_id=self.span_id)
+        # The ping path also reaps the room's stale spans, at most once per room per 30 s.
+        await database_sync_to_async(services.attendance_touch)(span_id=self.span_id, session_id=self.session.pk)
         return True
 
     async def recheck(self) -> bool:
@@ -371,6 +484,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     async def on_resume(self, frame):
         after = clean_int(frame.get("after"), "after")
         messages, last_seq = await database_sync_to_async(selectors.history_after)(self.session.pk, after)
+        # Live messages up to last_seq that are still on their way to this socket are in this
+        # answer (or, on reload, in the next welcome): they are not sent again.
+        self.fence = max(self.fence, last_seq)
         if messages is None:
             await self.send_payload(events.reload_payload(last_seq))
         else:

@@ -7,12 +7,15 @@ drop events (Redis pub/sub does not retry), which is fine: the database is the r
 clients detect gaps by seq and resume.
 """
 
+import asyncio
 import datetime
 import json
 import logging
+import weakref
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 from live.access import public_name
@@ -21,6 +24,9 @@ from live.services.common import CLIENT_ID_RE
 logger = logging.getLogger(__name__)
 
 PROTOCOL_VERSION = 1
+# The newest protocol this server speaks; a client asks for it with `?v=2` (docs/live-protocol.md,
+# §11): batched presence and reactions, hands as a count. A client that does not ask gets version 1.
+PROTOCOL_LATEST = 2
 # Channel-layer message types, handled by LiveRoomConsumer.room_event / room_remove.
 ROOM_EVENT = "room.event"
 ROOM_REMOVE = "room.remove"
@@ -176,6 +182,12 @@ def pong_payload(last_seq: int) -> dict:
     return {"type": "pong", "last_seq": last_seq}
 
 
+def busy_payload(retry_after: int, *, room_full: bool = False) -> dict:
+    """Before a CLOSE_BUSY (4503): come back in retry_after seconds (the room is full, or the
+    server has too many people coming in at once)."""
+    return {"type": "busy", "retry_after": retry_after, "reason": "room_full" if room_full else "busy"}
+
+
 def error_payload(code: str, detail: str, *, client_id=None, retry_after: int | None = None,
                   reason: str | None = None) -> dict:
     payload = {"type": "error", "code": code, "detail": detail}
@@ -218,7 +230,16 @@ def deleted_payload(seq: int) -> dict:
 
 
 def presence_payload(action: str, user) -> dict:
-    return {"type": "presence", "action": action, "user": user_payload(user)}
+    """`user`: a User, or the user shape already built (the room member's)."""
+    shape = user if isinstance(user, dict) else user_payload(user)
+    return {"type": "presence", "action": action, "user": shape}
+
+
+def presence_batch_payload(changes: list[tuple[str, dict]]) -> dict:
+    """Version 2: several presence changes of a rush in one frame (each user at most once)."""
+    return {"type": "presence", "action": "batch",
+            "join": [shape for action, shape in changes if action == "join"],
+            "leave": [shape for action, shape in changes if action == "leave"]}
 
 
 def hand_payload(user, raised: bool) -> dict:
@@ -263,7 +284,172 @@ def broadcast(session_id: int, payload: dict, *, moderators_only: bool = False) 
     transaction commits."""
     text = dumps(payload)
     group = moderators_group(session_id) if moderators_only else room_group(session_id)
-    transaction.on_commit(lambda: _group_send(group, {"type": ROOM_EVENT, "text": text}))
+    event = {"type": ROOM_EVENT, "text": text}
+    if payload.get("type") == "message":
+        # Its seq, for the consumer's fence: a socket never gets a message it was already sent in
+        # its welcome or a history (docs/live-protocol.md §6).
+        event["seq"] = payload["seq"]
+    transaction.on_commit(lambda: _group_send(group, event))
+
+
+# --- presence, reactions and hands, coalesced --------------------------------------------------------
+# When a class comes in at once, one presence frame per join is N deliveries for the N-th joiner
+# (O(N²) for the room); a burst of reactions or hands in a crowded room is the same. So each of
+# these goes out at most once per interval per room and server process (settings
+# QIAOCAMP_LIVE_PRESENCE_EVERY for presence, QIAOCAMP_LIVE_REACTIONS_EVERY for reactions and hands;
+# seconds, 0: every change at once). A change in a quiet room goes at once; the changes of a rush
+# wait for the end of the interval and go as one trailing frame holding each key's (user's,
+# message's) last change, in the order of those last changes, so the final state is always sent
+# and nobody's change is sent twice. Protocol 2 sockets get the batched frames; protocol 1 sockets
+# get the frames of version 1 the batch stands for (the event's "legacy" texts). A room's coalesced
+# frames leave this process in the order they were made.
+PRESENCE, REACTIONS, HANDS = "presence", "reactions", "hands"
+PRESENCE_EVERY = 1.0
+REACTIONS_EVERY = 1.0
+
+
+def coalesce_every(kind: str) -> float:
+    if kind == PRESENCE:
+        return float(getattr(settings, "QIAOCAMP_LIVE_PRESENCE_EVERY", PRESENCE_EVERY))
+    return float(getattr(settings, "QIAOCAMP_LIVE_REACTIONS_EVERY", REACTIONS_EVERY))
+
+
+def presence_every() -> float:
+    return coalesce_every(PRESENCE)
+
+
+def reactions_batch_payload(changes: list[tuple[int, dict]]) -> dict:
+    """Version 2: the reactions of several messages changed within one interval: each message once,
+    with its full counts after its last change."""
+    return {"type": "reactions", "messages": [{"seq": seq, "counts": counts} for seq, counts in changes]}
+
+
+def hands_payload(count: int, changes: list[tuple[dict, bool]] | None = None) -> dict:
+    """Version 2: how many hands are up. For the teacher and organizers (changes given) also whose
+    hands went up and down since the last `hands` frame, each person once (their last change)."""
+    payload = {"type": "hands", "count": count}
+    if changes is not None:
+        payload["raised"] = [shape for shape, raised in changes if raised]
+        payload["lowered"] = [shape for shape, raised in changes if not raised]
+    return payload
+
+
+def coalesced_event(kind: str, changes: list[tuple]) -> dict:
+    """The one channel-layer event for a room's changes of one interval (oldest first).
+    presence: (action, user shape); reactions: (seq, counts); hands: (user shape, raised, count)."""
+    if kind == PRESENCE:
+        singles = [dumps(presence_payload(action, shape)) for action, shape in changes]
+        if len(changes) == 1:
+            return {"type": ROOM_EVENT, "text": singles[0]}
+        return {"type": ROOM_EVENT, "text": dumps(presence_batch_payload(changes)), "legacy": singles}
+    if kind == REACTIONS:
+        singles = [dumps(reaction_payload(seq, counts)) for seq, counts in changes]
+        if len(changes) == 1:
+            return {"type": ROOM_EVENT, "text": singles[0]}
+        return {"type": ROOM_EVENT, "text": dumps(reactions_batch_payload(changes)), "legacy": singles}
+    count = changes[-1][2]  # read under the room's lock with the last change
+    singles = {str(shape["id"]): dumps({"type": "hand", "user": shape, "raised": raised})
+               for shape, raised, _count in changes}
+    return {"type": ROOM_EVENT, "text": dumps(hands_payload(count)),
+            "moderator_text": dumps(hands_payload(count, [(shape, raised) for shape, raised, _c in changes])),
+            "legacy": list(singles.values()), "own": singles}
+
+
+class Coalescer:
+    """The coalesced frames of each room of one event loop (one server process)."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.sent_at: dict[tuple, float] = {}
+        self.pending: dict[tuple, dict] = {}
+        self.timers: dict[tuple, asyncio.TimerHandle] = {}
+        self.tails: dict[int, asyncio.Task] = {}
+
+    def add(self, session_id: int, kind: str, key, change: tuple) -> None:
+        slot = (session_id, kind)
+        now, every = self.loop.time(), coalesce_every(kind)
+        if slot not in self.pending and now - self.sent_at.get(slot, float("-inf")) >= every:
+            self.sent_at[slot] = now
+            self._send(session_id, coalesced_event(kind, [change]))
+            return
+        pending = self.pending.setdefault(slot, {})
+        pending.pop(key, None)  # a key's last change wins, in the order of the last changes
+        pending[key] = change
+        if slot not in self.timers:
+            delay = max(0.0, self.sent_at.get(slot, now) + every - now)
+            self.timers[slot] = self.loop.call_later(delay, self.flush, slot)
+
+    def flush(self, slot: tuple) -> None:
+        self.timers.pop(slot, None)
+        changes = list(self.pending.pop(slot, {}).values())
+        if changes:
+            self.sent_at[slot] = self.loop.time()
+            self._send(slot[0], coalesced_event(slot[1], changes))
+
+    def _send(self, session_id: int, event: dict) -> None:
+        previous = self.tails.get(session_id)
+        task = self.loop.create_task(self._send_after(previous, room_group(session_id), event))
+        self.tails[session_id] = task
+        task.add_done_callback(lambda done: self.tails.pop(session_id, None)
+                               if self.tails.get(session_id) is done else None)
+
+    @staticmethod
+    async def _send_after(previous, group: str, event: dict) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        await _agroup_send(group, event)
+
+
+# Kept for callers of the earlier name.
+PresenceCoalescer = Coalescer
+
+_coalescers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_loop = None
+
+
+def bind_loop() -> None:
+    """The server's event loop, where room frames are coalesced (called by the consumers on connect)."""
+    global _loop
+    loop = asyncio.get_running_loop()
+    _loop = loop
+    if loop not in _coalescers:
+        _coalescers[loop] = Coalescer(loop)
+
+
+async def _agroup_send(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(group, event)
+    except Exception:
+        logger.exception("live: could not send %s to %s", event.get("type"), group)
+
+
+def _coalesce(session_id: int, kind: str, key, change: tuple) -> None:
+    loop = _loop
+    if loop is None or loop.is_closed() or not loop.is_running():
+        # No server loop (a command, a sync test): at once, as its own event.
+        _group_send(room_group(session_id), coalesced_event(kind, [change]))
+        return
+    loop.call_soon_threadsafe(_coalescers[loop].add, session_id, kind, key, change)
+
+
+def broadcast_presence(session_id: int, action: str, shape: dict) -> None:
+    """A user's first connection opened ("join") or their last one closed ("leave"): tell the room,
+    coalesced, once the current transaction commits."""
+    transaction.on_commit(lambda: _coalesce(session_id, PRESENCE, shape["id"], (action, shape)))
+
+
+def broadcast_reaction(session_id: int, seq: int, counts: dict[str, int]) -> None:
+    """A message's reactions changed (counts: all of them, read after the change): coalesced."""
+    transaction.on_commit(lambda: _coalesce(session_id, REACTIONS, seq, (seq, dict(counts))))
+
+
+def broadcast_hand(session_id: int, user, raised: bool, count: int) -> None:
+    """Someone's hand went up or down; `count`: the hands up after it (read under the room's lock)."""
+    shape = user if isinstance(user, dict) else user_payload(user)
+    transaction.on_commit(lambda: _coalesce(session_id, HANDS, shape["id"], (shape, raised, count)))
 
 
 def broadcast_removal(session_id: int, user_id: int, *, reason: str | None = None) -> None:

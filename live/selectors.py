@@ -20,8 +20,8 @@ from live.models import (
     RaisedHand,
     Removal,
 )
-from live.services.attendance import online_users
 from live.services.chat import reaction_counts
+from live.services.online import online_now
 
 WELCOME_HISTORY = 50
 RESUME_LIMIT = 500
@@ -98,7 +98,8 @@ def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
         muted=Mute.objects.filter(session=session, user_id=member.user_id).exists(),
         last_seq=session.last_seq,
         history=message_payloads(recent, with_group=session.is_ceremony),
-        online=[events.user_payload(u) for u in online_users(session.pk, now)],
+        # The room's online set in the cache: no query, whatever the room's size (Finding 2).
+        online=online_now(session.pk),
         hands=hands,
         questions=[events.question_shape(q, q.n, bool(q.mine)) for q in reversed(list(questions))],
         polls=[events.poll_shape(p, counts[p.pk], votes.get(p.pk)) for p in reversed(polls)],

@@ -14,6 +14,7 @@ from live.services.attendance import (
     attendance_join,
     attendance_leave,
     attendance_reap,
+    attendance_reap_due,
     attendance_summary,
     attendance_touch,
     online_users,
@@ -55,7 +56,7 @@ from live.services.sessions import live_session_ensure
 __all__ = [
     "ABSENT", "LATE", "PRESENT", "REACTIONS", "ERROR_CODES", "AttendanceRow", "LiveError",
     "attendance_for_session", "attendance_join", "attendance_leave",
-    "attendance_reap", "attendance_summary", "attendance_touch", "online_users", "session_window",
+    "attendance_reap", "attendance_reap_due", "attendance_summary", "attendance_touch", "online_users", "session_window",
     "blocklist_seed_starter", "contains_link", "find_blocked_term",
     "chat_message_delete", "chat_message_post", "message_report", "reaction_counts", "reaction_set",
     "poll_close", "poll_counts", "poll_open", "poll_vote", "question_answer", "question_ask", "question_upvote",

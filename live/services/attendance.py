@@ -1,5 +1,6 @@
 """Attendance: every connection to a room is an AttendanceSpan (join → leave). Presence (who is
-online now) is read from the open spans in the database, so every server process agrees.
+online now) is the room's online set in the cache (live.services.online, Redis in production: every
+server process agrees), kept beside the spans and rebuilt from them when it is lost.
 
 Per youth and session: minutes present, the first join, and present / late / absent against the
 group's roster. The rule itself (window, thresholds, merging) is `live.attendance_rule`, the one
@@ -9,8 +10,9 @@ the reports call too, so the teacher's page and the certificates agree (docs/rep
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from camp.models import Participant
@@ -28,10 +30,11 @@ from live.attendance_rule import (
     span_end,
 )
 from live.models import AttendanceSpan, LiveSession
+from live.services.online import online_add, online_now, online_reconcile, online_remove
 
 __all__ = [  # the rule's names are re-exported: callers of the live services need not know where it lives
     "ABSENT", "LATE", "LATE_AFTER", "PRESENT", "PRESENT_SHARE", "STALE_AFTER", "AttendanceRow",
-    "attendance_by_group", "attendance_for_session", "attendance_mark_present_at_end", "attendance_join", "attendance_leave", "attendance_reap", "attendance_summary",
+    "attendance_by_group", "attendance_for_session", "attendance_mark_present_at_end", "attendance_join", "attendance_leave", "attendance_reap", "attendance_reap_due", "attendance_summary",
     "attendance_touch", "online_users", "session_window",
 ]
 
@@ -41,31 +44,58 @@ def _alive(now) -> Q:
 
 
 def attendance_reap(*, session_id: int, now=None) -> int:
-    """Close spans whose connection stopped pinging, at their last sign of life."""
+    """Close spans whose connection stopped pinging, at their last sign of life (one query to find
+    them, one update). The online set loses them; attendance_reap_due tells the room."""
     now = now or timezone.now()
     stale = AttendanceSpan.objects.filter(session_id=session_id, left_at__isnull=True,
                                           last_seen_at__lt=now - STALE_AFTER)
-    closed = 0
-    for span in stale:
-        span.left_at = span.last_seen_at
-        span.save(update_fields=["left_at"])
-        closed += 1
+    span_ids = list(stale.values_list("pk", flat=True))
+    if not span_ids:
+        return 0
+    closed = AttendanceSpan.objects.filter(pk__in=span_ids, left_at__isnull=True).update(left_at=F("last_seen_at"))
+    online_remove(session_id=session_id, span_ids=span_ids)
+    return closed
+
+
+# A room's stale spans are looked for at most this often (seconds), from the ping path: reaping on
+# every join scanned the room's spans N times while N youth came in (docs/performance.md, Finding 2).
+REAP_EVERY = 30
+
+
+def attendance_reap_due(*, session_id: int, now=None) -> int:
+    """Unless the room was looked at less than REAP_EVERY seconds ago (by any server process: the
+    guard is a cache key): reap its stale spans, put its online set right against the open spans
+    (online_reconcile) and tell the room who is gone (a phone that died without closing, a server
+    process that stopped) or back, as presence. Returns the number of spans closed."""
+    if not cache.add(f"live:reaped:{session_id}", 1, timeout=REAP_EVERY):
+        return 0
+    before = {shape["id"]: shape for shape in online_now(session_id)}
+    closed = attendance_reap(session_id=session_id, now=now)
+    online_reconcile(session_id)
+    after = {shape["id"]: shape for shape in online_now(session_id)}
+    for user_id in before.keys() - after.keys():
+        events.broadcast_presence(session_id, "leave", before[user_id])
+    for user_id in after.keys() - before.keys():
+        events.broadcast_presence(session_id, "join", after[user_id])
     return closed
 
 
 @transaction.atomic
-def attendance_join(*, session_id: int, user, channel_name: str = "", now=None) -> tuple[AttendanceSpan, bool]:
+def attendance_join(*, session_id: int, user, channel_name: str = "", now=None,
+                    shape: dict | None = None) -> tuple[AttendanceSpan, bool]:
     """Record a connection. Returns (span, first): first is True when the user was not online in
-    this room before (then the room hears a presence join)."""
+    this room before (then the room hears a presence join). `shape`: the user as the room shows
+    them (the RoomMember's; by default their plain name)."""
     now = now or timezone.now()
-    attendance_reap(session_id=session_id, now=now)
     already = AttendanceSpan.objects.filter(_alive(now), session_id=session_id, user=user).exists()
     span = AttendanceSpan(session_id=session_id, user=user, joined_at=now, last_seen_at=now,
                           channel_name=channel_name[:200])
     span.full_clean()
     span.save()
+    shape = shape or events.user_payload(user)
+    online_add(session_id=session_id, span_id=span.pk, shape=shape, at=now.timestamp())
     if not already:
-        events.broadcast(session_id, events.presence_payload("join", user))
+        events.broadcast_presence(session_id, "join", shape)
     return span, not already
 
 
@@ -79,15 +109,20 @@ def attendance_leave(*, span_id: int, now=None) -> bool:
         return False
     span.left_at = now
     span.save(update_fields=["left_at"])
+    shape = online_remove(session_id=span.session_id, span_ids=[span.pk]).get(span.pk)
     still_here = AttendanceSpan.objects.filter(_alive(now), session_id=span.session_id, user_id=span.user_id).exists()
     if not still_here:
-        events.broadcast(span.session_id, events.presence_payload("leave", span.user))
+        # The shape the room was shown on joining (a ceremony's names carry the group).
+        events.broadcast_presence(span.session_id, "leave", shape or events.user_payload(span.user))
     return not still_here
 
 
-def attendance_touch(*, span_id: int, now=None) -> None:
-    """A ping: the connection is alive."""
+def attendance_touch(*, span_id: int, session_id: int | None = None, now=None) -> None:
+    """A ping: the connection is alive. With session_id, the room's stale spans are reaped too
+    (at most every REAP_EVERY seconds)."""
     AttendanceSpan.objects.filter(pk=span_id, left_at__isnull=True).update(last_seen_at=now or timezone.now())
+    if session_id is not None:
+        attendance_reap_due(session_id=session_id, now=now)
 
 
 def online_users(session_id: int, now=None) -> list:

@@ -162,7 +162,7 @@ def reaction_set(*, session_id: int, member: RoomMember, seq, emoji, remove=Fals
         _reaction, changed = Reaction.objects.get_or_create(message=message, user_id=member.user_id, emoji=emoji)
     counts = reaction_counts([message.pk]).get(message.pk, {})
     if changed:
-        events.broadcast(session.pk, events.reaction_payload(message.seq, counts))
+        events.broadcast_reaction(session.pk, message.seq, counts)
     return counts
 
 

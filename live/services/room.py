@@ -78,8 +78,8 @@ def live_session_end(*, session_id: int, member, now=None) -> LiveSession:
         hands = list(RaisedHand.objects.filter(session=session).select_related("user__participant"))
         RaisedHand.objects.filter(session=session).delete()
         events.broadcast(session.pk, events.room_payload(session))
-        for hand in hands:
-            events.broadcast(session.pk, events.hand_payload(hand.user, False))
+        for hand in hands:  # all lowered at once: none left up
+            events.broadcast_hand(session.pk, hand.user, False, 0)
     return session
 
 
@@ -166,7 +166,7 @@ def member_remove(*, session_id: int, member, user_id, now=None) -> User:
     _removal, created = Removal.objects.get_or_create(
         session=session, user=user, defaults={"removed_by_id": member.user_id, "created_at": now or timezone.now()})
     if RaisedHand.objects.filter(session=session, user=user).delete()[0]:
-        events.broadcast(session.pk, events.hand_payload(user, False))
+        events.broadcast_hand(session.pk, user, False, RaisedHand.objects.filter(session=session).count())
     if created:
         events.broadcast(session.pk, events.removal_payload(user, True), moderators_only=True)
         logger.info("live: user %s removed user %s from session %s", member.user_id, user.pk, session.pk)
@@ -228,7 +228,7 @@ def hand_set(*, session_id: int, member, raised, user_id=None, now=None) -> bool
     else:
         hand.delete()
     user = User.objects.select_related("participant").get(pk=target_id)
-    events.broadcast(session.pk, events.hand_payload(user, raised))
+    events.broadcast_hand(session.pk, user, raised, RaisedHand.objects.filter(session=session).count())
     return True
 
 
@@ -261,6 +261,6 @@ def member_access_revoke(*, user) -> list[int]:
         RaisedHand.objects.filter(user=user, session_id__in=lowered).delete()
     for session_id in sorted(session_ids):
         if session_id in lowered:
-            events.broadcast(session_id, events.hand_payload(user, False))
+            events.broadcast_hand(session_id, user, False, RaisedHand.objects.filter(session_id=session_id).count())
         events.broadcast_removal(session_id, user.pk)
     return sorted(session_ids)

@@ -96,8 +96,8 @@ def _cancel(room: LiveSession, now=None) -> bool:
     # send it through a periodic access check (which would only say "removed").
     events.broadcast_cancel(room.pk)
     events.broadcast(room.pk, events.room_payload(room))
-    for hand in hands:
-        events.broadcast(room.pk, events.hand_payload(hand.user, False))
+    for hand in hands:  # all lowered at once: none left up
+        events.broadcast_hand(room.pk, hand.user, False, 0)
     return True
 
 

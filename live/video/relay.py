@@ -524,8 +524,10 @@ class VideoRelayConsumer(AsyncWebsocketConsumer):
         if kind == "webrtcup" and self.span_id is None:
             from live.services import attendance_join
 
+            # The room shows them as the chat does (a ceremony's names carry the group).
             span, _first = await database_sync_to_async(attendance_join)(
-                session_id=self.session.pk, user=self.user, channel_name=self.channel_name
+                session_id=self.session.pk, user=self.user, channel_name=self.channel_name,
+                shape=events.member_payload(self.member),
             )
             self.span_id = span.pk
         sender = reply.get("sender")

@@ -92,7 +92,7 @@ def video_speak_set(*, session_id: int, member, user_id, action) -> SpeakInvite 
             invite.full_clean()
             invite.save()
         RaisedHand.objects.filter(session=session, user=user).delete()
-        events.broadcast(session.pk, events.hand_payload(user, False))
+        events.broadcast_hand(session.pk, user, False, RaisedHand.objects.filter(session=session).count())
         events.broadcast(session.pk, video_payload("invite", user, camera=invite.camera))
         return invite
     if invite is None:

@@ -83,3 +83,33 @@ async def refused_with(session_path: str, user, *, frames: list | None = None) -
 async def send(comm, payload) -> None:
     await comm.send_to(text_data=json.dumps(payload))
 
+
+
+@pytest.fixture(autouse=True)
+def _presence_at_once(monkeypatch):
+    """Presence, reactions and hands are coalesced (one frame per room per second) in production;
+    most tests read the room frame by frame and drain it for 0.3 s, so here every change goes at
+    once unless the test asks for `coalesced_presence`. (The defaults, not the settings: a settings
+    override would hide the settings module from tests/live/servers.py.)"""
+    from live import events
+
+    monkeypatch.setattr(events, "PRESENCE_EVERY", 0.0)
+    monkeypatch.setattr(events, "REACTIONS_EVERY", 0.0)
+
+
+@pytest.fixture
+def coalesced_presence(monkeypatch, _presence_at_once):
+    """Production's intervals: one coalesced frame per room per second (presence, reactions, hands)."""
+    from live import events
+
+    monkeypatch.setattr(events, "PRESENCE_EVERY", 1.0)
+    monkeypatch.setattr(events, "REACTIONS_EVERY", 1.0)
+
+
+async def join_v2(session, user):
+    """Connect with ?v=2 (protocol 2) and read the welcome."""
+    comm, connected, detail = await open_socket(path_for(session) + "?v=2", user)
+    assert connected, detail
+    welcome = await recv(comm)
+    assert welcome["type"] == "welcome" and welcome["protocol"] == 2, welcome
+    return comm, welcome
