@@ -13,6 +13,7 @@ from camp.access import get_group_for_user, get_participant_for_user, get_roster
 from camp.errors import error_redirect, form_error
 from camp.forms import ParticipantForm, RosterUploadForm
 from camp.forms_guardian import BulkPaperConsentForm, PaperConsentForm
+from camp.links import row_link
 from camp.models import GuardianMessage, JoinCode
 from camp.services.cards import login_cards
 from camp.services.consent import consent_record_paper, consent_record_paper_bulk, consent_summaries
@@ -47,9 +48,19 @@ def roster(request, pk):
         .values_list("user_id", "code")
     )
     summaries = consent_summaries(participants)
+    # Each row's links from one reverse per kind of link (camp/links.py).
+    links = {
+        name: row_link(name, group.pk)
+        for name in ("guardian_link_page", "participant_consent", "join_code_reissue", "join_code_revoke",
+                     "participant_edit", "participant_delete")
+    }
+    youth_data = row_link("privacy:youth_data") if request.user.is_organizer else None
     for participant in participants:
         participant.active_code = codes.get(participant.user_id)
         participant.consent_summary = summaries.get(participant.pk)
+        participant.links = {name: link(participant.pk) for name, link in links.items()}
+        if youth_data:
+            participant.links["youth_data"] = youth_data(participant.pk)
     context = {
         "group": group,
         "participants": participants,
