@@ -109,16 +109,42 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    # Persistent connections are per thread, and daphne runs sync code in a growing thread pool:
-    # with conn_max_age > 0 a busy server exhausts PostgreSQL's connection slots (measured in
-    # bench/: 44 of 200 requests failed with "too many clients"). Default 0; raise it only with
-    # a connection pooler in front of PostgreSQL.
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")), conn_health_checks=True
+
+
+def postgres_pool_options(environ=os.environ) -> dict | None:
+    """Django's PostgreSQL connection pool (psycopg_pool), sized from the environment; None when off.
+
+    Under daphne every request runs its sync view in a thread of a growing pool, and a persistent
+    connection per thread (CONN_MAX_AGE > 0) exhausts PostgreSQL's connection slots (measured in
+    bench/: 44 of 200 requests failed with "too many clients"). The pool caps one process at
+    QIAOCAMP_DB_POOL_MAX connections and reuses them; a request waits up to
+    QIAOCAMP_DB_POOL_TIMEOUT seconds for a free one. QIAOCAMP_DB_POOL=0, or a DB_CONN_MAX_AGE above
+    0 (persistent connections, e.g. behind PgBouncer), turns the pool off.
+    """
+    pool_off = (environ.get("QIAOCAMP_DB_POOL") or "1").strip().lower() in {"0", "false", "no", "off"}
+    if pool_off or int(environ.get("DB_CONN_MAX_AGE") or "0") != 0:
+        return None
+    min_size = int(environ.get("QIAOCAMP_DB_POOL_MIN") or "2")
+    max_size = int(environ.get("QIAOCAMP_DB_POOL_MAX") or "10")
+    timeout = float(environ.get("QIAOCAMP_DB_POOL_TIMEOUT") or "10")
+    if not 0 <= min_size <= max_size or max_size < 1 or timeout <= 0:
+        raise RuntimeError(
+            "QIAOCAMP_DB_POOL_MIN must be 0 or more and at most QIAOCAMP_DB_POOL_MAX (1 or more); "
+            "QIAOCAMP_DB_POOL_TIMEOUT above 0"
         )
-    }
+    # max_idle: connections above min_size are closed after 5 idle minutes.
+    return {"min_size": min_size, "max_size": max_size, "timeout": timeout, "max_idle": 300}
+
+
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)}
+    _pool = postgres_pool_options() if DATABASES["default"]["ENGINE"].endswith("postgresql") else None
+    if _pool:
+        # Django refuses a pool with persistent connections: CONN_MAX_AGE stays 0.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _pool
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE") or "0")
 else:
     DATABASES = {
         "default": {
