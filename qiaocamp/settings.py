@@ -159,11 +159,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ----------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def channel_layer_hosts(environ=os.environ) -> list[str]:
+    """The Redis servers of the channel layer: REDIS_CHANNEL_URLS (comma-separated) or REDIS_URL.
+
+    channels_redis shards rooms (groups) and sockets over the hosts by a consistent hash of their
+    name, so every process must list the same hosts in the same order (docs/scaling.md).
+    """
+    urls = [url.strip() for url in (environ.get("REDIS_CHANNEL_URLS") or "").split(",") if url.strip()]
+    if not urls:
+        return [environ["REDIS_URL"]] if environ.get("REDIS_URL") else []
+    bad = [url for url in urls if not url.startswith(("redis://", "rediss://", "unix://"))]
+    if bad:
+        raise RuntimeError(f"REDIS_CHANNEL_URLS: not a Redis URL: {', '.join(bad)}")
+    if len(set(urls)) != len(urls):
+        raise RuntimeError("REDIS_CHANNEL_URLS: a host is listed twice")
+    return urls
+
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": channel_layer_hosts()},
         }
     }
     CACHES = {
