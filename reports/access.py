@@ -129,3 +129,10 @@ def verify_rate_limited(client_address: str) -> bool:
     cannot be guessed, and this keeps anyone from trying)."""
     limit, window = VERIFY_RATE_LIMIT
     return address_limited("reports:verify", client_address, limit=limit, window=window)
+
+
+def get_group_for_study(user, pk) -> Group:
+    """A group's self-study and quizzes, youth by class: the readers of its report (the camp's
+    organizers, the teachers who teach it, its coordinators — who already see each youth's
+    attendance and camp-life figures); another teacher 403, youth and everybody else 404."""
+    return get_group_for_report(user, pk)

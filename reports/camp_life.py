@@ -399,3 +399,64 @@ def group_life(camp_ids: list[int], *, group_ids: list[int] | None = None) -> di
             study=Study.of(youth, *study),
         )
     return result
+
+
+# --- One group's self-study and quizzes, youth by item (reports:group_study) ---------------------
+
+
+@dataclass
+class QuizCell:
+    score: int
+    total: int
+    tries: int
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.score, self.total)
+
+
+@dataclass
+class StudyGrid:
+    items: list  # the self-paced PlanItems, in time order
+    quizzes: list  # (Quiz, the first PlanItem of its lesson), in time order
+    rows: list  # (Participant, [ItemDone row or None per item], [QuizCell or None per quiz])
+
+
+def study_grid(group: Group, phase: Phase | None = None) -> StudyGrid:
+    """Who of the group did which self-paced class (and when), and each youth's best try and tries
+    per quiz of the group's published plans (of `phase`, or of all the camp's phases); four queries,
+    whatever the number of youth."""
+    scope = Q(plan__phase=phase) if phase is not None else Q(plan__phase__camp_id=group.camp_id)
+    of_group = PlanItem.objects.filter(scope, plan__group=group, plan__status=Plan.Status.PUBLISHED)
+    items = list(of_group.select_related("lesson", "lesson__quiz").order_by("starts_at", "pk"))
+    self_paced = [item for item in items if item.lesson.format in SELF_PACED_FORMATS]
+    quizzes, seen = [], set()
+    for item in items:
+        quiz = getattr(item.lesson, "quiz", None)
+        if quiz is not None and quiz.pk not in seen:
+            seen.add(quiz.pk)
+            quizzes.append((quiz, item))
+    participants = list(group.participants.order_by("family_name", "given_name", "pk"))
+    done = {
+        (participant_id, item_id): (done_at, how)
+        for participant_id, item_id, done_at, how in ItemDone.objects.filter(
+            participant__group=group, plan_item__in=of_group.filter(lesson__format__in=SELF_PACED_FORMATS)
+        ).values_list("participant_id", "plan_item_id", "done_at", "how")
+    }
+    tries = QuizAttempt.objects.filter(participant=OuterRef("participant_id"), quiz=OuterRef("quiz_id"))
+    best = {
+        (participant_id, quiz_id): QuizCell(score, total, count)
+        for participant_id, quiz_id, score, total, count in _best_attempts()
+        .filter(participant__group=group, quiz__lesson__in=of_group.values("lesson"))
+        .annotate(tries=_count(tries))
+        .values_list("participant_id", "quiz_id", "score", "total", "tries")
+    }
+    rows = [
+        (
+            p,
+            [done.get((p.pk, item.pk)) for item in self_paced],
+            [best.get((p.pk, quiz.pk)) for quiz, _item in quizzes],
+        )
+        for p in participants
+    ]
+    return StudyGrid(self_paced, quizzes, rows)

@@ -133,16 +133,34 @@ class Dashboard:
             ("checkins", _("Check-in rate (%)"), self.life_total.checkin_rate),
             ("homework_handed_in", _("Homework handed in (%)"), self.life_total.handed_in_rate),
             ("homework_accepted", _("Homework accepted (%)"), self.life_total.accepted_rate),
+            ("self_study", _("Self-study done (%)"), self.life_total.study.self_paced_rate),
+            ("quizzes", _("Quizzes answered (%)"), self.life_total.study.quiz_rate),
+            ("quiz_average", _("Average quiz score (%)"), self.life_total.study.quiz_average),
         ]
 
     @staticmethod
     def _life_columns() -> list[str]:
-        return [_("Check-in rate (%)"), _("Homework handed in (%)"), _("Homework accepted (%)")]
+        return [
+            _("Check-in rate (%)"),
+            _("Homework handed in (%)"),
+            _("Homework accepted (%)"),
+            _("Self-study done (%)"),
+            _("Quizzes answered (%)"),
+            _("Average quiz score (%)"),
+        ]
 
     @staticmethod
     def _life_cells(t: LifeTally | None) -> list:
         t = t or LifeTally()
-        return [t.checkin_rate, t.handed_in_rate, t.accepted_rate]
+        study = t.study
+        return [
+            t.checkin_rate,
+            t.handed_in_rate,
+            t.accepted_rate,
+            study.self_paced_rate,
+            study.quiz_rate,
+            study.quiz_average,
+        ]
 
     def _tally_columns(self) -> list[str]:
         return [
@@ -423,6 +441,9 @@ class GroupReport:
                 [_("Check-in rate (%)"), self.life.checkin_rate],
                 [_("Homework handed in (%)"), self.life.handed_in_rate],
                 [_("Homework accepted (%)"), self.life.accepted_rate],
+                [_("Self-study done (%)"), self.life.study.self_paced_rate],
+                [_("Quizzes answered (%)"), self.life.study.quiz_rate],
+                [_("Average quiz score (%)"), self.life.study.quiz_average],
                 [_("Ceremonies attended"), self.ceremonies_attended["text"]],
             ],
         )
@@ -507,6 +528,11 @@ class GroupReport:
                 _("Homework accepted"),
                 _("Homework given"),
                 _("Showcase"),
+                _("Self-study done"),
+                _("Self-study due"),
+                _("Quizzes answered"),
+                _("Quizzes available"),
+                _("Average quiz score (%)"),
             ],
         )
         for p in self.participants:
@@ -528,6 +554,11 @@ class GroupReport:
                     life.homework_accepted,
                     life.homework_assigned,
                     life.showcase,
+                    life.study.self_paced_done,
+                    life.study.self_paced_due,
+                    life.study.quizzes_answered,
+                    life.study.quizzes_available,
+                    life.study.quiz_average,
                 ]
             )
         return [summary, plan, per_session, per_youth]
@@ -645,6 +676,14 @@ STANDING_SORTS = {
         lambda s: (s.life.homework_accepted, s.life.homework_rate),
     ),
     "showcase": (gettext_lazy("Showcase"), lambda s: s.life.showcase),
+    "self_study": (
+        gettext_lazy("Self-study done"),
+        lambda s: (s.life.study.self_paced_done, s.life.study.self_paced_rate),
+    ),
+    "quizzes": (
+        gettext_lazy("Quizzes"),
+        lambda s: (s.life.study.quiz_average, s.life.study.quizzes_answered),
+    ),
 }
 
 

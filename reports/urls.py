@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/years/<int:year>/export.<str:fmt>", views.year_export, name="year_export"),
     path("reports/groups/<int:pk>/", views.group_report_view, name="group"),
     path("reports/groups/<int:pk>/export.<str:fmt>", views.group_export, name="group_export"),
+    path("reports/groups/<int:pk>/study/", views.group_study, name="group_study"),
     path("reports/sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path("reports/groups/<int:pk>/certificates/", views.group_certificates, name="group_certificates"),
     path("reports/groups/<int:pk>/certificates.zip", views.group_certificates_zip, name="group_certificates_zip"),

@@ -13,6 +13,7 @@ from camp.errors import error_redirect, form_error
 from camp.models import Enrollment
 from camp.ratelimit import client_address
 from reports import access, services
+from reports.camp_life import study_grid
 from reports.charts import bar_chart
 from reports.exports import export_response
 from reports.forms import CorrectionForm, NominationForm, RevokeForm
@@ -121,6 +122,23 @@ def group_export(request, pk, fmt):
     fmt = _export_format(fmt)
     group = access.get_group_for_report(request.user, pk)
     return export_response(group_report(group).tables(), fmt, f"group-{group.pk}-report")
+
+
+@login_required
+@require_GET
+def group_study(request, pk):
+    """One group's self-study and quizzes, youth by class; `?phase=<pk>` for one approved phase."""
+    group = access.get_group_for_study(request.user, pk)
+    phases = phases_of_group(group)
+    raw = request.GET.get("phase", "")
+    phase = None
+    if raw:
+        phase = next((p for p in phases if raw.isascii() and raw.isdigit() and str(p.pk) == raw), None)
+        if phase is None:
+            raise Http404
+    return render(request, "reports/study.html", {
+        "group": group, "grid": study_grid(group, phase), "phases": phases, "phase": phase,
+    })
 
 
 @login_required

@@ -32,6 +32,15 @@ RULES = {
     "reports:group_export": Rule(group_readers, kwargs=lambda w: {"pk": w.group.pk, "fmt": "xlsx"}),
     "reports:session_attendance": Rule(group_readers, kwargs=lambda w: {"pk": w.report_session.pk}),
     "reports:group_certificates": Rule(group_readers, kwargs=lambda w: {"pk": w.group.pk}),
+    # Self-study and quizzes: the group report's readers; a teacher who teaches none of its classes
+    # 403, an unconfirmed coordinator 404; ?phase= must be one of the group's approved phases (else 404).
+    "reports:group_study": Rule(
+        {**group_readers, "other_teacher": 403, "unconfirmed_coordinator": 404}, kwargs=lambda w: {"pk": w.group.pk}
+    ),
+    "reports:group_study@garbage_phase": Rule(
+        {**group_readers, "coordinator": 404, "teacher": 404, "organizer": 404, "other_teacher": 403},
+        kwargs=lambda w: {"pk": w.group.pk}, query="?phase=x%00",
+    ),
     "reports:group_certificates_zip": Rule(
         table(404, coordinator=200, teacher=403, organizer=200), kwargs=lambda w: {"pk": w.group.pk}
     ),
