@@ -94,6 +94,9 @@ class Certificate(models.Model):
     ends_on = models.DateField(_("last day"))
     attendance_percent = models.PositiveSmallIntegerField(_("attendance (%)"))
     citation = models.CharField(_("citation"), max_length=200, blank=True)
+    # The youth's camp life in the phase at issue time, printed on the 优秀营员 certificate (attended
+    # classes, check-ins, homework accepted, showcase pieces, self-study, quizzes); empty on older ones.
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
     # The camp's home zone at issue time: the one zone every page, PDF and archive dates it in.
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai",

@@ -206,6 +206,9 @@ WORDING = {
         "body_outstanding": "在{camp}第{phase}期（{dates}）中表现优异，被评为优秀营员。",
         "issued": "{issuer}　{date}",
         "verify": "验证",
+        "figures": "出勤{attended}/{held}节 · 打卡{checkins}/{prompt_days}天 · 作业通过{homework_accepted}/{homework_assigned}份"
+        " · 作品展示{showcase}件 · 自学完成{self_study_done}/{self_study_due}节"
+        " · 测验{quizzes_answered}/{quizzes_available}个，平均{quiz_average}%",
     },
     "en": {
         "completion": "Certificate of Completion",
@@ -214,6 +217,9 @@ WORDING = {
         "body_outstanding": "is named an Outstanding Camper of phase {phase} of {camp} ({dates}).",
         "issued": "Issued by {issuer} on {date}",
         "verify": "Verify",
+        "figures": "Live classes {attended}/{held} · check-ins {checkins}/{prompt_days} days · homework accepted "
+        "{homework_accepted}/{homework_assigned} · showcase {showcase} · self-study {self_study_done}/{self_study_due}"
+        " · quizzes {quizzes_answered}/{quizzes_available}, average {quiz_average}%",
     },
     "th": {
         "completion": "ประกาศนียบัตรจบค่าย",
@@ -222,6 +228,9 @@ WORDING = {
         "body_outstanding": "ได้รับการยกย่องเป็นผู้เข้าค่ายดีเด่นของ {camp} รุ่นที่ {phase} ({dates})",
         "issued": "ออกโดย {issuer} วันที่ {date}",
         "verify": "ตรวจสอบ",
+        "figures": "เรียนสด {attended}/{held} ครั้ง · เช็คอิน {checkins}/{prompt_days} วัน · การบ้านผ่าน "
+        "{homework_accepted}/{homework_assigned} ชิ้น · ผลงานจัดแสดง {showcase} ชิ้น · เรียนด้วยตนเอง "
+        "{self_study_done}/{self_study_due} บท · แบบทดสอบ {quizzes_answered}/{quizzes_available} ชุด เฉลี่ย {quiz_average}%",
     },
     "lo": {
         "completion": "ໃບຢັ້ງຢືນການຈົບຄ່າຍ",
@@ -230,6 +239,9 @@ WORDING = {
         "body_outstanding": "ໄດ້ຮັບການຍ້ອງຍໍເປັນນັກຄ່າຍດີເດັ່ນຂອງ {camp} ຮຸ່ນທີ {phase} ({dates})",
         "issued": "ອອກໂດຍ {issuer} ວັນທີ {date}",
         "verify": "ກວດສອບ",
+        "figures": "ຮຽນສົດ {attended}/{held} ຄັ້ງ · ເຊັກອິນ {checkins}/{prompt_days} ມື້ · ວຽກບ້ານຜ່ານ "
+        "{homework_accepted}/{homework_assigned} ຊິ້ນ · ຜົນງານວາງສະແດງ {showcase} ຊິ້ນ · ຮຽນດ້ວຍຕົນເອງ "
+        "{self_study_done}/{self_study_due} ບົດ · ແບບທົດສອບ {quizzes_answered}/{quizzes_available} ຊຸດ ສະເລ່ຍ {quiz_average}%",
     },
     "my": {
         "completion": "စခန်းပြီးဆုံးကြောင်း အသိအမှတ်ပြုလက်မှတ်",
@@ -239,6 +251,9 @@ WORDING = {
         "body_outstanding": "{camp} အပိုင်း {phase} ({dates}) ၏ ထူးချွန်စခန်းသားအဖြစ် ရွေးချယ်ခံရသည်။",
         "issued": "{issuer} မှ {date} တွင် ထုတ်ပေးသည်",
         "verify": "စစ်ဆေးရန်",
+        "figures": "တိုက်ရိုက်သင်ခန်းစာ {attended}/{held} · နေ့စဉ်မှတ်တမ်း {checkins}/{prompt_days} ရက် · အိမ်စာအောင် "
+        "{homework_accepted}/{homework_assigned} · ပြသလက်ရာ {showcase} ခု · ကိုယ်တိုင်လေ့လာ "
+        "{self_study_done}/{self_study_due} · စစ်ဆေးမေးခွန်း {quizzes_answered}/{quizzes_available} ၊ ပျမ်းမျှ {quiz_average}%",
     },
 }
 
@@ -263,6 +278,24 @@ def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> N
         for col_index, dark in enumerate(row):
             if dark:
                 canvas.rect(x + (col_index + 4) * unit, y + size - (row_index + 5) * unit, unit, unit, stroke=0, fill=1)
+
+
+FIGURES = (
+    "attended", "held", "checkins", "prompt_days", "homework_accepted", "homework_assigned", "showcase",
+    "self_study_done", "self_study_due", "quizzes_answered", "quizzes_available", "quiz_average",
+)
+
+
+def certificate_figures(certificate: Certificate) -> dict | None:
+    """The camp-life figures an outstanding camper's certificate prints (copied at issue time); None
+    for a completion certificate or one issued before they were copied."""
+    stored = certificate.figures or {}
+    if certificate.kind != Certificate.Kind.OUTSTANDING or not all(name in stored for name in FIGURES):
+        return None
+    figures = {name: stored[name] for name in FIGURES}
+    average = figures["quiz_average"]
+    figures["quiz_average"] = "—" if average is None else f"{average:g}"
+    return figures
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
@@ -310,6 +343,13 @@ def certificate_pdf(certificate: Certificate) -> bytes:
                   y=height - 338, size=13, color=GREY, max_width=text_width)
     if certificate.citation:
         draw_line(canvas, f"“{certificate.citation}”", x=centre, y=height - 372, size=14, max_width=text_width)
+    figures = certificate_figures(certificate)
+    if figures:
+        draw_line(canvas, zh["figures"].format(**figures), x=centre, y=height - 405, wrapped_y=height - 410,
+                  size=11, color=GREY, max_width=text_width, max_lines=2)
+        if local:
+            draw_line(canvas, local["figures"].format(**figures), x=centre, y=height - 432, wrapped_y=height - 437,
+                      size=10, color=GREY, max_width=text_width, max_lines=2)
 
     issued = certificate.issued_on  # the camp's date, as on the verify page and the lists
     left = 70

@@ -73,8 +73,27 @@ def nomination_set(*, participant: Participant, phase: Phase, citation: str, by:
     return nomination
 
 
+def standing_figures(standing) -> dict:
+    """What the 优秀营员 certificate prints of the youth's phase (reports.selectors.Standing)."""
+    life, study = standing.life, standing.life.study
+    return {
+        "attended": standing.attended,
+        "held": standing.held,
+        "checkins": life.checkins,
+        "prompt_days": life.prompt_days,
+        "homework_accepted": life.homework_accepted,
+        "homework_assigned": life.homework_assigned,
+        "showcase": life.showcase,
+        "self_study_done": study.self_paced_done,
+        "self_study_due": study.self_paced_due,
+        "quizzes_answered": study.quizzes_answered,
+        "quizzes_available": study.quizzes_available,
+        "quiz_average": study.quiz_average,
+    }
+
+
 def _snapshot(participant: Participant, phase: Phase, kind: str, attendance: float | None, citation: str,
-              issued_by: User | None) -> Certificate:
+              issued_by: User | None, figures: dict | None = None) -> Certificate:
     camp = phase.camp
     language = participant.preferred_language or "zh-hans"
     titles = [getattr(camp, f"title_{code.replace('-', '_')}", "") or "" for code in LANGUAGE_CODES]
@@ -88,7 +107,7 @@ def _snapshot(participant: Participant, phase: Phase, kind: str, attendance: flo
         camp_title=chinese_title, camp_title_local=local_title if local_title != chinese_title else "",
         issuer=camp.federation, phase_number=phase.number, starts_on=phase.starts_on, ends_on=phase.ends_on,
         attendance_percent=int(attendance or 0), citation=citation, issued_at=timezone.now(), issued_by=issued_by,
-        time_zone=camp.home_time_zone,
+        time_zone=camp.home_time_zone, figures=figures or {},
     )
 
 
@@ -115,7 +134,8 @@ def certificates_issue(*, group: Group, phase: Phase, by: User) -> list[Certific
         for kind, citation in due:
             if kind in valid:
                 continue
-            certificate = _snapshot(standing.participant, phase, kind, standing.rate, citation, by)
+            certificate = _snapshot(standing.participant, phase, kind, standing.rate, citation, by,
+                                    standing_figures(standing))
             certificate.full_clean()
             certificate.save()
             issued.append(certificate)
@@ -157,7 +177,7 @@ def certificate_reissue(*, certificate: Certificate, by: User, reason: str) -> C
     citation = standing.nomination.citation if standing.nomination else certificate.citation
     if certificate.kind == Certificate.Kind.COMPLETION:
         citation = ""
-    new = _snapshot(participant, phase, certificate.kind, standing.rate, citation, by)
+    new = _snapshot(participant, phase, certificate.kind, standing.rate, citation, by, standing_figures(standing))
     new.replaces = certificate
     new.full_clean()
     new.save()
