@@ -26,10 +26,29 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     live = sub.add_parser("live", help="WebSocket load: ours vs naive vs bare")
-    live.add_argument("--scenario", default="class", choices=["class", "camp-hour", "max", "storm", "idle", "growth"])
+    live.add_argument("--scenario", default="class",
+                      choices=["class", "join-rush", "ceremony", "camp-hour", "max", "storm", "idle", "growth"],
+                      help="join-rush: 250 youth + teacher open the room in the same instant, then 5 msg/s; "
+                           "ceremony: 4 groups × 250 youth + the organizer in ONE room, all at once, with "
+                           "reactions and hands (default 2 daphne processes)")
     live.add_argument("--targets", type=lambda s: s.split(","), default=["ours", "ours-fix", "naive", "bare"],
                       help="ours-fix: the product consumer with the change proposed in docs/performance.md")
-    live.add_argument("--processes", type=int, default=1, choices=[1, 2], help="daphne processes")
+    live.add_argument("--processes", type=int, default=None, choices=[1, 2, 3, 4],
+                      help="daphne processes (default 1; the ceremony 2)")
+    live.add_argument("--join-timeout", type=float, default=120.0,
+                      help="join-rush/ceremony: seconds the clients keep retrying before the figures are taken")
+    live.add_argument("--join-within", type=float, default=None,
+                      help="join-rush/ceremony: also count the clients in within this many s (default: the target, "
+                           "10 s for join-rush, 30 s for the ceremony)")
+    live.add_argument("--open-timeout", type=float, default=60.0,
+                      help="seconds a client waits for one handshake's answer before it counts as failed and retries")
+    live.add_argument("--websocket-connect-timeout", type=float, default=None,
+                      help="daphne's --websocket_connect_timeout (its default 5 s drops a handshake not accepted by then)")
+    live.add_argument("--protocol", type=int, default=2, choices=[1, 2],
+                      help="the product's live protocol version its clients ask (2: ?v=2, batched presence "
+                           "and reactions, `busy` sheds; 1: the old frames, as a client without ?v)")
+    live.add_argument("--reaction-rate", type=float, default=10.0, help="ceremony: reactions per second in the room")
+    live.add_argument("--hand-rate", type=float, default=1.0, help="ceremony: hands raised or lowered per second")
     live.add_argument("--workers", type=int, default=2, help="load-generator processes")
     live.add_argument("--rooms", type=int, default=0, help="override the scenario's rooms")
     live.add_argument("--youth", type=int, default=0, help="override the scenario's youth per room")
@@ -68,7 +87,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-SCENARIO_DURATION = {"class": 60.0, "camp-hour": 30.0, "storm": 30.0, "growth": 15.0, "max": 10.0, "idle": 0.0}
+SCENARIO_DURATION = {"class": 60.0, "join-rush": 60.0, "ceremony": 60.0, "camp-hour": 30.0, "storm": 30.0,
+                     "growth": 15.0, "max": 10.0, "idle": 0.0}
+JOIN_WITHIN = {"join-rush": 10.0, "ceremony": 30.0}  # the "all in within" targets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.duration is None:
             args.duration = SCENARIO_DURATION[args.scenario]
+        if args.processes is None:
+            args.processes = 2 if args.scenario == "ceremony" else 1
+        if args.join_within is None:
+            args.join_within = JOIN_WITHIN.get(args.scenario)
         result = live.main(args)
     elif args.command == "http":
         from bench import http

@@ -3,9 +3,12 @@
 The orchestrator (bench.live) spawns several of these with multiprocessing so the load generator
 does not starve itself, and talks to each over a Pipe:
 
-    → ("connect",)                       ← ("connected", summary)
-    → ("phase", t0, duration, rate, senders_per_room, drain)
-                                          ← ("phase", report)
+    → ("hello",)                          ← ("hello", {})            the process is up
+    → ("connect",)                       ← ("connected", summary)   the room fills N handshakes at a time
+    → ("connect", at, timeout)            ← ("connected", summary)   every client's first handshake at
+                                             wall-clock `at` (the rush), retrying until all are in or timeout
+    → ("phase", t0, duration, rate, senders_per_room, drain, extras)
+                                          ← ("phase", report)        extras: the ceremony's reactions/hands
     → ("close",)                          ← ("closed", {})
 
 Two ways of checking a client's stream (`ClientLog`):
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 
 SEQ, KEY = "seq", "key"
 GAP_RESUME_AFTER_S = 1.0
+REACTIONS = ("👍", "❤️", "😂", "👏", "🎉", "😮")  # live/services/chat.py
 
 
 def make_client_id(nonce: str, sender: int, counter: int, send_ns: int) -> str:
@@ -199,6 +203,145 @@ def lost_count(streams: dict[str, tuple[int, list[int]]], accepted: list[tuple[s
 
 
 # ---------------------------------------------------------------------------------------------
+# Reconnecting like static/js/live-room.js, and what a join ran into
+# ---------------------------------------------------------------------------------------------
+
+CLOSE_RATE_LIMITED = 4429
+CLOSE_BUSY = 4503  # live/consumers.py: sent after a {"type": "busy", "retry_after": N, "reason": …} frame
+# Close codes after which the browser client stops for good (live-room.js FATAL).
+FATAL_CLOSES = (4401, 4403, 4404)
+BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_JITTER = 0.5, 30.0, 0.25
+# A client told "come back in N s" waits N s plus up to this share of N more, so that a room told
+# "4 s" does not come back in one burst 4 s later.
+BUSY_JITTER = 0.5
+
+
+def retry_delay(attempt: int, *, close_code: int | None = None, retry_after: float | None = None,
+                rand=random.random) -> tuple[float, int]:
+    """(seconds to wait, the next attempt number) after a connection that failed or dropped.
+
+    - The server said when (`busy` frame before a 4503 close): retry_after × (1 + U[0, BUSY_JITTER)),
+      and the backoff does not grow (the server asked for the wait, the network did not fail).
+    - Otherwise the browser client's rule: 0.5 s doubling up to 30 s, ±25 % jitter; after a 4429
+      close it jumps to the longest waits (attempt ≥ 6). `attempt` is reset to 0 on `welcome`.
+    """
+    if retry_after is not None and retry_after > 0:
+        return retry_after * (1.0 + rand() * BUSY_JITTER), attempt
+    if close_code == CLOSE_RATE_LIMITED:
+        attempt = max(attempt, 6)
+    base = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempt)
+    return base * (1.0 - BACKOFF_JITTER + rand() * 2 * BACKOFF_JITTER), attempt + 1
+
+
+def parse_retry_after(value) -> float | None:
+    """Seconds from a `busy` frame's retry_after (a number, or its text); None if it says none."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds > 0 else None
+
+
+def classify_failure(exc: BaseException | None, *, opened: bool, close_code: int | None = None,
+                     busy_reason: str | None = None) -> str:
+    """What one connection attempt that never reached `welcome` ran into (for the join figures).
+
+    busy / room_full: the server shed it cleanly (accepted, a `busy` frame, close 4503);
+    dropped: the connection closed with no valid handshake answer (websockets' InvalidMessage:
+    what daphne does to a handshake its app has not accepted within --websocket_connect_timeout,
+    5 s by default), or was reset; refused: TCP refused (nothing listens); http NNN: the handshake
+    was answered with an HTTP status; timeout: no answer within the client's --open-timeout;
+    closed NNNN: the socket opened, then closed before `welcome` with that code (4429: too many
+    connections)."""
+    if opened:
+        if close_code == CLOSE_BUSY:
+            return busy_reason if busy_reason in ("busy", "room_full") else "busy"
+        return f"closed {close_code}" if close_code is not None else "closed"
+    if exc is None:
+        return "dropped"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status is not None:
+        return f"http {status}"
+    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
+        return "timeout"
+    return "dropped"
+
+
+SHED_KINDS = ("busy", "room_full")
+
+
+def is_dropped(kind: str) -> bool:
+    """A handshake the server never answered cleanly: timed out, reset, refused, or an HTTP error
+    status (daphne's 403 for a handshake not accepted in time). Sheds and app closes are not."""
+    return kind in ("dropped", "timeout", "refused") or kind.startswith("http ")
+
+
+def join_figures(clients: list[dict], *, within_s: float | None = None) -> dict:
+    """The "joining at once" figures from each client's join record (Client.join_record()).
+
+    Times are from the instant every client started its first attempt (the rush) to its welcome.
+    A failed attempt is one that ended before `welcome`; `retries` = attempts − 1 per client."""
+    from bench.common import percentile, summarize_ms
+
+    inside = [c for c in clients if c["in_ms"] is not None]
+    in_ms = [c["in_ms"] for c in inside]
+    attempts = [c["attempts"] for c in clients]
+    kinds: dict[str, int] = {}
+    first_kinds: dict[str, int] = {}
+    for c in clients:
+        for kind in c["failures"]:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        if c["first_failed"] and c["failures"]:
+            first_kinds[c["failures"][0]] = first_kinds.get(c["failures"][0], 0) + 1
+    dropped = sum(n for k, n in kinds.items() if is_dropped(k))
+    timed_out = kinds.get("timeout", 0)
+    shed = sum(n for k, n in kinds.items() if k in SHED_KINDS)
+    out = {
+        "clients": len(clients),
+        "in": len(inside),
+        "outside": len(clients) - len(inside),
+        "all_in_s": round(max(in_ms) / 1000, 2) if in_ms and len(inside) == len(clients) else None,
+        "last_in_s": round(max(in_ms) / 1000, 2) if in_ms else None,
+        "first_attempt_failures": sum(1 for c in clients if c["first_failed"]),
+        "first_attempt_failures_by_kind": first_kinds,
+        "failed_attempts_by_kind": kinds,
+        # Dropped: never answered cleanly (closed unanswered: daphne's connect timeout; reset,
+        # refused, an HTTP error, the client's own open timeout); timed out: the client's timeout.
+        "handshakes_dropped": dropped,
+        "handshakes_timed_out": timed_out,
+        # Shed: accepted and told to come back (busy / room_full with retry_after, close 4503).
+        "handshakes_shed": shed,
+        "handshakes_closed_other": sum(kinds.values()) - dropped - shed,
+        "retries": sum(a - 1 for a in attempts if a > 0),
+        "retry_after_honoured": sum(c["retry_after_honoured"] for c in clients),
+        "attempts_per_client": {
+            "mean": round(sum(attempts) / len(attempts), 2) if attempts else None,
+            "p50": percentile(attempts, 50), "p99": percentile(attempts, 99), "max": max(attempts, default=None),
+        },
+        "connect": summarize_ms(in_ms),
+    }
+    if within_s is not None:
+        out["within_s"] = within_s
+        out["in_within"] = sum(1 for v in in_ms if v <= within_s * 1000)
+        out["all_in_within"] = out["in_within"] == len(clients) and bool(clients)
+    return out
+
+
+def presence_changes(frame: dict) -> list[tuple[str, object]]:
+    """(action, user id) of every change a presence frame says, in either protocol version:
+    v1 {"action": "join"|"leave", "user": {...}}, v2 {"action": "batch", "join": [...], "leave": [...]}."""
+    if frame.get("action") == "batch":
+        return [(action, (user or {}).get("id")) for action in ("join", "leave") for user in frame.get(action) or []]
+    if frame.get("action") in ("join", "leave"):
+        return [(frame["action"], (frame.get("user") or {}).get("id"))]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
 # The worker process
 # ---------------------------------------------------------------------------------------------
 
@@ -233,18 +376,41 @@ class Client:
         self.closing = False
         self.sender = Sender(spec["sender"], spec["sender_rank"]) if spec.get("sender") is not None else None
         self.phase_base = self.log.snapshot_counters()
+        # Joining: every attempt until the first welcome, and what each failed one ran into.
+        self.join_started: float | None = None
+        self.join_attempts = 0
+        self.failures: list[str] = []
+        self.first_failed = False
+        self.in_ms: float | None = None
+        self.retry_after: float | None = None  # from the `busy` frame of this connection
+        self.busy_reason: str | None = None
+        self.retry_after_honoured = 0
+        self.backoff_attempt = 0
+        self.welcomed_here = False
+        self.extras_sent: dict[str, int] = {}
 
     async def run(self) -> None:
         from websockets.asyncio.client import connect
         from websockets.exceptions import InvalidStatus
 
-        attempt = 0
         first = True
+        rush = self.worker.rush
+        if self.join_started is None:
+            self.join_started = time.monotonic()
         while not self.closing:
             started = time.monotonic()
+            joining = self.first_connect_ms is None
+            if joining:
+                self.join_attempts += 1
+            self.welcomed_here = False
+            self.retry_after = None
+            self.busy_reason = None
+            opened = False
+            failure: BaseException | None = None
+            slots = self.worker.handshake_slots if first else None
             try:
-                if first:
-                    await self.worker.handshake_slots.acquire()
+                if slots is not None:
+                    await slots.acquire()
                 try:
                     ws = await connect(
                         self.spec["url"],
@@ -252,51 +418,78 @@ class Client:
                         origin=self.spec["origin"],
                         compression=None,
                         ping_interval=None,
-                        open_timeout=60,
+                        open_timeout=self.worker.open_timeout,
                         close_timeout=2,
                         max_size=2**24,
                         max_queue=None,
                     )
                 finally:
-                    if first:
-                        self.worker.handshake_slots.release()
+                    if slots is not None:
+                        slots.release()
+                opened = True
                 self.ws = ws
                 if self.protocol == "naive":
                     self._mark_ready(started)
-                attempt = 0
                 async for raw in ws:
                     self.on_frame(raw, started)
             except asyncio.CancelledError:
                 raise
             except InvalidStatus as exc:
-                self.refused = f"HTTP {exc.response.status_code}"
+                failure = exc
+                if not rush:  # in a rush a refused handshake is one more reason to retry, as a phone does
+                    self.refused = f"HTTP {exc.response.status_code}"
             except Exception as exc:  # refused, reset, timeout: the client's life under a storm
+                failure = exc
                 self.worker.errors[type(exc).__name__] = self.worker.errors.get(type(exc).__name__, 0) + 1
-            if self.ws is not None and self.ws.close_code in (4401, 4403, 4404):
-                self.refused = f"close {self.ws.close_code}"
+            close_code = None
+            if self.ws is not None:
+                close_code = self.ws.close_code
+                if close_code == CLOSE_BUSY:
+                    key = f"shed:{self.busy_reason or 'no busy frame'}"
+                    self.worker.errors[key] = self.worker.errors.get(key, 0) + 1
+                if close_code in FATAL_CLOSES:
+                    self.refused = f"close {close_code}"
+            if joining and not self.welcomed_here:
+                self.failures.append(classify_failure(failure, opened=opened, close_code=close_code,
+                                                      busy_reason=self.busy_reason))
+                if first:
+                    self.first_failed = True
             self.ws = None
-            if first and not self.ready_event.is_set():
+            if first and not self.ready_event.is_set() and not rush:
                 self.ready_event.set()  # count it as failed rather than wait forever
             first = False
-            if self.closing or (self.refused and self.reconnects > 3):
+            if self.closing:
+                return
+            if rush and close_code in FATAL_CLOSES:
+                return  # the browser client stops for good on these
+            if not rush and self.refused and self.reconnects > 3:
                 return
             self.log.dropped(time.time_ns())
             self.reconnects += 1
-            # Exactly the product's browser client (static/js/live-room.js): 0.5 s doubling, at most
-            # 30 s, ±25% jitter, so a storm is as gentle or as harsh as the real one.
-            await asyncio.sleep(min(30.0, 0.5 * 2**attempt) * (0.75 + random.random() * 0.5))
-            attempt += 1
+            if self.retry_after is not None:
+                self.retry_after_honoured += 1
+            # The browser client's rule (static/js/live-room.js) plus `busy`, see retry_delay().
+            delay, self.backoff_attempt = retry_delay(self.backoff_attempt, close_code=close_code,
+                                                      retry_after=self.retry_after)
+            await asyncio.sleep(delay)
 
     def _mark_ready(self, started: float) -> None:
         now_ns = time.time_ns()
+        self.welcomed_here = True
+        self.backoff_attempt = 0  # live-room.js resets its backoff on welcome
         if self.first_connect_ms is None:
             self.first_connect_ms = (time.monotonic() - started) * 1000
+            self.in_ms = (time.monotonic() - self.join_started) * 1000
         self.log.ready(now_ns)
         self.ready_event.set()
         # Safe retries: what was never acked goes again with the same client_id.
         if self.sender is not None and self.protocol == "ours":
             for _counter, frame in list(self.sender.pending.values()):
                 self.send_soon(frame)
+
+    def join_record(self) -> dict:
+        return {"in_ms": self.in_ms, "attempts": self.join_attempts, "failures": list(self.failures),
+                "first_failed": self.first_failed, "retry_after_honoured": self.retry_after_honoured}
 
     def send_soon(self, frame: str) -> None:
         ws = self.ws
@@ -329,6 +522,16 @@ class Client:
             self.log.resume_pending = False
         elif kind == "error":
             self.on_error(data)
+        elif kind == "busy":
+            # The server sheds this handshake (accepted, then closed with 4503): come back then.
+            self.retry_after = parse_retry_after(data.get("retry_after"))
+            self.busy_reason = data.get("reason")
+        elif kind == "presence":
+            changes = presence_changes(data)
+            self.worker.frames["presence_changes"] = self.worker.frames.get("presence_changes", 0) + len(changes)
+        if kind not in ("message", "ack"):
+            name = f"presence.{data.get('action')}" if kind == "presence" else kind
+            self.worker.frames[name] = self.worker.frames.get(name, 0) + 1
 
     def on_ack(self, data: dict) -> None:
         if self.sender is None:
@@ -385,6 +588,33 @@ class Client:
                 except Exception:
                     pass  # stays pending; the product client retries it after reconnecting
 
+    async def extra_loop(self, t0: float, duration: float, kind: str, rate: float, offset: float) -> None:
+        """Reactions on the latest message this client saw, or a hand raised and lowered in turn."""
+        interval = 1.0 / rate
+        k = 0
+        raised = False
+        while True:
+            due = t0 + offset + k * interval
+            if due >= t0 + duration:
+                return
+            delay = due - time.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            k += 1
+            if kind == "react":
+                stream = self.log.streams.get("seq")
+                seq = stream.highest if stream is not None else 0
+                if not seq:
+                    continue
+                frame = {"type": "react", "seq": seq, "emoji": REACTIONS[k % len(REACTIONS)]}
+            else:
+                raised = not raised
+                frame = {"type": "hand", "raised": raised}
+            if self.ws is None or not self.welcomed_here:
+                continue
+            self.extras_sent[kind] = self.extras_sent.get(kind, 0) + 1
+            self.send_soon(json.dumps(frame))
+
     def phase_report(self) -> dict:
         base = self.phase_base
         now = self.log.snapshot_counters()
@@ -409,6 +639,10 @@ class Worker:
         self.errors: dict[str, int] = {}
         self.tasks: set[asyncio.Task] = set()
         self.clients: list[Client] = []
+        self.rush = False
+        self.open_timeout = config.get("open_timeout", 60)
+        self.handshake_slots: asyncio.Semaphore | None = None
+        self.frames: dict[str, int] = {}  # frames other than message/ack received, by type
 
     def spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -416,16 +650,29 @@ class Worker:
         task.add_done_callback(self.tasks.discard)
 
     async def main(self) -> None:
-        self.handshake_slots = asyncio.Semaphore(self.config.get("handshake_concurrency", 50))
+        concurrency = self.config.get("handshake_concurrency", 50)
+        # 0: no limit, every client's first handshake at once (the "joining at once" shape).
+        self.handshake_slots = asyncio.Semaphore(concurrency) if concurrency > 0 else None
         self.clients = [Client(self, spec) for spec in self.config["clients"]]
         runners: list[asyncio.Task] = []
         gap_task = None
         while True:
             command = await asyncio.to_thread(self.conn.recv)
-            if command[0] == "connect":
+            if command[0] == "hello":  # imported and listening: a rush can be timed now
+                self.conn.send(("hello", {}))
+            elif command[0] == "connect":
+                rush_at = command[1] if len(command) > 1 else None
+                timeout = command[2] if len(command) > 2 else self.config.get("connect_timeout", 180)
+                late_ms = None
+                if rush_at is not None:
+                    # Every load process starts every client at the same wall-clock instant.
+                    self.rush = True
+                    await asyncio.sleep(max(0.0, rush_at - time.time()))
+                    late_ms = (time.time() - rush_at) * 1000
                 began = time.monotonic()
+                for c in self.clients:
+                    c.join_started = began
                 runners = [asyncio.create_task(c.run()) for c in self.clients]
-                timeout = self.config.get("connect_timeout", 180)
                 try:
                     await asyncio.wait_for(asyncio.gather(*(c.ready_event.wait() for c in self.clients)), timeout)
                 except TimeoutError:
@@ -438,12 +685,21 @@ class Worker:
                     "refused": [c.refused for c in self.clients if c.refused],
                     "seconds": time.monotonic() - began,
                     "errors": dict(self.errors),
+                    "joins": [c.join_record() for c in self.clients],
+                    "rush_late_ms": late_ms,
+                    # What the room sent while it filled (presence joins: v1 one frame per join, v2 batches).
+                    "frames": dict(self.frames),
                 }))
+                self.frames = {}
                 for c in self.clients:
                     c.phase_base = c.log.snapshot_counters()
                     c.log.latencies_ms.clear()
             elif command[0] == "phase":
-                _, t0, duration, rate, senders_per_room, drain = command
+                _, t0, duration, rate, senders_per_room, drain = command[:6]
+                extras = command[6] if len(command) > 6 else None
+                self.frames = {}
+                for c in self.clients:
+                    c.extras_sent = {}
                 for c in self.clients:
                     c.log.latencies_ms.clear()
                     c.log.worst_by_second.clear()
@@ -454,6 +710,7 @@ class Worker:
                     if c.sender is not None and c.sender.rank < senders_per_room:
                         offset = (c.sender.rank / senders_per_room) * (senders_per_room / rate)
                         loops.append(c.send_loop(t0, duration, rate / senders_per_room, offset))
+                loops.extend(self.extra_loops(extras, t0, duration, senders_per_room))
                 await asyncio.gather(*loops)
                 await asyncio.sleep(max(0.0, t0 + duration + drain - time.time()))
                 self.conn.send(("phase", self.phase_report()))
@@ -470,6 +727,25 @@ class Worker:
                 await asyncio.gather(*runners, return_exceptions=True)
                 self.conn.send(("closed", {}))
                 return
+
+    def extra_loops(self, extras: dict | None, t0: float, duration: float, senders_per_room: int) -> list:
+        """Reactions and hands (the product only): the youth ranked after the chat senders, each at
+        rate/count with its start offset by its position, so that the room sees `rate` in all
+        (whichever load process holds each client)."""
+        if not extras:
+            return []
+        loops = []
+        first = senders_per_room
+        for kind, rate_key, count_key in (("react", "reaction_rate", "reactors"), ("hand", "hand_rate", "handers")):
+            rate, count = extras.get(rate_key) or 0, extras.get(count_key) or 0
+            if rate <= 0 or count <= 0:
+                continue
+            mine = [c for c in self.clients if c.protocol == "ours" and first <= c.spec["sender_rank"] < first + count]
+            first += count
+            for c in mine:
+                position = c.spec["sender_rank"] - (first - count)
+                loops.append(c.extra_loop(t0, duration, kind, rate / count, position / rate))
+        return loops
 
     async def gap_watch(self) -> None:
         while True:
@@ -497,6 +773,10 @@ class Worker:
             for c in self.clients
             if c.sender is not None
         ]
+        extras_sent: dict[str, int] = {}
+        for c in self.clients:
+            for kind, n in c.extras_sent.items():
+                extras_sent[kind] = extras_sent.get(kind, 0) + n
         for c in self.clients:
             if c.sender is not None:
                 # Still-unacked ones count once, here; a later phase must not count them again.
@@ -507,6 +787,8 @@ class Worker:
             "senders": senders,
             "errors": dict(self.errors),
             "worst_by_second": worst,
+            "frames": dict(self.frames),
+            "extras_sent": extras_sent,
         }
 
 

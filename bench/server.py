@@ -1,4 +1,4 @@
-"""Start and stop the servers under test: daphne (1 or 2 processes) and the bare websockets server."""
+"""Start and stop the servers under test: daphne (1 to 4 processes) and the bare websockets server."""
 
 from __future__ import annotations
 
@@ -85,8 +85,10 @@ def _wait_port(port: int, timeout: float) -> None:
 class Servers:
     """A set of server processes of one kind; `kind` is "daphne" or "bare"."""
 
-    def __init__(self, kind: str, *, processes: int = 1, base_port: int = 8780, env: dict | None = None):
+    def __init__(self, kind: str, *, processes: int = 1, base_port: int = 8780, env: dict | None = None,
+                 daphne_args: list[str] | None = None):
         self.kind = kind
+        self.daphne_args = list(daphne_args or [])
         self.processes = processes if kind == "daphne" else 1
         self.ports = [base_port + i for i in range(self.processes)]
         self.env = env or dict(os.environ)
@@ -95,7 +97,7 @@ class Servers:
     def _command(self, port: int) -> list[str]:
         if self.kind == "bare":
             return [PYTHON, "-m", "bench.bare", "--port", str(port)]
-        return [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "bench.asgi:application"]
+        return [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *self.daphne_args, "bench.asgi:application"]
 
     def start(self, timeout: float = 60) -> None:
         LOG_DIR.mkdir(exist_ok=True)

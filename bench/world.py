@@ -125,6 +125,27 @@ def ensure_room(index: int, youth: int) -> dict:
             "youth_ids": youth_ids}
 
 
+@transaction.atomic
+def ensure_ceremony(rooms: list[dict]) -> dict:
+    """The bench phase's opening ceremony, live now: ONE room for every group of the phase.
+
+    `rooms` are the groups' class rooms (ensure_room); the ceremony's clients are the camp's
+    organizer (its host) and those rooms' youth. Returns a room dict like ensure_room's."""
+    camp, phase, organizer = _bench_camp()
+    now = timezone.now()
+    session = LiveSession.objects.filter(phase=phase, kind=LiveSession.Kind.OPENING).first()
+    if session is None:
+        session = LiveSession.objects.create(kind=LiveSession.Kind.OPENING, phase=phase, group=None,
+                                             title="Bench opening ceremony", starts_at=now, duration_minutes=600)
+    LiveSession.objects.filter(pk=session.pk).update(
+        starts_at=now - datetime.timedelta(minutes=5), duration_minutes=600, state=LiveSession.State.LIVE,
+        started_at=now - datetime.timedelta(minutes=5), ended_at=None, cancelled_at=None, chat_locked=False,
+        slow_mode_seconds=0,
+    )
+    return {"index": 0, "session_id": session.pk, "teacher_id": organizer.pk, "teacher_email": None,
+            "youth_ids": [u for room in rooms for u in room["youth_ids"]], "groups": len(rooms)}
+
+
 def session_cookies(user_ids: list[int]) -> dict[int, str]:
     """A fresh Django session per user, written straight to the session table (cookie values)."""
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}

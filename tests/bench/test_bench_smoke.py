@@ -99,3 +99,150 @@ def test_seed_scale_tiny_and_idempotent():
     assert counts[2] == 40  # phases 1 and 2 are over: their live classes hold the chat
     call_command(SeedScale(), **options)
     assert (Participant.objects.count(), PlanItem.objects.count(), ChatMessage.objects.count()) == counts
+
+
+# --- joining at once: the retry rule and the join figures ------------------------------------------------
+
+
+def test_retry_delay_backs_off_like_the_browser_client():
+    from bench.load import retry_delay
+
+    # No jitter (rand() = 0.5): 0.5 s doubling, capped at 30 s; the attempt number grows.
+    delays = []
+    attempt = 0
+    for _ in range(9):
+        delay, attempt = retry_delay(attempt, rand=lambda: 0.5)
+        delays.append(delay)
+    assert delays == [0.5, 1, 2, 4, 8, 16, 30, 30, 30] and attempt == 9
+    # ±25 % jitter at the extremes.
+    assert retry_delay(2, rand=lambda: 0.0) == (1.5, 3)
+    assert retry_delay(2, rand=lambda: 1.0) == (2.5, 3)
+    # 4429: straight to the longest waits.
+    assert retry_delay(0, close_code=4429, rand=lambda: 0.5) == (30, 7)
+
+
+def test_retry_delay_honours_busy_with_jitter_and_keeps_the_backoff():
+    from bench.load import BUSY_JITTER, retry_delay
+
+    assert retry_delay(3, close_code=4503, retry_after=4, rand=lambda: 0.0) == (4, 3)
+    delay, attempt = retry_delay(3, close_code=4503, retry_after=4, rand=lambda: 0.999)
+    assert 4 < delay < 4 * (1 + BUSY_JITTER) and attempt == 3
+    # A 4503 without a usable retry_after (frame lost, 0): the ordinary backoff.
+    assert retry_delay(1, close_code=4503, retry_after=None, rand=lambda: 0.5) == (1, 2)
+    assert retry_delay(1, close_code=4503, retry_after=0, rand=lambda: 0.5) == (1, 2)
+
+
+def test_parse_retry_after_and_failure_kinds():
+    import websockets.exceptions
+
+    from bench.load import classify_failure, is_dropped, parse_retry_after, presence_changes
+
+    assert [parse_retry_after(v) for v in (4, "2.5", 0, -1, None, True, "soon")] == [4, 2.5, None, None, None,
+                                                                                       None, None]
+    assert classify_failure(None, opened=True, close_code=4503, busy_reason="room_full") == "room_full"
+    assert classify_failure(None, opened=True, close_code=4503) == "busy"
+    assert classify_failure(None, opened=True, close_code=4429) == "closed 4429"
+    assert classify_failure(ConnectionRefusedError(), opened=False) == "refused"
+    assert classify_failure(TimeoutError(), opened=False) == "timeout"
+    assert classify_failure(websockets.exceptions.InvalidMessage("eof"), opened=False) == "dropped"
+
+    class Response:
+        status_code = 403
+
+    assert classify_failure(websockets.exceptions.InvalidStatus(Response()), opened=False) == "http 403"
+    assert [is_dropped(k) for k in ("timeout", "http 403", "refused", "dropped", "busy", "room_full",
+                                    "closed 4429")] == [True] * 4 + [False] * 3
+    # Presence in both protocol versions.
+    assert presence_changes({"type": "presence", "action": "join", "user": {"id": 7}}) == [("join", 7)]
+    assert presence_changes({"type": "presence", "action": "batch", "join": [{"id": 1}, {"id": 2}],
+                             "leave": [{"id": 3}]}) == [("join", 1), ("join", 2), ("leave", 3)]
+
+
+def _join(in_ms, failures=(), first_failed=False, honoured=0):
+    return {"in_ms": in_ms, "attempts": len(failures) + (1 if in_ms is not None else 0), "failures": list(failures),
+            "first_failed": first_failed, "retry_after_honoured": honoured}
+
+
+def test_join_figures_count_the_rush():
+    from bench.load import join_figures
+
+    clients = [
+        _join(800),
+        _join(2500, ["busy"], first_failed=True, honoured=1),
+        _join(9000, ["http 403", "timeout", "busy"], first_failed=True, honoured=1),
+        _join(12000, ["room_full"], first_failed=True, honoured=1),
+    ]
+    f = join_figures(clients, within_s=10)
+    assert (f["clients"], f["in"], f["outside"], f["all_in_s"]) == (4, 4, 0, 12.0)
+    assert (f["in_within"], f["all_in_within"]) == (3, False)
+    assert f["first_attempt_failures"] == 3
+    assert f["first_attempt_failures_by_kind"] == {"busy": 1, "http 403": 1, "room_full": 1}
+    assert (f["handshakes_dropped"], f["handshakes_timed_out"], f["handshakes_shed"]) == (2, 1, 3)
+    assert f["retries"] == 5 and f["retry_after_honoured"] == 3
+    # Someone never got in: no "all in" time, but the last one in is still reported.
+    f = join_figures([_join(800), _join(None, ["refused"] * 3, first_failed=True)], within_s=10)
+    assert (f["in"], f["outside"], f["all_in_s"], f["last_in_s"], f["all_in_within"]) == (1, 1, None, 0.8, False)
+    assert f["handshakes_dropped"] == 3 and f["retries"] == 2
+
+
+def _client(streams, *, ready=True, dup=0, reordered=0, room=0):
+    return {"room": room, "ready": ready, "streams": streams, "duplicated": dup, "reordered": reordered,
+            "recovered": 0, "gaps": 0, "reloads": 0, "reconnects": 0, "drops": [], "refused": None}
+
+
+def test_analyze_accounts_lost_duplicated_reordered_on_synthetic_reports():
+    from bench.live import analyze
+
+    sender = {"room": 0, "index": 0, "sent": 5, "not_sent": 0, "accepted": [11, 12, 13, 14, 15], "rejected": {},
+              "unacked": 0, "lag_ms": [1.0]}
+    reports = [
+        {"clients": [_client({"seq": (15, [])}), _client({"seq": (12, [14])}, dup=2, reordered=1)],
+         "latencies_ms": {"0": [10.0, 20.0, 30.0]}, "senders": [sender], "errors": {}, "worst_by_second": {}},
+        # Another load process: one in with nothing missing, one that never got in (not "5 lost").
+        {"clients": [_client({"seq": (15, [])}), _client({}, ready=False)],
+         "latencies_ms": {"0": [40.0]}, "senders": [], "errors": {"TimeoutError": 2}, "worst_by_second": {}},
+    ]
+    f = analyze("ours", reports, duration=2.0, rate=2.5, senders=1)
+    assert (f["clients"], f["clients_never_in"]) == (4, 1)
+    assert f["accepted"] == 5
+    assert (f["lost"], f["clients_with_loss"]) == (2, 1)  # 13 and 15 on the second client
+    assert (f["duplicated"], f["reordered"]) == (2, 1)
+    assert (f["deliveries"], f["deliveries_per_s"], f["p50_ms"]) == (4, 2.0, 20.0)
+    assert f["client_errors"] == {"TimeoutError": 2}
+
+
+def test_rush_verdict_and_connect_slope():
+    from bench.live import RUSH_TARGETS, connect_slopes, rush_verdict, slope
+
+    run = {"connect": {"join": {"clients": 251, "all_in_s": 8.2, "handshakes_dropped": 0}},
+           "p50_ms": 25.0, "p99_ms": 120.0, "lost": 0, "duplicated": 0, "reordered": 0}
+    v = rush_verdict(run, RUSH_TARGETS["join-rush"])
+    assert v["all_in_s"] == [8.2, 10.0, True] and v["p99_ms"] == [120.0, 100.0, False]
+    assert v["all_met"] is False
+    run["connect"]["join"]["all_in_s"] = None  # somebody never got in
+    assert rush_verdict(run, RUSH_TARGETS["ceremony"])["all_in_s"] == [None, 30.0, False]
+    assert slope([50, 100, 150], [2.0, 2.0, 2.0]) == 0 and slope([1], [1]) is None
+    points = [{"clients": c, "connect_per_join_ms": 10 + c / 100, "connect_p50_ms": 5, "connect_p99_ms": None,
+               "p99_ms": 10} for c in (50, 250, 1000)]
+    # 1 s of start-up + 20 ms per client: flat, whatever the average per client says.
+    for p in points:
+        p["connect_all_s"] = 1 + 0.02 * p["clients"]
+    s = connect_slopes(points)
+    assert s["marginal_ms_per_client"] == [None, 20.0, 20.0] and s["marginal_ms_per_100_clients"] == 0
+    assert s["per_join_ms_per_100_clients"] == 1.0 and s["p50_ms_per_100_clients"] == 0
+    assert s["p99_ms_per_100_clients"] is None
+    # Each join costing more in a bigger room (quadratic fill time) shows as a positive slope.
+    for p in points:
+        p["connect_all_s"] = 0.0001 * p["clients"] ** 2
+    s = connect_slopes(points)
+    assert s["marginal_ms_per_client"] == [None, 30.0, 125.0] and s["marginal_ms_per_100_clients"] == 20.0
+
+
+def test_growth_plot_has_a_connect_panel(tmp_path):
+    pytest.importorskip("matplotlib")
+    from bench.plot import growth_plot
+
+    rows = {t: [{"clients": c, "p99_ms": 10.0, "deliveries_per_s": 5.0 * c, "connect_per_join_ms": 3.0,
+                 "connect_marginal_ms": None if c == 50 else -1.0} for c in (50, 100)] for t in ("ours", "bare")}
+    out = growth_plot(rows, str(tmp_path / "growth.png"), {"ours": {"marginal_ms_per_100_clients": 0.0}})
+    assert (tmp_path / "growth.png").stat().st_size > 1000 and out.endswith("growth.png")
