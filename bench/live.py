@@ -91,14 +91,17 @@ class World:
         """Teachers log in through the real login form; youth get sessions written directly."""
         from bench import world
 
-        rooms = [room for room in self.rooms if room.get("teacher_email")]  # a ceremony's host: session written
+        rooms = [
+            room for room in self.rooms if room.get("teacher_email")
+        ]  # a ceremony's host: session written
         for room in rooms:
             self.cookies[room["teacher_id"]] = world.real_login(base_url, room["teacher_email"])
         return len(rooms)
 
 
-def client_specs(target: str, world: World, servers: Servers, youth: int, senders_per_room: int,
-                 protocol: int = 2) -> list[dict]:
+def client_specs(
+    target: str, world: World, servers: Servers, youth: int, senders_per_room: int, protocol: int = 2
+) -> list[dict]:
     """One spec per client. The product's clients ask protocol version `protocol` (`?v=2`: batched
     presence and reactions, `busy` before a 4503 shed; 1: the old frames, no query string)."""
     from django.conf import settings
@@ -126,7 +129,9 @@ def client_specs(target: str, world: World, servers: Servers, youth: int, sender
                     "protocol": "ours" if target.startswith("ours") else target,
                     "url": f"ws://127.0.0.1:{port}{path}",
                     "origin": f"http://127.0.0.1:{port}",
-                    "cookie": f"{settings.SESSION_COOKIE_NAME}={world.cookies[user_id]}" if target != "bare" else None,
+                    "cookie": f"{settings.SESSION_COOKIE_NAME}={world.cookies[user_id]}"
+                    if target != "bare"
+                    else None,
                     "room": room["index"],
                     "sender": room["index"] * 10000 + rank if rank < senders_per_room else None,
                     "sender_rank": rank,
@@ -142,8 +147,14 @@ def senders_for(rate: float, per_sender: float, room_size: int) -> int:
 class LoadRun:
     """Load processes holding one target's clients open across one or more phases."""
 
-    def __init__(self, specs: list[dict], workers: int, nonce: str, handshake_concurrency: int = 8,
-                 open_timeout: float = 60):
+    def __init__(
+        self,
+        specs: list[dict],
+        workers: int,
+        nonce: str,
+        handshake_concurrency: int = 8,
+        open_timeout: float = 60,
+    ):
         ctx = mp.get_context("spawn")
         self.conns, self.procs = [], []
         for w in range(workers):
@@ -151,8 +162,12 @@ class LoadRun:
             if not mine:
                 continue
             parent, child = ctx.Pipe()
-            config = {"nonce": nonce, "clients": mine, "handshake_concurrency": handshake_concurrency,
-                      "open_timeout": open_timeout}
+            config = {
+                "nonce": nonce,
+                "clients": mine,
+                "handshake_concurrency": handshake_concurrency,
+                "open_timeout": open_timeout,
+            }
             proc = ctx.Process(target=worker_main, args=(config, child), daemon=True)
             proc.start()
             self.conns.append(parent)
@@ -171,8 +186,14 @@ class LoadRun:
             answers.append(payload)
         return answers
 
-    def connect(self, timeout: float = 300, *, rush: bool = False, join_timeout: float = 120.0,
-                within_s: float | None = None) -> dict:
+    def connect(
+        self,
+        timeout: float = 300,
+        *,
+        rush: bool = False,
+        join_timeout: float = 120.0,
+        within_s: float | None = None,
+    ) -> dict:
         """Fill the room. rush=True: every client of every load process starts its first handshake
         at the same instant (0.5 s after all load processes answered) and keeps retrying like a phone for join_timeout s."""
         # Every load process up (imported, listening) before the clock starts or the instant is set.
@@ -203,12 +224,22 @@ class LoadRun:
             "join": join_figures([j for a in answers for j in a.get("joins", [])], within_s=within_s),
             "frames_while_joining": _sum_dicts(a.get("frames", {}) for a in answers),
             # How late the load processes started the rush (ms after the instant; should be ~0).
-            "rush_late_ms": max((round(a["rush_late_ms"], 1) for a in answers if a.get("rush_late_ms") is not None),
-                                default=None),
+            "rush_late_ms": max(
+                (round(a["rush_late_ms"], 1) for a in answers if a.get("rush_late_ms") is not None),
+                default=None,
+            ),
         }
 
-    def phase(self, t0: float, duration: float, rate: float, senders: int, drain: float, timeout: float,
-              extras: dict | None = None) -> list[dict]:
+    def phase(
+        self,
+        t0: float,
+        duration: float,
+        rate: float,
+        senders: int,
+        drain: float,
+        timeout: float,
+        extras: dict | None = None,
+    ) -> list[dict]:
         return self._ask(("phase", t0, duration, rate, senders, drain, extras), "phase", timeout)
 
     def close(self) -> None:
@@ -222,7 +253,9 @@ class LoadRun:
                 proc.kill()
 
 
-def analyze(target: str, reports: list[dict], duration: float, rate: float, senders: int, t0: float = 0.0) -> dict:
+def analyze(
+    target: str, reports: list[dict], duration: float, rate: float, senders: int, t0: float = 0.0
+) -> dict:
     clients = [c for r in reports for c in r["clients"]]
     sender_rows = [s for r in reports for s in r["senders"]]
     latencies = [v for r in reports for values in r["latencies_ms"].values() for v in values]
@@ -331,11 +364,27 @@ class Profiler:
         for pid in pids:
             out = PROFILE_DIR / f"{label}-{pid}.txt"
             self.files.append(out)
-            self.procs.append(subprocess.Popen(
-                [str(spy), "record", "-p", str(pid), "-d", str(int(seconds)), "-r", "50", "-f", "raw", "-o", str(out),
-                 "--nonblocking"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        str(spy),
+                        "record",
+                        "-p",
+                        str(pid),
+                        "-d",
+                        str(int(seconds)),
+                        "-r",
+                        "50",
+                        "-f",
+                        "raw",
+                        "-o",
+                        str(out),
+                        "--nonblocking",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
 
     def finish(self, top: int = 15) -> dict:
         for proc in self.procs:
@@ -364,12 +413,25 @@ class Profiler:
             rows = sorted(table.items(), key=lambda kv: -kv[1])[:top]
             return [[name, round(100 * n / total, 1)] for name, n in rows] if total else []
 
-        return {"samples": total, "files": [str(p) for p in self.files], "self_pct": share(own),
-                "inclusive_pct": share(inclusive)}
+        return {
+            "samples": total,
+            "files": [str(p) for p in self.files],
+            "self_pct": share(own),
+            "inclusive_pct": share(inclusive),
+        }
 
 
-def run_target(target: str, args, world: World, *, youth: int, phases: list[dict], storm_at: float | None = None,
-               idle_only: bool = False, servers: Servers | None = None) -> dict:
+def run_target(
+    target: str,
+    args,
+    world: World,
+    *,
+    youth: int,
+    phases: list[dict],
+    storm_at: float | None = None,
+    idle_only: bool = False,
+    servers: Servers | None = None,
+) -> dict:
     """One target: fresh servers, connect everybody, run the phases, close; figures per phase."""
     env = server_env(args.database_url, args.redis_url)
     own_servers = servers is None
@@ -378,8 +440,13 @@ def run_target(target: str, args, world: World, *, youth: int, phases: list[dict
         daphne_args = []
         if getattr(args, "websocket_connect_timeout", None):
             daphne_args = ["--websocket_connect_timeout", str(args.websocket_connect_timeout)]
-        servers = Servers(kind, processes=args.processes, base_port=8790 if kind == "bare" else 8780, env=env,
-                          daphne_args=daphne_args)
+        servers = Servers(
+            kind,
+            processes=args.processes,
+            base_port=8790 if kind == "bare" else 8780,
+            env=env,
+            daphne_args=daphne_args,
+        )
         servers.start()
     max_senders = max([senders_for(p["rate"], args.per_sender_rate, youth + 1) for p in phases] or [1])
     specs = client_specs(target, world, servers, youth, max_senders, protocol=getattr(args, "protocol", 2))
@@ -388,17 +455,24 @@ def run_target(target: str, args, world: World, *, youth: int, phases: list[dict
     try:
         rss_before = servers.rss_bytes()
         rush = args.scenario in RUSH_SCENARIOS
-        load = LoadRun(specs, args.workers, secrets.token_hex(3), 0 if rush else args.connect_concurrency,
-                       open_timeout=args.open_timeout)
+        load = LoadRun(
+            specs,
+            args.workers,
+            secrets.token_hex(3),
+            0 if rush else args.connect_concurrency,
+            open_timeout=args.open_timeout,
+        )
         result["connect"] = load.connect(rush=rush, join_timeout=args.join_timeout, within_s=args.join_within)
         if rush:
             j = result["connect"]["join"]
-            log(f"{target}: {j['in']}/{j['clients']} in, all in after {j['all_in_s']} s "
+            log(
+                f"{target}: {j['in']}/{j['clients']} in, all in after {j['all_in_s']} s "
                 f"({j.get('in_within')} within {j.get('within_s')} s), first-attempt failures "
                 f"{j['first_attempt_failures']}, dropped {j['handshakes_dropped']} (timed out "
                 f"{j['handshakes_timed_out']}), shed {j['handshakes_shed']}, retries {j['retries']}, "
                 f"attempts p99 {j['attempts_per_client']['p99']}, welcome p50/p99 {j['connect']['p50_ms']}/"
-                f"{j['connect']['p99_ms']} ms")
+                f"{j['connect']['p99_ms']} ms"
+            )
         time.sleep(args.settle)
         rss_after = servers.rss_bytes()
         ready = max(1, result["connect"]["ready"])
@@ -413,7 +487,9 @@ def run_target(target: str, args, world: World, *, youth: int, phases: list[dict
             cpu_before = servers.cpu_seconds()
             profiler = None
             if args.profile and target.startswith("ours"):
-                profiler = Profiler(servers.pids, phase["duration"] + 1, f"{args.scenario}-{target}-{phase['rate']}")
+                profiler = Profiler(
+                    servers.pids, phase["duration"] + 1, f"{args.scenario}-{target}-{phase['rate']}"
+                )
             kill_ns = None
             if storm_at is not None:
                 for conn in load.conns:
@@ -429,21 +505,33 @@ def run_target(target: str, args, world: World, *, youth: int, phases: list[dict
                         raise RuntimeError("a load process did not report the storm phase")
                     reports.append(conn.recv()[1])
             else:
-                reports = load.phase(t0, phase["duration"], phase["rate"], senders, phase["drain"],
-                                     timeout=phase["duration"] + phase["drain"] + 120,
-                                     extras=phase.get("extras") if target.startswith("ours") else None)
+                reports = load.phase(
+                    t0,
+                    phase["duration"],
+                    phase["rate"],
+                    senders,
+                    phase["drain"],
+                    timeout=phase["duration"] + phase["drain"] + 120,
+                    extras=phase.get("extras") if target.startswith("ours") else None,
+                )
             figures = analyze(target, reports, phase["duration"], phase["rate"], senders, t0)
-            figures["server_cpu_pct"] = round(
-                100 * (servers.cpu_seconds() - cpu_before) / (phase["duration"] + phase["drain"] + 1), 1
-            ) if storm_at is None else None
+            figures["server_cpu_pct"] = (
+                round(
+                    100 * (servers.cpu_seconds() - cpu_before) / (phase["duration"] + phase["drain"] + 1), 1
+                )
+                if storm_at is None
+                else None
+            )
             if kill_ns is not None:
                 figures["storm"] = storm_figures(reports, kill_ns, args.resume_within)
                 figures["storm"]["server_away_s"] = round(away, 2)
             if profiler:
                 figures["profile"] = profiler.finish()
-            log(f"{target}: rate {phase['rate']}/room → p50 {figures['p50_ms']} p99 {figures['p99_ms']} ms, "
+            log(
+                f"{target}: rate {phase['rate']}/room → p50 {figures['p50_ms']} p99 {figures['p99_ms']} ms, "
                 f"{figures['deliveries_per_s']} deliveries/s, lost {figures['lost']}, dup {figures['duplicated']}, "
-                f"reordered {figures['reordered']}")
+                f"reordered {figures['reordered']}"
+            )
             result["phases"].append(figures)
             if phase.get("stop_if") and phase["stop_if"](figures):
                 break
@@ -480,8 +568,20 @@ def steady(args, world: World, *, youth: int, rate: float, duration: float) -> d
 def _compose(runs: dict) -> dict:
     ours = runs.get("ours") or {}
     out = {
-        **{k: ours.get(k) for k in ("clients", "rooms", "rate", "p50_ms", "p99_ms", "deliveries_per_s", "lost",
-                                    "duplicated", "reordered")},
+        **{
+            k: ours.get(k)
+            for k in (
+                "clients",
+                "rooms",
+                "rate",
+                "p50_ms",
+                "p99_ms",
+                "deliveries_per_s",
+                "lost",
+                "duplicated",
+                "reordered",
+            )
+        },
         "ours": ours,
         "naive": runs.get("naive"),
         "bare": runs.get("bare"),
@@ -496,10 +596,24 @@ def _compose(runs: dict) -> dict:
 
 # The issue's targets for the two "joining at once" scenarios (None: no target on that figure).
 RUSH_TARGETS = {
-    "join-rush": {"all_in_s": 10.0, "handshakes_dropped": 0, "p50_ms": 30.0, "p99_ms": 100.0, "lost": 0,
-                  "duplicated": 0, "reordered": 0},
-    "ceremony": {"all_in_s": 30.0, "handshakes_dropped": None, "p50_ms": None, "p99_ms": 250.0, "lost": 0,
-                 "duplicated": None, "reordered": None},
+    "join-rush": {
+        "all_in_s": 10.0,
+        "handshakes_dropped": 0,
+        "p50_ms": 30.0,
+        "p99_ms": 100.0,
+        "lost": 0,
+        "duplicated": 0,
+        "reordered": 0,
+    },
+    "ceremony": {
+        "all_in_s": 30.0,
+        "handshakes_dropped": None,
+        "p50_ms": None,
+        "p99_ms": 250.0,
+        "lost": 0,
+        "duplicated": None,
+        "reordered": None,
+    },
 }
 
 
@@ -507,8 +621,11 @@ def rush_verdict(run: dict, targets: dict) -> dict:
     """Each target of a rush scenario against one target's figures: {name: [measured, bound, met]}.
     met is None when the figure is missing (e.g. not all clients got in: all_in_s is None)."""
     join = (run.get("connect") or {}).get("join") or {}
-    measured = {"all_in_s": join.get("all_in_s"), "handshakes_dropped": join.get("handshakes_dropped"),
-                **{k: run.get(k) for k in ("p50_ms", "p99_ms", "lost", "duplicated", "reordered")}}
+    measured = {
+        "all_in_s": join.get("all_in_s"),
+        "handshakes_dropped": join.get("handshakes_dropped"),
+        **{k: run.get(k) for k in ("p50_ms", "p99_ms", "lost", "duplicated", "reordered")},
+    }
     out = {}
     for name, bound in targets.items():
         if bound is None:
@@ -543,8 +660,12 @@ def join_rush(args, world: World, *, youth: int, extras: dict | None = None) -> 
         out["extras"] = extras
         out["groups"] = world.rooms[0].get("groups")
     for t, v in out["verdict"].items():
-        log(f"{t}: targets " + ", ".join(f"{k} {m[0]} ≤ {m[1]}: {'met' if m[2] else 'MISSED'}"
-                                          for k, m in v.items() if k != "all_met"))
+        log(
+            f"{t}: targets "
+            + ", ".join(
+                f"{k} {m[0]} ≤ {m[1]}: {'met' if m[2] else 'MISSED'}" for k, m in v.items() if k != "all_met"
+            )
+        )
     return out
 
 
@@ -553,13 +674,24 @@ def ceremony_extras(args, room_size: int, senders: int) -> dict:
     chat senders (about 0.1 reactions/s and 0.05 hand changes/s each in a big room; the person's
     bucket allows 1/s), hands on a quarter of them at most in a small room."""
     available = max(0, room_size - senders)
-    handers = min(math.ceil(args.hand_rate / 0.05), max(1, available // 4), available) if args.hand_rate > 0 else 0
+    handers = (
+        min(math.ceil(args.hand_rate / 0.05), max(1, available // 4), available) if args.hand_rate > 0 else 0
+    )
     reactors = min(math.ceil(args.reaction_rate / 0.1), available - handers) if args.reaction_rate > 0 else 0
-    out = {"reaction_rate": args.reaction_rate, "reactors": reactors, "hand_rate": args.hand_rate,
-           "handers": handers}
-    for kind, rate, count in (("reactions", args.reaction_rate, reactors), ("hands", args.hand_rate, handers)):
+    out = {
+        "reaction_rate": args.reaction_rate,
+        "reactors": reactors,
+        "hand_rate": args.hand_rate,
+        "handers": handers,
+    }
+    for kind, rate, count in (
+        ("reactions", args.reaction_rate, reactors),
+        ("hands", args.hand_rate, handers),
+    ):
         if rate > 0 and (count == 0 or rate / count > 1.0):
-            log(f"ceremony: {count} youth cannot send {rate} {kind}/s under the per-person limit; room too small")
+            log(
+                f"ceremony: {count} youth cannot send {rate} {kind}/s under the per-person limit; room too small"
+            )
     return out
 
 
@@ -574,8 +706,10 @@ def max_throughput(args, world: World, *, youth: int) -> dict:
         failures.append((figures["p99_ms"] or 1e9) > bound or figures["lost"] > 0)
         return failures[-2:] == [True, True]
 
-    phases = [{"rate": r, "duration": args.step_duration, "drain": args.drain, "stop_if": stop_if}
-              for r in args.ramp]
+    phases = [
+        {"rate": r, "duration": args.step_duration, "drain": args.drain, "stop_if": stop_if}
+        for r in args.ramp
+    ]
     runs = {}
     for target in args.targets:
         failures.clear()
@@ -586,19 +720,27 @@ def max_throughput(args, world: World, *, youth: int) -> dict:
             "best_deliveries_per_s": best["deliveries_per_s"] if best else 0,
             "best_rate": best["rate"] if best else None,
             "best_p99_ms": best["p99_ms"] if best else None,
-            "ramp_exhausted": bool(ok) and result["phases"][-1] is ok[-1] and len(result["phases"]) == len(phases),
+            "ramp_exhausted": bool(ok)
+            and result["phases"][-1] is ok[-1]
+            and len(result["phases"]) == len(phases),
             "steps": result["phases"],
             "connect": result["connect"],
         }
     ours = runs.get("ours", {})
     out = {
-        "clients": youth + 1, "rooms": 1, "p99_bound_ms": bound,
+        "clients": youth + 1,
+        "rooms": 1,
+        "p99_bound_ms": bound,
         "deliveries_per_s": ours.get("best_deliveries_per_s"),
-        "ours": ours, "naive": runs.get("naive"), "bare": runs.get("bare"), "ours_fix": runs.get("ours-fix"),
+        "ours": ours,
+        "naive": runs.get("naive"),
+        "bare": runs.get("bare"),
+        "ours_fix": runs.get("ours-fix"),
     }
     if runs.get("ours-fix") and runs.get("naive"):
-        out["ours_fix_vs_naive"] = ratio(runs["ours-fix"]["best_deliveries_per_s"],
-                                         runs["naive"]["best_deliveries_per_s"])
+        out["ours_fix_vs_naive"] = ratio(
+            runs["ours-fix"]["best_deliveries_per_s"], runs["naive"]["best_deliveries_per_s"]
+        )
     if runs.get("naive"):
         out["vs_naive"] = ratio(ours.get("best_deliveries_per_s"), runs["naive"]["best_deliveries_per_s"])
     if runs.get("bare"):
@@ -610,7 +752,9 @@ def storm(args, world: World, *, youth: int) -> dict:
     phases = [{"rate": args.rate, "duration": args.duration, "drain": args.storm_drain}]
     runs = {}
     for target in args.targets:
-        runs[target] = _flat(run_target(target, args, world, youth=youth, phases=phases, storm_at=args.storm_at))
+        runs[target] = _flat(
+            run_target(target, args, world, youth=youth, phases=phases, storm_at=args.storm_at)
+        )
     out = _compose(runs)
     out["storm"] = (runs.get("ours") or {}).get("storm")
     return out
@@ -620,9 +764,13 @@ def idle(args, world: World, *, youth: int) -> dict:
     runs = {t: run_target(t, args, world, youth=youth, phases=[], idle_only=True) for t in args.targets}
     ours = runs.get("ours", {})
     return {
-        "clients": ours.get("connect", {}).get("ready"), "rooms": len(world.rooms),
+        "clients": ours.get("connect", {}).get("ready"),
+        "rooms": len(world.rooms),
         "rss_per_conn_kib": ours.get("rss_per_conn_kib"),
-        "ours": ours, "naive": runs.get("naive"), "bare": runs.get("bare"), "ours_fix": runs.get("ours-fix"),
+        "ours": ours,
+        "naive": runs.get("naive"),
+        "bare": runs.get("bare"),
+        "ours_fix": runs.get("ours-fix"),
     }
 
 
@@ -633,36 +781,62 @@ def growth(args, world: World) -> dict:
         phases = [{"rate": args.rate, "duration": args.duration, "drain": args.drain}]
         for target in args.targets:
             flat = _flat(run_target(target, args, world, youth=youth, phases=phases))
-            rows[target].append({k: flat.get(k) for k in (
-                "clients", "p50_ms", "p99_ms", "deliveries_per_s", "lost", "duplicated", "reordered",
-                "rss_per_conn_kib", "server_cpu_pct")} | connect_row(flat["connect"]))
+            rows[target].append(
+                {
+                    k: flat.get(k)
+                    for k in (
+                        "clients",
+                        "p50_ms",
+                        "p99_ms",
+                        "deliveries_per_s",
+                        "lost",
+                        "duplicated",
+                        "reordered",
+                        "rss_per_conn_kib",
+                        "server_cpu_pct",
+                    )
+                }
+                | connect_row(flat["connect"])
+            )
     from bench.plot import growth_plot
 
     slopes = {t.replace("-", "_"): connect_slopes(v) for t, v in rows.items()}
     for t, points in rows.items():
-        for point, marginal in zip(points, slopes[t.replace("-", "_")]["marginal_ms_per_client"], strict=True):
+        for point, marginal in zip(
+            points, slopes[t.replace("-", "_")]["marginal_ms_per_client"], strict=True
+        ):
             point["connect_marginal_ms"] = marginal
     png = growth_plot(rows, args.plot, slopes)
     for t, v in slopes.items():
-        log(f"{t}: connect cost per added client {v['marginal_ms_per_client']} ms → slope "
+        log(
+            f"{t}: connect cost per added client {v['marginal_ms_per_client']} ms → slope "
             f"{v['marginal_ms_per_100_clients']} ms per extra 100 clients (flat = 0); average fill time per "
-            f"client: slope {v['per_join_ms_per_100_clients']}")
-    return {"sizes": args.sizes, "rate": args.rate, "rooms": 1, "plot": png,
-            **{t.replace("-", "_"): v for t, v in rows.items()},
-            # Connect cost per client against the room's size: ms per extra 100 clients (flat = 0).
-            "connect_slope": slopes,
-            "connect_slope_ms_per_100_clients": (slopes.get("ours") or {}).get("marginal_ms_per_100_clients"),
-            "clients": args.sizes[-1],
-            "p99_ms": rows.get("ours", [{}])[-1].get("p99_ms") if rows.get("ours") else None}
+            f"client: slope {v['per_join_ms_per_100_clients']}"
+        )
+    return {
+        "sizes": args.sizes,
+        "rate": args.rate,
+        "rooms": 1,
+        "plot": png,
+        **{t.replace("-", "_"): v for t, v in rows.items()},
+        # Connect cost per client against the room's size: ms per extra 100 clients (flat = 0).
+        "connect_slope": slopes,
+        "connect_slope_ms_per_100_clients": (slopes.get("ours") or {}).get("marginal_ms_per_100_clients"),
+        "clients": args.sizes[-1],
+        "p99_ms": rows.get("ours", [{}])[-1].get("p99_ms") if rows.get("ours") else None,
+    }
 
 
 def connect_row(connect: dict) -> dict:
     """A growth row's connect figures: per-client handshake→welcome times and the server's cost
     per join (the time to fill the room / clients, the handshakes being paced)."""
     ready = connect.get("ready") or 0
-    return {"connect_p50_ms": connect["connect"]["p50_ms"], "connect_p99_ms": connect["connect"]["p99_ms"],
-            "connect_all_s": connect["connect_all_s"],
-            "connect_per_join_ms": round(1000 * connect["connect_all_s"] / ready, 2) if ready else None}
+    return {
+        "connect_p50_ms": connect["connect"]["p50_ms"],
+        "connect_p99_ms": connect["connect"]["p99_ms"],
+        "connect_all_s": connect["connect_all_s"],
+        "connect_per_join_ms": round(1000 * connect["connect_all_s"] / ready, 2) if ready else None,
+    }
 
 
 def slope(xs: list[float], ys: list[float | None]) -> float | None:
@@ -705,12 +879,14 @@ def connect_slopes(points: list[dict]) -> dict:
     # Each marginal cost belongs to the middle of its interval of sizes.
     middles = [xs[0]] + [(xs[i - 1] + xs[i]) / 2 for i in range(1, len(xs))] if xs else []
     first, last = (points[0], points[-1]) if points else ({}, {})
-    return {"marginal_ms_per_client": marginal,
-            "marginal_ms_per_100_clients": per_100(marginal, middles),
-            "per_join_ms_per_100_clients": per_100([p.get("connect_per_join_ms") for p in points]),
-            "p50_ms_per_100_clients": per_100([p.get("connect_p50_ms") for p in points]),
-            "p99_ms_per_100_clients": per_100([p.get("connect_p99_ms") for p in points]),
-            "p99_latency_ratio_last_vs_first": ratio(last.get("p99_ms"), first.get("p99_ms"))}
+    return {
+        "marginal_ms_per_client": marginal,
+        "marginal_ms_per_100_clients": per_100(marginal, middles),
+        "per_join_ms_per_100_clients": per_100([p.get("connect_per_join_ms") for p in points]),
+        "p50_ms_per_100_clients": per_100([p.get("connect_p50_ms") for p in points]),
+        "p99_ms_per_100_clients": per_100([p.get("connect_p99_ms") for p in points]),
+        "p99_latency_ratio_last_vs_first": ratio(last.get("p99_ms"), first.get("p99_ms")),
+    }
 
 
 def main(args) -> dict:
@@ -718,8 +894,13 @@ def main(args) -> dict:
     setup_django(args.database_url, args.redis_url)
     scenario = args.scenario
     defaults = {  # rooms, youth per room
-        "class": (1, 250), "join-rush": (1, 250), "camp-hour": (4, 250), "max": (1, 250), "storm": (4, 250),
-        "idle": (4, 250), "growth": (1, max(args.sizes) - 1),
+        "class": (1, 250),
+        "join-rush": (1, 250),
+        "camp-hour": (4, 250),
+        "max": (1, 250),
+        "storm": (4, 250),
+        "idle": (4, 250),
+        "growth": (1, max(args.sizes) - 1),
         "ceremony": (4, 250),  # 4 groups of the phase × 250 youth, all in ONE room, + the organizer
     }
     rooms, youth = defaults[scenario]
@@ -727,7 +908,9 @@ def main(args) -> dict:
     youth = args.youth or youth
     world = World(rooms, youth, ceremony=scenario == "ceremony")
     if scenario == "ceremony":
-        log(f"world: ONE ceremony room of {rooms} groups × {youth} youth + the organizer; targets {args.targets}")
+        log(
+            f"world: ONE ceremony room of {rooms} groups × {youth} youth + the organizer; targets {args.targets}"
+        )
     else:
         log(f"world: {rooms} room(s) × {youth} youth + teacher; scenario {scenario}; targets {args.targets}")
     if "ours" in args.targets:
@@ -735,8 +918,12 @@ def main(args) -> dict:
         env = server_env(args.database_url, args.redis_url)
         with Servers("daphne", processes=1, base_port=8780, env=env) as s:
             world.login_teachers_for_real(f"http://127.0.0.1:{s.ports[0]}")
-    common = {"scenario": scenario, "server_processes": args.processes, "load_processes": args.workers,
-              "protocol": getattr(args, "protocol", 2)}
+    common = {
+        "scenario": scenario,
+        "server_processes": args.processes,
+        "load_processes": args.workers,
+        "protocol": getattr(args, "protocol", 2),
+    }
     if scenario == "class":
         figures = steady(args, world, youth=youth, rate=args.rate, duration=args.duration)
     elif scenario == "join-rush":

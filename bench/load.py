@@ -188,8 +188,13 @@ class ClientLog:
             drop[2] = when_ns or time.time_ns()
 
     def snapshot_counters(self) -> dict:
-        return {"duplicated": self.duplicated, "reordered": self.reordered, "recovered": self.recovered,
-                "gaps": self.gaps, "reloads": self.reloads}
+        return {
+            "duplicated": self.duplicated,
+            "reordered": self.reordered,
+            "recovered": self.recovered,
+            "gaps": self.gaps,
+            "reloads": self.reloads,
+        }
 
 
 def lost_count(streams: dict[str, tuple[int, list[int]]], accepted: list[tuple[str, int]]) -> int:
@@ -216,8 +221,9 @@ BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_JITTER = 0.5, 30.0, 0.25
 BUSY_JITTER = 0.5
 
 
-def retry_delay(attempt: int, *, close_code: int | None = None, retry_after: float | None = None,
-                rand=random.random) -> tuple[float, int]:
+def retry_delay(
+    attempt: int, *, close_code: int | None = None, retry_after: float | None = None, rand=random.random
+) -> tuple[float, int]:
     """(seconds to wait, the next attempt number) after a connection that failed or dropped.
 
     - The server said when (`busy` frame before a 4503 close): retry_after × (1 + U[0, BUSY_JITTER)),
@@ -244,8 +250,9 @@ def parse_retry_after(value) -> float | None:
     return seconds if seconds > 0 else None
 
 
-def classify_failure(exc: BaseException | None, *, opened: bool, close_code: int | None = None,
-                     busy_reason: str | None = None) -> str:
+def classify_failure(
+    exc: BaseException | None, *, opened: bool, close_code: int | None = None, busy_reason: str | None = None
+) -> str:
     """What one connection attempt that never reached `welcome` ran into (for the join figures).
 
     busy / room_full: the server shed it cleanly (accepted, a `busy` frame, close 4503);
@@ -320,7 +327,9 @@ def join_figures(clients: list[dict], *, within_s: float | None = None) -> dict:
         "retry_after_honoured": sum(c["retry_after_honoured"] for c in clients),
         "attempts_per_client": {
             "mean": round(sum(attempts) / len(attempts), 2) if attempts else None,
-            "p50": percentile(attempts, 50), "p99": percentile(attempts, 99), "max": max(attempts, default=None),
+            "p50": percentile(attempts, 50),
+            "p99": percentile(attempts, 99),
+            "max": max(attempts, default=None),
         },
         "connect": summarize_ms(in_ms),
     }
@@ -335,7 +344,11 @@ def presence_changes(frame: dict) -> list[tuple[str, object]]:
     """(action, user id) of every change a presence frame says, in either protocol version:
     v1 {"action": "join"|"leave", "user": {...}}, v2 {"action": "batch", "join": [...], "leave": [...]}."""
     if frame.get("action") == "batch":
-        return [(action, (user or {}).get("id")) for action in ("join", "leave") for user in frame.get(action) or []]
+        return [
+            (action, (user or {}).get("id"))
+            for action in ("join", "leave")
+            for user in frame.get(action) or []
+        ]
     if frame.get("action") in ("join", "leave"):
         return [(frame["action"], (frame.get("user") or {}).get("id"))]
     return []
@@ -414,7 +427,9 @@ class Client:
                 try:
                     ws = await connect(
                         self.spec["url"],
-                        additional_headers={"Cookie": self.spec["cookie"]} if self.spec.get("cookie") else None,
+                        additional_headers={"Cookie": self.spec["cookie"]}
+                        if self.spec.get("cookie")
+                        else None,
                         origin=self.spec["origin"],
                         compression=None,
                         ping_interval=None,
@@ -450,8 +465,11 @@ class Client:
                 if close_code in FATAL_CLOSES:
                     self.refused = f"close {close_code}"
             if joining and not self.welcomed_here:
-                self.failures.append(classify_failure(failure, opened=opened, close_code=close_code,
-                                                      busy_reason=self.busy_reason))
+                self.failures.append(
+                    classify_failure(
+                        failure, opened=opened, close_code=close_code, busy_reason=self.busy_reason
+                    )
+                )
                 if first:
                     self.first_failed = True
             self.ws = None
@@ -469,8 +487,9 @@ class Client:
             if self.retry_after is not None:
                 self.retry_after_honoured += 1
             # The browser client's rule (static/js/live-room.js) plus `busy`, see retry_delay().
-            delay, self.backoff_attempt = retry_delay(self.backoff_attempt, close_code=close_code,
-                                                      retry_after=self.retry_after)
+            delay, self.backoff_attempt = retry_delay(
+                self.backoff_attempt, close_code=close_code, retry_after=self.retry_after
+            )
             await asyncio.sleep(delay)
 
     def _mark_ready(self, started: float) -> None:
@@ -488,8 +507,13 @@ class Client:
                 self.send_soon(frame)
 
     def join_record(self) -> dict:
-        return {"in_ms": self.in_ms, "attempts": self.join_attempts, "failures": list(self.failures),
-                "first_failed": self.first_failed, "retry_after_honoured": self.retry_after_honoured}
+        return {
+            "in_ms": self.in_ms,
+            "attempts": self.join_attempts,
+            "failures": list(self.failures),
+            "first_failed": self.first_failed,
+            "retry_after_honoured": self.retry_after_honoured,
+        }
 
     def send_soon(self, frame: str) -> None:
         ws = self.ws
@@ -528,7 +552,9 @@ class Client:
             self.busy_reason = data.get("reason")
         elif kind == "presence":
             changes = presence_changes(data)
-            self.worker.frames["presence_changes"] = self.worker.frames.get("presence_changes", 0) + len(changes)
+            self.worker.frames["presence_changes"] = self.worker.frames.get("presence_changes", 0) + len(
+                changes
+            )
         if kind not in ("message", "ack"):
             name = f"presence.{data.get('action')}" if kind == "presence" else kind
             self.worker.frames[name] = self.worker.frames.get(name, 0) + 1
@@ -563,7 +589,9 @@ class Client:
             k += 1
             sender.counter += 1
             client_id = make_client_id(self.worker.nonce, sender.index, sender.counter, time.time_ns())
-            frame = json.dumps({"type": "chat", "text": f"bench message {sender.counter}", "client_id": client_id})
+            frame = json.dumps(
+                {"type": "chat", "text": f"bench message {sender.counter}", "client_id": client_id}
+            )
             ws = self.ws
             if self.protocol == "naive":
                 if ws is None:
@@ -674,22 +702,31 @@ class Worker:
                     c.join_started = began
                 runners = [asyncio.create_task(c.run()) for c in self.clients]
                 try:
-                    await asyncio.wait_for(asyncio.gather(*(c.ready_event.wait() for c in self.clients)), timeout)
+                    await asyncio.wait_for(
+                        asyncio.gather(*(c.ready_event.wait() for c in self.clients)), timeout
+                    )
                 except TimeoutError:
                     pass
                 gap_task = asyncio.create_task(self.gap_watch())
-                self.conn.send(("connected", {
-                    "clients": len(self.clients),
-                    "ready": sum(1 for c in self.clients if c.first_connect_ms is not None),
-                    "connect_ms": [c.first_connect_ms for c in self.clients if c.first_connect_ms is not None],
-                    "refused": [c.refused for c in self.clients if c.refused],
-                    "seconds": time.monotonic() - began,
-                    "errors": dict(self.errors),
-                    "joins": [c.join_record() for c in self.clients],
-                    "rush_late_ms": late_ms,
-                    # What the room sent while it filled (presence joins: v1 one frame per join, v2 batches).
-                    "frames": dict(self.frames),
-                }))
+                self.conn.send(
+                    (
+                        "connected",
+                        {
+                            "clients": len(self.clients),
+                            "ready": sum(1 for c in self.clients if c.first_connect_ms is not None),
+                            "connect_ms": [
+                                c.first_connect_ms for c in self.clients if c.first_connect_ms is not None
+                            ],
+                            "refused": [c.refused for c in self.clients if c.refused],
+                            "seconds": time.monotonic() - began,
+                            "errors": dict(self.errors),
+                            "joins": [c.join_record() for c in self.clients],
+                            "rush_late_ms": late_ms,
+                            # What the room sent while it filled (presence joins: v1 one frame per join, v2 batches).
+                            "frames": dict(self.frames),
+                        },
+                    )
+                )
                 self.frames = {}
                 for c in self.clients:
                     c.phase_base = c.log.snapshot_counters()
@@ -736,11 +773,18 @@ class Worker:
             return []
         loops = []
         first = senders_per_room
-        for kind, rate_key, count_key in (("react", "reaction_rate", "reactors"), ("hand", "hand_rate", "handers")):
+        for kind, rate_key, count_key in (
+            ("react", "reaction_rate", "reactors"),
+            ("hand", "hand_rate", "handers"),
+        ):
             rate, count = extras.get(rate_key) or 0, extras.get(count_key) or 0
             if rate <= 0 or count <= 0:
                 continue
-            mine = [c for c in self.clients if c.protocol == "ours" and first <= c.spec["sender_rank"] < first + count]
+            mine = [
+                c
+                for c in self.clients
+                if c.protocol == "ours" and first <= c.spec["sender_rank"] < first + count
+            ]
             first += count
             for c in mine:
                 position = c.spec["sender_rank"] - (first - count)
@@ -765,9 +809,13 @@ class Worker:
                 worst[second] = max(worst.get(second, 0.0), value)
         senders = [
             {
-                "room": c.spec["room"], "index": c.sender.index, "sent": c.sender.sent,
-                "not_sent": c.sender.not_sent, "accepted": list(c.sender.accepted),
-                "rejected": dict(c.sender.rejected), "unacked": len(c.sender.pending),
+                "room": c.spec["room"],
+                "index": c.sender.index,
+                "sent": c.sender.sent,
+                "not_sent": c.sender.not_sent,
+                "accepted": list(c.sender.accepted),
+                "rejected": dict(c.sender.rejected),
+                "unacked": len(c.sender.pending),
                 "lag_ms": list(c.sender.lag_ms),
             }
             for c in self.clients

@@ -7,8 +7,12 @@ from pathlib import Path
 
 from bench.common import ROOT
 
-STYLE = {"ours": ("tab:blue", "o", "QiaoCamp"), "ours-fix": ("tab:green", "D", "QiaoCamp + proposed dispatch fix"),
-         "naive": ("tab:red", "s", "naive Channels"), "bare": ("tab:gray", "^", "bare websockets")}
+STYLE = {
+    "ours": ("tab:blue", "o", "QiaoCamp"),
+    "ours-fix": ("tab:green", "D", "QiaoCamp + proposed dispatch fix"),
+    "naive": ("tab:red", "s", "naive Channels"),
+    "bare": ("tab:gray", "^", "bare websockets"),
+}
 
 
 def _values(points: list[dict], key: str) -> list[float]:
@@ -36,15 +40,37 @@ def growth_plot(rows: dict[str, list[dict]], path: str | None, slopes: dict | No
         slope = ((slopes or {}).get(target.replace("-", "_")) or {}).get("marginal_ms_per_100_clients")
         fill_label = label if slope is None else f"{label}: slope {slope:+g} ms per 100 clients"
         right.plot(xs, _values(points, "connect_marginal_ms"), marker=marker, color=color, label=fill_label)
-        right.plot(xs, _values(points, "connect_per_join_ms"), marker=marker, color=color, linestyle="--",
-                   linewidth=0.9, alpha=0.6, markersize=3)
+        right.plot(
+            xs,
+            _values(points, "connect_per_join_ms"),
+            marker=marker,
+            color=color,
+            linestyle="--",
+            linewidth=0.9,
+            alpha=0.6,
+            markersize=3,
+        )
     left.axhline(150, color="green", linestyle=":", linewidth=1, label="target p99 150 ms")
-    left.set(xlabel="clients in one room (5 messages/s)", ylabel="p99 send→receive latency (ms)", xscale="log",
-             yscale="log", title="p99 latency")
-    middle.set(xlabel="clients in one room (5 messages/s)", ylabel="deliveries per second", xscale="log",
-               yscale="log", title="deliveries per second")
-    right.set(xlabel="clients in one room (handshakes paced)", ylabel="ms per client", xscale="log",
-              title="connect cost of one more client (solid; flat = target)\naverage fill time per client (dashed)")
+    left.set(
+        xlabel="clients in one room (5 messages/s)",
+        ylabel="p99 send→receive latency (ms)",
+        xscale="log",
+        yscale="log",
+        title="p99 latency",
+    )
+    middle.set(
+        xlabel="clients in one room (5 messages/s)",
+        ylabel="deliveries per second",
+        xscale="log",
+        yscale="log",
+        title="deliveries per second",
+    )
+    right.set(
+        xlabel="clients in one room (handshakes paced)",
+        ylabel="ms per client",
+        xscale="log",
+        title="connect cost of one more client (solid; flat = target)\naverage fill time per client (dashed)",
+    )
     for ax in (left, middle, right):
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)

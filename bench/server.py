@@ -52,7 +52,9 @@ def prepare_database(database_url: str, redis_url: str, *, fresh: bool = False) 
             log(f"created database {name}")
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT, env=server_env(database_url, redis_url), check=True,
+        cwd=ROOT,
+        env=server_env(database_url, redis_url),
+        check=True,
     )
 
 
@@ -85,8 +87,15 @@ def _wait_port(port: int, timeout: float) -> None:
 class Servers:
     """A set of server processes of one kind; `kind` is "daphne" or "bare"."""
 
-    def __init__(self, kind: str, *, processes: int = 1, base_port: int = 8780, env: dict | None = None,
-                 daphne_args: list[str] | None = None):
+    def __init__(
+        self,
+        kind: str,
+        *,
+        processes: int = 1,
+        base_port: int = 8780,
+        env: dict | None = None,
+        daphne_args: list[str] | None = None,
+    ):
         self.kind = kind
         self.daphne_args = list(daphne_args or [])
         self.processes = processes if kind == "daphne" else 1
@@ -97,14 +106,26 @@ class Servers:
     def _command(self, port: int) -> list[str]:
         if self.kind == "bare":
             return [PYTHON, "-m", "bench.bare", "--port", str(port)]
-        return [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *self.daphne_args, "bench.asgi:application"]
+        return [
+            PYTHON,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            *self.daphne_args,
+            "bench.asgi:application",
+        ]
 
     def start(self, timeout: float = 60) -> None:
         LOG_DIR.mkdir(exist_ok=True)
         for port in self.ports:
             logfile = (LOG_DIR / f"{self.kind}-{port}.log").open("ab")
             self.procs.append(
-                subprocess.Popen(self._command(port), cwd=ROOT, env=self.env, stdout=logfile, stderr=subprocess.STDOUT)
+                subprocess.Popen(
+                    self._command(port), cwd=ROOT, env=self.env, stdout=logfile, stderr=subprocess.STDOUT
+                )
             )
         for port in self.ports:
             if self.kind == "daphne":

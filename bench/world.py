@@ -32,19 +32,27 @@ BENCH_PASSWORD = "bench-Password-2026"
 def _bench_camp() -> tuple[Camp, Phase, User]:
     organizer, _ = User.objects.get_or_create(
         username="bench-organizer@example.org",
-        defaults={"email": "bench-organizer@example.org", "role": User.Role.ORGANIZER, "display_name": "Bench organizer"},
+        defaults={
+            "email": "bench-organizer@example.org",
+            "role": User.Role.ORGANIZER,
+            "display_name": "Bench organizer",
+        },
     )
     camp, _ = Camp.objects.get_or_create(
-        federation=BENCH_FEDERATION, year=2099,
+        federation=BENCH_FEDERATION,
+        year=2099,
         defaults={"organizer": organizer, "title": "Bench live rooms", "languages": ["zh-hans", "en"]},
     )
     today = timezone.localdate()
     phase, _ = Phase.objects.update_or_create(
-        camp=camp, number=1,
+        camp=camp,
+        number=1,
         defaults={
-            "starts_on": today - datetime.timedelta(days=3), "ends_on": today + datetime.timedelta(days=30),
+            "starts_on": today - datetime.timedelta(days=3),
+            "ends_on": today + datetime.timedelta(days=30),
             "enrollment_opens": today - datetime.timedelta(days=60),
-            "enrollment_closes": today - datetime.timedelta(days=10), "capacity": 100000,
+            "enrollment_closes": today - datetime.timedelta(days=10),
+            "capacity": 100000,
         },
     )
     return camp, phase, organizer
@@ -53,14 +61,17 @@ def _bench_camp() -> tuple[Camp, Phase, User]:
 def _teacher(index: int) -> User:
     email = f"bench-teacher-{index}@example.org"
     user, created = User.objects.get_or_create(
-        username=email, defaults={"email": email, "role": User.Role.TEACHER, "display_name": f"Bench teacher {index}"}
+        username=email,
+        defaults={"email": email, "role": User.Role.TEACHER, "display_name": f"Bench teacher {index}"},
     )
     if created:
         user.set_password(BENCH_PASSWORD)
         user.save(update_fields=["password"])
         from allauth.account.models import EmailAddress
 
-        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
     return user
 
 
@@ -70,20 +81,37 @@ def ensure_room(index: int, youth: int) -> dict:
     camp, phase, organizer = _bench_camp()
     teacher = _teacher(index)
     group, _ = Group.objects.get_or_create(
-        camp=camp, name=f"Bench room {index}",
-        defaults={"institution": "Bench school", "country": "TH", "time_zone": "Asia/Bangkok", "languages": ["th"]},
+        camp=camp,
+        name=f"Bench room {index}",
+        defaults={
+            "institution": "Bench school",
+            "country": "TH",
+            "time_zone": "Asia/Bangkok",
+            "languages": ["th"],
+        },
     )
     Enrollment.objects.get_or_create(
-        group=group, phase=phase,
-        defaults={"status": Enrollment.Status.APPROVED, "decided_by": organizer, "decided_at": timezone.now()},
+        group=group,
+        phase=phase,
+        defaults={
+            "status": Enrollment.Status.APPROVED,
+            "decided_by": organizer,
+            "decided_at": timezone.now(),
+        },
     )
     have = Participant.objects.filter(group=group).count()
     if have < youth:
         password = make_password(BENCH_PASSWORD)  # hashed once: PBKDF2 per user would take minutes
         users = User.objects.bulk_create(
             [
-                User(username=f"bench-r{index}-y{n}", role=User.Role.YOUTH, display_name=f"Youth {n}",
-                     password=password, preferred_language="th", time_zone="Asia/Bangkok")
+                User(
+                    username=f"bench-r{index}-y{n}",
+                    role=User.Role.YOUTH,
+                    display_name=f"Youth {n}",
+                    password=password,
+                    preferred_language="th",
+                    time_zone="Asia/Bangkok",
+                )
                 for n in range(have, youth)
             ],
             batch_size=1000,
@@ -91,9 +119,18 @@ def ensure_room(index: int, youth: int) -> dict:
         now = timezone.now()
         Participant.objects.bulk_create(
             [
-                Participant(group=group, family_name="Bench", given_name=f"Youth{n}", birth_year=2013,
-                            guardian_name="Guardian", guardian_contact="+66 000", consent_given=True,
-                            consent_at=now, consent_method=Participant.ConsentMethod.PAPER, user=user)
+                Participant(
+                    group=group,
+                    family_name="Bench",
+                    given_name=f"Youth{n}",
+                    birth_year=2013,
+                    guardian_name="Guardian",
+                    guardian_contact="+66 000",
+                    consent_given=True,
+                    consent_at=now,
+                    consent_method=Participant.ConsentMethod.PAPER,
+                    user=user,
+                )
                 for n, user in zip(range(have, youth), users, strict=True)
             ],
             batch_size=1000,
@@ -102,27 +139,45 @@ def ensure_room(index: int, youth: int) -> dict:
         title="Bench live lesson", defaults={"format": Lesson.Format.LIVE, "duration_minutes": 45}
     )
     plan, _ = Plan.objects.get_or_create(
-        group=group, phase=phase,
-        defaults={"status": Plan.Status.PUBLISHED, "published_at": timezone.now(), "approved_by": organizer,
-                  "approved_at": timezone.now()},
+        group=group,
+        phase=phase,
+        defaults={
+            "status": Plan.Status.PUBLISHED,
+            "published_at": timezone.now(),
+            "approved_by": organizer,
+            "approved_at": timezone.now(),
+        },
     )
     item = PlanItem.objects.filter(plan=plan).first()
     now = timezone.now()
     if item is None:
-        item = PlanItem.objects.create(plan=plan, lesson=lesson, starts_at=now, duration_minutes=600, teacher=teacher)
+        item = PlanItem.objects.create(
+            plan=plan, lesson=lesson, starts_at=now, duration_minutes=600, teacher=teacher
+        )
     # The room must be live whenever the bench runs, whatever day that is.
-    PlanItem.objects.filter(pk=item.pk).update(starts_at=now - datetime.timedelta(minutes=5), duration_minutes=600)
+    PlanItem.objects.filter(pk=item.pk).update(
+        starts_at=now - datetime.timedelta(minutes=5), duration_minutes=600
+    )
     session, _ = LiveSession.objects.get_or_create(plan_item=item)
     LiveSession.objects.filter(pk=session.pk).update(
-        starts_at=now - datetime.timedelta(minutes=5), duration_minutes=600,  # the room's copy of the item's time
-        state=LiveSession.State.LIVE, started_at=now - datetime.timedelta(minutes=5), ended_at=None,
-        chat_locked=False, slow_mode_seconds=0,
+        starts_at=now - datetime.timedelta(minutes=5),
+        duration_minutes=600,  # the room's copy of the item's time
+        state=LiveSession.State.LIVE,
+        started_at=now - datetime.timedelta(minutes=5),
+        ended_at=None,
+        chat_locked=False,
+        slow_mode_seconds=0,
     )
     youth_ids = list(
         Participant.objects.filter(group=group).order_by("pk").values_list("user_id", flat=True)[:youth]
     )
-    return {"index": index, "session_id": session.pk, "teacher_id": teacher.pk, "teacher_email": teacher.email,
-            "youth_ids": youth_ids}
+    return {
+        "index": index,
+        "session_id": session.pk,
+        "teacher_id": teacher.pk,
+        "teacher_email": teacher.email,
+        "youth_ids": youth_ids,
+    }
 
 
 @transaction.atomic
@@ -135,15 +190,32 @@ def ensure_ceremony(rooms: list[dict]) -> dict:
     now = timezone.now()
     session = LiveSession.objects.filter(phase=phase, kind=LiveSession.Kind.OPENING).first()
     if session is None:
-        session = LiveSession.objects.create(kind=LiveSession.Kind.OPENING, phase=phase, group=None,
-                                             title="Bench opening ceremony", starts_at=now, duration_minutes=600)
+        session = LiveSession.objects.create(
+            kind=LiveSession.Kind.OPENING,
+            phase=phase,
+            group=None,
+            title="Bench opening ceremony",
+            starts_at=now,
+            duration_minutes=600,
+        )
     LiveSession.objects.filter(pk=session.pk).update(
-        starts_at=now - datetime.timedelta(minutes=5), duration_minutes=600, state=LiveSession.State.LIVE,
-        started_at=now - datetime.timedelta(minutes=5), ended_at=None, cancelled_at=None, chat_locked=False,
+        starts_at=now - datetime.timedelta(minutes=5),
+        duration_minutes=600,
+        state=LiveSession.State.LIVE,
+        started_at=now - datetime.timedelta(minutes=5),
+        ended_at=None,
+        cancelled_at=None,
+        chat_locked=False,
         slow_mode_seconds=0,
     )
-    return {"index": 0, "session_id": session.pk, "teacher_id": organizer.pk, "teacher_email": None,
-            "youth_ids": [u for room in rooms for u in room["youth_ids"]], "groups": len(rooms)}
+    return {
+        "index": 0,
+        "session_id": session.pk,
+        "teacher_id": organizer.pk,
+        "teacher_email": None,
+        "youth_ids": [u for room in rooms for u in room["youth_ids"]],
+        "groups": len(rooms),
+    }
 
 
 def session_cookies(user_ids: list[int]) -> dict[int, str]:
@@ -155,7 +227,11 @@ def session_cookies(user_ids: list[int]) -> dict[int, str]:
     rows, cookies = [], {}
     for pk in user_ids:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-        data = {SESSION_KEY: str(pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: users[pk].get_session_auth_hash()}
+        data = {
+            SESSION_KEY: str(pk),
+            BACKEND_SESSION_KEY: backend,
+            HASH_SESSION_KEY: users[pk].get_session_auth_hash(),
+        }
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         cookies[pk] = key
     Session.objects.bulk_create(rows, batch_size=1000)
@@ -169,7 +245,9 @@ def real_login(base_url: str, email: str, password: str = BENCH_PASSWORD) -> str
     login_url = f"{base_url}/accounts/login/"
     page = opener.open(login_url, timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": email, "password": password}).encode()
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "login": email, "password": password}
+    ).encode()
     request = urllib.request.Request(login_url, data=body, headers={"Referer": login_url})
     opener.open(request, timeout=30).read()
     for cookie in jar:

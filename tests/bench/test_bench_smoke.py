@@ -12,8 +12,11 @@ NONCE = "abc123"
 
 
 def frame(seq, sender=1, counter=None, send_ns=1_000_000):
-    return {"type": "message", "seq": seq,
-            "client_id": make_client_id(NONCE, sender, seq if counter is None else counter, send_ns)}
+    return {
+        "type": "message",
+        "seq": seq,
+        "client_id": make_client_id(NONCE, sender, seq if counter is None else counter, send_ns),
+    }
 
 
 def report(log: ClientLog) -> dict:
@@ -92,7 +95,14 @@ def test_seed_scale_tiny_and_idempotent():
     from courses.models import PlanItem
     from live.models import ChatMessage
 
-    options = {"youth": 30, "groups": 4, "messages": 40, "items_per_plan": 8, "big_group": 12, "stdout": io.StringIO()}
+    options = {
+        "youth": 30,
+        "groups": 4,
+        "messages": 40,
+        "items_per_plan": 8,
+        "big_group": 12,
+        "stdout": io.StringIO(),
+    }
     call_command(SeedScale(), **options)
     counts = (Participant.objects.count(), PlanItem.objects.count(), ChatMessage.objects.count())
     assert counts[0] == 30 and counts[1] == 32
@@ -137,8 +147,15 @@ def test_parse_retry_after_and_failure_kinds():
 
     from bench.load import classify_failure, is_dropped, parse_retry_after, presence_changes
 
-    assert [parse_retry_after(v) for v in (4, "2.5", 0, -1, None, True, "soon")] == [4, 2.5, None, None, None,
-                                                                                       None, None]
+    assert [parse_retry_after(v) for v in (4, "2.5", 0, -1, None, True, "soon")] == [
+        4,
+        2.5,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
     assert classify_failure(None, opened=True, close_code=4503, busy_reason="room_full") == "room_full"
     assert classify_failure(None, opened=True, close_code=4503) == "busy"
     assert classify_failure(None, opened=True, close_code=4429) == "closed 4429"
@@ -150,17 +167,25 @@ def test_parse_retry_after_and_failure_kinds():
         status_code = 403
 
     assert classify_failure(websockets.exceptions.InvalidStatus(Response()), opened=False) == "http 403"
-    assert [is_dropped(k) for k in ("timeout", "http 403", "refused", "dropped", "busy", "room_full",
-                                    "closed 4429")] == [True] * 4 + [False] * 3
+    assert [
+        is_dropped(k)
+        for k in ("timeout", "http 403", "refused", "dropped", "busy", "room_full", "closed 4429")
+    ] == [True] * 4 + [False] * 3
     # Presence in both protocol versions.
     assert presence_changes({"type": "presence", "action": "join", "user": {"id": 7}}) == [("join", 7)]
-    assert presence_changes({"type": "presence", "action": "batch", "join": [{"id": 1}, {"id": 2}],
-                             "leave": [{"id": 3}]}) == [("join", 1), ("join", 2), ("leave", 3)]
+    assert presence_changes(
+        {"type": "presence", "action": "batch", "join": [{"id": 1}, {"id": 2}], "leave": [{"id": 3}]}
+    ) == [("join", 1), ("join", 2), ("leave", 3)]
 
 
 def _join(in_ms, failures=(), first_failed=False, honoured=0):
-    return {"in_ms": in_ms, "attempts": len(failures) + (1 if in_ms is not None else 0), "failures": list(failures),
-            "first_failed": first_failed, "retry_after_honoured": honoured}
+    return {
+        "in_ms": in_ms,
+        "attempts": len(failures) + (1 if in_ms is not None else 0),
+        "failures": list(failures),
+        "first_failed": first_failed,
+        "retry_after_honoured": honoured,
+    }
 
 
 def test_join_figures_count_the_rush():
@@ -181,26 +206,61 @@ def test_join_figures_count_the_rush():
     assert f["retries"] == 5 and f["retry_after_honoured"] == 3
     # Someone never got in: no "all in" time, but the last one in is still reported.
     f = join_figures([_join(800), _join(None, ["refused"] * 3, first_failed=True)], within_s=10)
-    assert (f["in"], f["outside"], f["all_in_s"], f["last_in_s"], f["all_in_within"]) == (1, 1, None, 0.8, False)
+    assert (f["in"], f["outside"], f["all_in_s"], f["last_in_s"], f["all_in_within"]) == (
+        1,
+        1,
+        None,
+        0.8,
+        False,
+    )
     assert f["handshakes_dropped"] == 3 and f["retries"] == 2
 
 
 def _client(streams, *, ready=True, dup=0, reordered=0, room=0):
-    return {"room": room, "ready": ready, "streams": streams, "duplicated": dup, "reordered": reordered,
-            "recovered": 0, "gaps": 0, "reloads": 0, "reconnects": 0, "drops": [], "refused": None}
+    return {
+        "room": room,
+        "ready": ready,
+        "streams": streams,
+        "duplicated": dup,
+        "reordered": reordered,
+        "recovered": 0,
+        "gaps": 0,
+        "reloads": 0,
+        "reconnects": 0,
+        "drops": [],
+        "refused": None,
+    }
 
 
 def test_analyze_accounts_lost_duplicated_reordered_on_synthetic_reports():
     from bench.live import analyze
 
-    sender = {"room": 0, "index": 0, "sent": 5, "not_sent": 0, "accepted": [11, 12, 13, 14, 15], "rejected": {},
-              "unacked": 0, "lag_ms": [1.0]}
+    sender = {
+        "room": 0,
+        "index": 0,
+        "sent": 5,
+        "not_sent": 0,
+        "accepted": [11, 12, 13, 14, 15],
+        "rejected": {},
+        "unacked": 0,
+        "lag_ms": [1.0],
+    }
     reports = [
-        {"clients": [_client({"seq": (15, [])}), _client({"seq": (12, [14])}, dup=2, reordered=1)],
-         "latencies_ms": {"0": [10.0, 20.0, 30.0]}, "senders": [sender], "errors": {}, "worst_by_second": {}},
+        {
+            "clients": [_client({"seq": (15, [])}), _client({"seq": (12, [14])}, dup=2, reordered=1)],
+            "latencies_ms": {"0": [10.0, 20.0, 30.0]},
+            "senders": [sender],
+            "errors": {},
+            "worst_by_second": {},
+        },
         # Another load process: one in with nothing missing, one that never got in (not "5 lost").
-        {"clients": [_client({"seq": (15, [])}), _client({}, ready=False)],
-         "latencies_ms": {"0": [40.0]}, "senders": [], "errors": {"TimeoutError": 2}, "worst_by_second": {}},
+        {
+            "clients": [_client({"seq": (15, [])}), _client({}, ready=False)],
+            "latencies_ms": {"0": [40.0]},
+            "senders": [],
+            "errors": {"TimeoutError": 2},
+            "worst_by_second": {},
+        },
     ]
     f = analyze("ours", reports, duration=2.0, rate=2.5, senders=1)
     assert (f["clients"], f["clients_never_in"]) == (4, 1)
@@ -214,16 +274,30 @@ def test_analyze_accounts_lost_duplicated_reordered_on_synthetic_reports():
 def test_rush_verdict_and_connect_slope():
     from bench.live import RUSH_TARGETS, connect_slopes, rush_verdict, slope
 
-    run = {"connect": {"join": {"clients": 251, "all_in_s": 8.2, "handshakes_dropped": 0}},
-           "p50_ms": 25.0, "p99_ms": 120.0, "lost": 0, "duplicated": 0, "reordered": 0}
+    run = {
+        "connect": {"join": {"clients": 251, "all_in_s": 8.2, "handshakes_dropped": 0}},
+        "p50_ms": 25.0,
+        "p99_ms": 120.0,
+        "lost": 0,
+        "duplicated": 0,
+        "reordered": 0,
+    }
     v = rush_verdict(run, RUSH_TARGETS["join-rush"])
     assert v["all_in_s"] == [8.2, 10.0, True] and v["p99_ms"] == [120.0, 100.0, False]
     assert v["all_met"] is False
     run["connect"]["join"]["all_in_s"] = None  # somebody never got in
     assert rush_verdict(run, RUSH_TARGETS["ceremony"])["all_in_s"] == [None, 30.0, False]
     assert slope([50, 100, 150], [2.0, 2.0, 2.0]) == 0 and slope([1], [1]) is None
-    points = [{"clients": c, "connect_per_join_ms": 10 + c / 100, "connect_p50_ms": 5, "connect_p99_ms": None,
-               "p99_ms": 10} for c in (50, 250, 1000)]
+    points = [
+        {
+            "clients": c,
+            "connect_per_join_ms": 10 + c / 100,
+            "connect_p50_ms": 5,
+            "connect_p99_ms": None,
+            "p99_ms": 10,
+        }
+        for c in (50, 250, 1000)
+    ]
     # 1 s of start-up + 20 ms per client: flat, whatever the average per client says.
     for p in points:
         p["connect_all_s"] = 1 + 0.02 * p["clients"]
@@ -242,7 +316,18 @@ def test_growth_plot_has_a_connect_panel(tmp_path):
     pytest.importorskip("matplotlib")
     from bench.plot import growth_plot
 
-    rows = {t: [{"clients": c, "p99_ms": 10.0, "deliveries_per_s": 5.0 * c, "connect_per_join_ms": 3.0,
-                 "connect_marginal_ms": None if c == 50 else -1.0} for c in (50, 100)] for t in ("ours", "bare")}
+    rows = {
+        t: [
+            {
+                "clients": c,
+                "p99_ms": 10.0,
+                "deliveries_per_s": 5.0 * c,
+                "connect_per_join_ms": 3.0,
+                "connect_marginal_ms": None if c == 50 else -1.0,
+            }
+            for c in (50, 100)
+        ]
+        for t in ("ours", "bare")
+    }
     out = growth_plot(rows, str(tmp_path / "growth.png"), {"ours": {"marginal_ms_per_100_clients": 0.0}})
     assert (tmp_path / "growth.png").stat().st_size > 1000 and out.endswith("growth.png")
