@@ -14,8 +14,9 @@ Scenarios (full runs; the issue's targets in brackets):
     # one class, the room filled 8 handshakes at a time per load process [p50 ≤ 30, p99 ≤ 150 ms, 0 lost]
     python -m bench live --scenario class --targets ours,naive,bare
     # joining at once: 250 youth + teacher start their first handshake in the same instant, then
-    # retry like static/js/live-room.js (bench.load.retry_delay: `busy` → retry_after + up to 50 %,
-    # otherwise 0.5 s doubling to 30 s ±25 %), one daphne process; then 5 msg/s for 60 s
+    # retry like static/js/live-room.js (bench.load.retry_delay: closed 4503 after `busy` →
+    # max(1 s, retry_after) × 1–1.5; otherwise 0.5 s doubling to 30 s ±25 %), one daphne process;
+    # then 5 msg/s for 60 s
     # [all in within 10 s, 0 handshakes dropped; p50 ≤ 30, p99 ≤ 100 ms; 0 lost/dup/reordered]
     python -m bench live --scenario join-rush --targets ours,naive,bare
     # opening ceremony: 4 groups × 250 youth of the phase + the organizer in ONE room (a LiveSession

@@ -226,13 +226,14 @@ def retry_delay(
 ) -> tuple[float, int]:
     """(seconds to wait, the next attempt number) after a connection that failed or dropped.
 
-    - The server said when (`busy` frame before a 4503 close): retry_after × (1 + U[0, BUSY_JITTER)),
-      and the backoff does not grow (the server asked for the wait, the network did not fail).
+    - Closed 4503 after a `busy` frame (retry_after: its value, None when no frame came): at least
+      1 s, × (1 + U[0, BUSY_JITTER)), and the backoff does not grow (the server asked for the wait,
+      the network did not fail); as live-room.js and docs/live-protocol.md §1.
     - Otherwise the browser client's rule: 0.5 s doubling up to 30 s, ±25 % jitter; after a 4429
       close it jumps to the longest waits (attempt ≥ 6). `attempt` is reset to 0 on `welcome`.
     """
-    if retry_after is not None and retry_after > 0:
-        return retry_after * (1.0 + rand() * BUSY_JITTER), attempt
+    if close_code == CLOSE_BUSY and retry_after is not None:
+        return max(1.0, retry_after) * (1.0 + rand() * BUSY_JITTER), attempt
     if close_code == CLOSE_RATE_LIMITED:
         attempt = max(attempt, 6)
     base = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempt)
@@ -484,7 +485,7 @@ class Client:
                 return
             self.log.dropped(time.time_ns())
             self.reconnects += 1
-            if self.retry_after is not None:
+            if close_code == CLOSE_BUSY and self.retry_after is not None:
                 self.retry_after_honoured += 1
             # The browser client's rule (static/js/live-room.js) plus `busy`, see retry_delay().
             delay, self.backoff_attempt = retry_delay(
@@ -548,7 +549,7 @@ class Client:
             self.on_error(data)
         elif kind == "busy":
             # The server sheds this handshake (accepted, then closed with 4503): come back then.
-            self.retry_after = parse_retry_after(data.get("retry_after"))
+            self.retry_after = parse_retry_after(data.get("retry_after")) or 1.0  # live-room.js: at least 1 s
             self.busy_reason = data.get("reason")
         elif kind == "presence":
             changes = presence_changes(data)

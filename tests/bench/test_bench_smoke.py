@@ -137,9 +137,12 @@ def test_retry_delay_honours_busy_with_jitter_and_keeps_the_backoff():
     assert retry_delay(3, close_code=4503, retry_after=4, rand=lambda: 0.0) == (4, 3)
     delay, attempt = retry_delay(3, close_code=4503, retry_after=4, rand=lambda: 0.999)
     assert 4 < delay < 4 * (1 + BUSY_JITTER) and attempt == 3
-    # A 4503 without a usable retry_after (frame lost, 0): the ordinary backoff.
+    # At least 1 s, as the browser client (retry_after 0 or under a second).
+    assert retry_delay(1, close_code=4503, retry_after=0, rand=lambda: 0.0) == (1, 1)
+    # A 4503 with no `busy` frame before it: the ordinary backoff.
     assert retry_delay(1, close_code=4503, retry_after=None, rand=lambda: 0.5) == (1, 2)
-    assert retry_delay(1, close_code=4503, retry_after=0, rand=lambda: 0.5) == (1, 2)
+    # A busy frame but another close (say a reset): the ordinary backoff too.
+    assert retry_delay(1, close_code=1006, retry_after=4, rand=lambda: 0.5) == (1, 2)
 
 
 def test_parse_retry_after_and_failure_kinds():
@@ -331,3 +334,59 @@ def test_growth_plot_has_a_connect_panel(tmp_path):
     }
     out = growth_plot(rows, str(tmp_path / "growth.png"), {"ours": {"marginal_ms_per_100_clients": 0.0}})
     assert (tmp_path / "growth.png").stat().st_size > 1000 and out.endswith("growth.png")
+
+
+def test_a_client_shed_with_busy_comes_back_after_retry_after_and_counts_it():
+    """One real socket: the first handshake is shed (busy, close 4503), the second is welcomed."""
+    import asyncio
+    import json
+
+    from websockets.asyncio.server import serve
+
+    from bench.load import Client, Worker, join_figures
+
+    attempts = []
+
+    async def handler(ws):
+        attempts.append(ws.request.path)
+        if len(attempts) == 1:
+            await ws.send(json.dumps({"type": "busy", "retry_after": 1, "reason": "busy"}))
+            await ws.close(code=4503)
+            return
+        await ws.send(json.dumps({"type": "welcome", "last_seq": 0}))
+        await ws.wait_closed()
+
+    async def main():
+        async with serve(handler, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            worker = Worker({"nonce": NONCE, "clients": [], "open_timeout": 5}, conn=None)
+            worker.rush = True
+            spec = {
+                "protocol": "ours",
+                "url": f"ws://127.0.0.1:{port}/ws/live/1/?v=2",
+                "origin": None,
+                "cookie": None,
+                "room": 0,
+                "sender": None,
+                "sender_rank": 1,
+            }
+            client = Client(worker, spec)
+            task = asyncio.create_task(client.run())
+            await asyncio.wait_for(client.ready_event.wait(), 10)
+            client.closing = True
+            await client.ws.close()
+            await asyncio.wait_for(task, 10)
+            return client
+
+    client = asyncio.run(main())
+    assert attempts == ["/ws/live/1/?v=2"] * 2
+    record = client.join_record()
+    assert record["failures"] == ["busy"] and record["first_failed"] and record["attempts"] == 2
+    assert 1000 <= record["in_ms"] < 5000  # waited retry_after (1 s) × 1–1.5 before coming back
+    f = join_figures([record])
+    assert (f["handshakes_shed"], f["handshakes_dropped"], f["retries"], f["retry_after_honoured"]) == (
+        1,
+        0,
+        1,
+        1,
+    )
