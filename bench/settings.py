@@ -30,3 +30,13 @@ CHANNEL_LAYERS = {
 # (see docs/performance.md); without it the product's own value is measured.
 if os.environ.get("BENCH_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["BENCH_CONN_MAX_AGE"])
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        # Django refuses persistent connections together with its pool: the experiment turns the pool off.
+        DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
+
+# `bench live --live-setting QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT=8` (repeatable): an experiment on the
+# live room's shedding and capacity settings (integers), passed to the bench servers through the
+# environment; without it the product's own defaults are measured.
+for _key, _value in os.environ.items():
+    if _key.startswith("BENCH_SETTING_QIAOCAMP_LIVE_"):
+        globals()[_key.removeprefix("BENCH_SETTING_")] = int(_value)
