@@ -83,6 +83,14 @@ def parser() -> argparse.ArgumentParser:
         "and reactions, `busy` sheds; 1: the old frames, as a client without ?v)",
     )
     live.add_argument(
+        "--live-setting",
+        action="append",
+        default=[],
+        metavar="QIAOCAMP_LIVE_NAME=INT",
+        help="experiment: set one of the live room's integer settings in the bench servers, e.g. "
+        "QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT=8 (repeatable; recorded in the JSON)",
+    )
+    live.add_argument(
         "--reaction-rate", type=float, default=10.0, help="ceremony: reactions per second in the room"
     )
     live.add_argument(
@@ -170,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
             args.duration = SCENARIO_DURATION[args.scenario]
         if args.processes is None:
             args.processes = 2 if args.scenario == "ceremony" else 1
+        for item in args.live_setting:
+            name, _, value = item.partition("=")
+            if not name.startswith("QIAOCAMP_LIVE_") or not value.lstrip("-").isdigit():
+                parser().error(f"--live-setting {item!r}: expected QIAOCAMP_LIVE_<NAME>=<integer>")
         if args.join_within is None:
             args.join_within = JOIN_WITHIN.get(args.scenario)
         result = live.main(args)

@@ -422,6 +422,15 @@ class Profiler:
         }
 
 
+def live_setting_env(items: list[str] | None) -> dict:
+    """--live-setting NAME=VALUE items as the environment bench/settings.py reads."""
+    out = {}
+    for item in items or []:
+        name, _, value = item.partition("=")
+        out[f"BENCH_SETTING_{name}"] = value
+    return out
+
+
 def run_target(
     target: str,
     args,
@@ -435,6 +444,7 @@ def run_target(
 ) -> dict:
     """One target: fresh servers, connect everybody, run the phases, close; figures per phase."""
     env = server_env(args.database_url, args.redis_url)
+    env.update(live_setting_env(getattr(args, "live_setting", None)))
     own_servers = servers is None
     if own_servers:
         kind = "bare" if target == "bare" else "daphne"
@@ -924,6 +934,7 @@ def main(args) -> dict:
         "server_processes": args.processes,
         "load_processes": args.workers,
         "protocol": getattr(args, "protocol", 2),
+        "live_settings": getattr(args, "live_setting", None) or [],
     }
     if scenario == "class":
         figures = steady(args, world, youth=youth, rate=args.rate, duration=args.duration)
