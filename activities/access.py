@@ -217,6 +217,17 @@ def get_piece_for_moderation(user, pk) -> ShowcasePiece:
     return piece
 
 
+def get_piece_for_reaction(user, pk) -> tuple[Participant, ShowcasePiece]:
+    """A piece a youth reacts to: 404 unless the user may see it, PermissionDenied for adults."""
+    try:
+        piece = ShowcasePiece.objects.select_related("participant__group").get(pk=pk)
+    except (ShowcasePiece.DoesNotExist, *_BAD_PK):
+        raise Http404 from None
+    if not can_view_piece(user, piece):
+        raise Http404
+    return youth_participant(user), piece
+
+
 def can_view_upload(user, upload: Upload) -> bool:
     if not user.is_authenticated:
         return False

@@ -226,6 +226,8 @@ class ShowcasePiece(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # A moderator may turn other youth's reactions off for one piece (the reactions stay stored).
+    reactions_on = models.BooleanField(_("reactions on"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -233,6 +235,31 @@ class ShowcasePiece(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Reaction(models.Model):
+    """One youth's reaction to another youth's approved piece, from a fixed set (no comments): one
+    per youth per piece, changed or taken back by them."""
+
+    class Emoji(models.TextChoices):
+        THUMBS_UP = "thumbs_up", "👍"
+        HEART = "heart", "❤️"
+        STAR = "star", "🌟"
+        CLAP = "clap", "👏"
+
+    piece = models.ForeignKey(ShowcasePiece, on_delete=models.CASCADE, related_name="reactions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="reactions")
+    emoji = models.CharField(max_length=12, choices=Emoji.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["updated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["piece", "participant"], name="one_reaction_per_youth")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.emoji} {self.piece_id}"
 
 
 # --- Self-study, recorded lessons and quizzes ---------------------------------------------------

@@ -17,6 +17,8 @@ urlpatterns = [
     path("activities/showcase/", views.showcase, name="showcase"),
     path("activities/showcase/add/", views.piece_add, name="piece_add"),
     path("activities/showcase/<int:pk>/moderate/", views.piece_moderate, name="piece_moderate"),
+    path("activities/showcase/<int:pk>/react/", views.piece_react, name="piece_react"),
+    path("activities/showcase/<int:pk>/reactions/", views.piece_reactions, name="piece_reactions"),
     path("activities/files/<int:pk>/", views.upload_file, name="upload_file"),
     path("activities/files/<int:pk>/thumbnail/", views.upload_thumbnail, name="upload_thumbnail"),
     # The guardian's view of their child's approved work: the link's token is the key (no account).

@@ -5,8 +5,9 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,12 +31,14 @@ from activities.models import (
     ItemDone,
     Quiz,
     QuizAttempt,
+    Reaction,
     Submission,
 )
 from activities.services import checkins, homework, progress
+from activities.services import reactions as reaction_services
 from activities.services import showcase as showcase_services
 from activities.services.uploads import local_day
-from camp.errors import error_redirect, form_error
+from camp.errors import back_url, error_redirect, form_error
 from camp.models import LANGUAGE_CODES
 
 
@@ -290,16 +293,60 @@ def submission_review(request, pk):
 def showcase(request):
     pieces = access.showcase_for_user(request.user)
     moderator_groups = set(access.moderated_groups(request.user).values_list("pk", flat=True))
+    viewer = access.participant_for_youth_or_none(request.user) if request.user.is_youth else None
+    reactions = reaction_services.reactions_for(pieces, viewer_participant=viewer, moderated=moderator_groups)
+    for piece in pieces:
+        piece.reaction_view = reactions[piece.pk]
+        piece.may_react = (
+            viewer is not None
+            and piece.participant_id != viewer.pk
+            and piece.state == "approved"
+            and piece.reactions_on
+        )
     return render(
         request,
         "activities/showcase.html",
         {
             "pieces": pieces,
             "moderator_groups": moderator_groups,
-            "may_add": request.user.is_youth
-            and access.participant_for_youth_or_none(request.user) is not None,
+            "may_add": viewer is not None,
         },
     )
+
+
+def _to_piece(piece) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse('activities:showcase')}#piece-{piece.pk}")
+
+
+@login_required
+@require_POST
+def piece_react(request, pk):
+    """A youth's reaction to another youth's shown work; the reaction they already gave takes it back."""
+    participant, piece = access.get_piece_for_reaction(request.user, pk)
+    emoji = request.POST.get("emoji", "")
+    mine = (
+        Reaction.objects.filter(piece=piece, participant=participant).values_list("emoji", flat=True).first()
+    )
+    try:
+        if emoji and emoji == mine:
+            reaction_services.reaction_remove(by=request.user, participant=participant, piece=piece)
+        else:
+            reaction_services.reaction_set(by=request.user, participant=participant, piece=piece, emoji=emoji)
+    except ValidationError as error:
+        return error_redirect(request, error, "activities:showcase")
+    return _to_piece(piece)
+
+
+@login_required
+@require_POST
+def piece_reactions(request, pk):
+    """A moderator turns the reactions of one piece on or off."""
+    piece = access.get_piece_for_moderation(request.user, pk)
+    on = request.POST.get("on")
+    if on not in ("0", "1"):
+        return error_redirect(request, _("Choose: reactions on or off."), "activities:showcase")
+    reaction_services.piece_reactions_switch(by=request.user, piece=piece, on=on == "1")
+    return _to_piece(piece)
 
 
 @login_required
@@ -430,7 +477,8 @@ def item_done(request, item_pk):
     except ValidationError as error:
         return error_redirect(request, error, "activities:study_item", item_pk=item.pk)
     messages.success(request, _("Well done: this class counts as done."))
-    return redirect("activities:study_item", item_pk=item.pk)
+    # Back to where the button was: the class's page, "My camp" or the plan.
+    return HttpResponseRedirect(back_url(request, "activities:study_item", item_pk=item.pk))
 
 
 @login_required

@@ -81,6 +81,24 @@ def build(world) -> None:
     world.waiting_piece = showcase.piece_submit(
         by=world.youth, participant=world.youth_participant, title="还在等", file=files.photo()
     )
+    # A classmate's piece, approved and shown to the whole camp: youth of the camp react to it.
+    from camp.models import Participant
+    from camp.services.consent import consent_record_paper
+
+    classmate = factories.participant(world.group, given_name="小明", family_name="王")
+    consent_record_paper(
+        by=world.coordinator,
+        participant=classmate,
+        agreed={"participation", "showcase_group", "showcase_camp"},
+        method=Participant.ConsentMethod.PAPER,
+    )
+    world.classmate_piece = showcase.piece_moderate(
+        by=world.teacher,
+        piece=showcase.piece_submit(
+            by=classmate.user, participant=classmate, title="我的茶", file=files.photo()
+        ),
+        action="approve",
+    )
     guardian_link_ensure(by=world.coordinator, participant=world.youth_participant)
     world.youth_guardian_token = guardian_link_token(
         guardian_link_rotate(by=world.coordinator, participant=world.youth_participant)
@@ -197,6 +215,21 @@ RULES = {
         method="post",
         kwargs=lambda w: {"pk": w.piece.pk},
         data=lambda w: {"action": "approve"},
+    ),
+    # Reactions to a classmate's piece shown to the camp: the youth of the camp react; adults may
+    # see it but not react (403: `other_teacher` teaches in the camp, so sees camp-wide work); those
+    # who may not see it do not know it (404).
+    "activities:piece_react": Rule(
+        table(403, youth=302, other_youth=302, **{**OUTSIDERS, "other_teacher": 403}),
+        method="post",
+        kwargs=lambda w: {"pk": w.classmate_piece.pk},
+        data=lambda w: {"emoji": "heart"},
+    ),
+    "activities:piece_reactions": Rule(
+        table(404, youth=403, teacher=302, organizer=302, **OUTSIDERS),
+        method="post",
+        kwargs=lambda w: {"pk": w.piece.pk},
+        data=lambda w: {"on": "0"},
     ),
     # Self-study and quizzes: a youth of the group only (another group's youth: 404), for themself.
     "activities:study": Rule(YOUTH_ONLY),
