@@ -1,10 +1,14 @@
-/* QiaoCamp live room: a small client for protocol version 1 (docs/live-protocol.md).
+/* QiaoCamp live room: a small client for protocol version 2 (docs/live-protocol.md): it connects
+ * with ?v=2, so presence, reactions and hands of a crowded room come batched (§11).
  *
  * Reliability rules it follows:
  * - messages are shown strictly in seq order, each seq once; a message that arrives ahead of
  *   a gap waits in `early` until the gap is filled by a `resume`;
  * - after any drop it reconnects with exponential backoff and asks for everything after the last
  *   seq it has shown (`resume`), so the missed messages appear once, in order;
+ * - the seq fence: a message at or below the last seq shown is never shown again (the server
+ *   does not send one twice either);
+ * - a `busy` refusal (close 4503) waits the server's retry_after, plus jitter, before coming back;
  * - unsent chat lines keep their client_id and are sent again after a reconnect (the server
  *   recognises the retry and only acks it).
  * Every text from the network goes into the page through textContent: nothing is parsed as HTML.
@@ -48,6 +52,8 @@
   var resumeAsked = false;
   var pending = [];         // chat lines not yet acked: {client_id, text, node}
   var online = {}, hands = [], questions = {}, polls = {}, removedPeople = {};
+  var handCount = 0;        // hands up in the room (protocol 2 sends others only the count)
+  var busyWait = 0;         // seconds the server asked us to wait (`busy`), for the next reconnect
   var pendingAsk = null;    // the question sent and not yet acked: {client_id, text}
   var removedShown = false; // the teacher removed us: the room is replaced by what to do now
   var you = null, room = {}, sessionState = document.getElementById("live-state").dataset.state;
@@ -266,7 +272,8 @@
 
   function wsUrl() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    return scheme + location.host + root.dataset.wsPath;
+    var path = root.dataset.wsPath;
+    return scheme + location.host + path + (path.indexOf("?") < 0 ? "?" : "&") + "v=2";
   }
 
   function connect() {
@@ -296,6 +303,17 @@
       }
       // 4429: too many frames or connections; come back only after the longest wait.
       if (event.code === 4429) attempt = Math.max(attempt, 6);
+      // 4503 after `busy`: the room is full or the server has too many people coming in at once;
+      // come back after retry_after seconds, plus up to half of it again so that a class does not
+      // come back in one burst. The usual backoff otherwise.
+      if (event.code === 4503 && busyWait > 0) {
+        var wait = busyWait * 1000 * (1 + Math.random() * 0.5);
+        busyWait = 0;
+        setConnection("reconnecting");
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(connect, wait);
+        return;
+      }
       scheduleReconnect();
     };
     socket.onerror = function () { /* onclose follows */ };
@@ -332,11 +350,14 @@
       case "deleted": return onDeleted(data.seq);
       case "presence": return onPresence(data);
       case "hand": return onHand(data);
+      case "hands": return onHands(data);
+      case "busy": busyWait = Math.max(1, Number(data.retry_after) || 1); return;
       case "room": return onRoom(data);
       case "muted": return onMuted(data);
       case "question": return onQuestion(data.question);
       case "poll": return onPoll(data.poll);
       case "reaction": return setReactions(data.seq, data.counts);
+      case "reactions": return (data.messages || []).forEach(function (m) { setReactions(m.seq, m.counts); });
       case "report": bump("room"); return addReport(data.report);
       case "reported": return announce(T.reported);
       case "removed":
@@ -359,7 +380,10 @@
     sessionState = data.session.state;
     online = {};
     data.online.forEach(function (u) { online[u.id] = u; });
-    hands = data.hands.slice();
+    // The welcome lists every raised hand; later the teacher gets the changes and everybody else
+    // only the count, so others keep just their own hand and the count.
+    handCount = data.hands.length;
+    hands = MODERATOR ? data.hands.slice() : data.hands.filter(function (u) { return u.id === data.you.id; });
     questions = {};
     data.questions.forEach(function (q) { questions[q.id] = q; });
     polls = {};
@@ -740,6 +764,11 @@
   function onPresence(data) {
     if (data.action === "join") online[data.user.id] = data.user;
     else if (data.action === "leave") delete online[data.user.id];
+    else if (data.action === "batch") {
+      // Several changes of one second, each person once: who left, who came.
+      (data.leave || []).forEach(function (u) { delete online[u.id]; });
+      (data.join || []).forEach(function (u) { online[u.id] = u; });
+    }
     renderOnline();
   }
 
@@ -757,9 +786,21 @@
       }
       list.appendChild(li);
     });
-    emit("hands", { list: list, hands: hands });
+    emit("hands", { list: list, hands: hands, count: MODERATOR ? hands.length : handCount });
+    var raisedCount = MODERATOR ? hands.length : Math.max(handCount, hands.length);
     var none = el("hands-none");
-    if (none) none.hidden = hands.length > 0;
+    if (none) none.hidden = raisedCount > 0;
+    // Everybody but the teacher sees how many hands are up (the names are the teacher's).
+    var count = el("hand-count");
+    if (!MODERATOR) {
+      if (!count) {
+        count = make("p", "muted hand-count");
+        count.id = "hand-count";
+        list.parentNode.insertBefore(count, list.nextSibling);
+      }
+      count.hidden = raisedCount === 0;
+      count.textContent = "✋ " + raisedCount;
+    }
     if (!you) return;
     var up = hands.some(function (u) { return u.id === you.id; });
     // Two buttons, one hand: beside the message box and in the hands tab.
@@ -771,7 +812,27 @@
     });
   }
 
+  function onHands(data) {
+    // Protocol 2: the count for everybody; for the teacher and organizers also whose hands went up
+    // and down since the last one.
+    handCount = data.count;
+    var changed = false;
+    (data.lowered || []).forEach(function (u) {
+      hands = hands.filter(function (h) { return h.id !== u.id; });
+    });
+    (data.raised || []).forEach(function (u) {
+      hands = hands.filter(function (h) { return h.id !== u.id; });
+      hands.push(u);
+      changed = true;
+    });
+    renderHands();
+    renderComposer();
+    if (changed && MODERATOR) bump("hands");
+  }
+
   function onHand(data) {
+    // Protocol 2 sends `hand` to the teacher never and to everybody else for their own hand only
+    // (the count comes in `hands`, just before).
     hands = hands.filter(function (u) { return u.id !== data.user.id; });
     if (data.raised) hands.push(data.user);
     renderHands();
