@@ -2,13 +2,16 @@
 production's coalescing: the teacher sees whose hands are up, the other youth see how many, a
 youth's own hand follows the server, and presence and reactions arrive (batched or not)."""
 
+import json
 import os
+import time
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.test_live_room import _open_room
-from tests.live.servers import daphne
+from tests.live.servers import daphne, session_cookie_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,3 +57,36 @@ def test_hands_are_a_list_for_the_teacher_and_a_count_for_the_youth(
         # Someone leaves: the others see it.
         other_page.close()
         expect(teacher_page.locator("#online-list")).not_to_contain_text("มาลี แ.")
+
+
+def test_busy_makes_the_client_wait_retry_after_then_it_gets_in(new_page, live_session, youth):
+    attempts = []
+
+    def handler(ws):
+        attempts.append((time.monotonic(), ws.url))
+        if len(attempts) == 1:  # the server is busy the first time
+            ws.send(json.dumps({"type": "busy", "retry_after": 2, "reason": "busy"}))
+            ws.close(code=4503, reason="")
+        else:
+            ws.connect_to_server()
+
+    with daphne(redis=os.environ.get("REDIS_URL") or None) as host:
+        page = new_page()
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session_cookie_value(youth),
+                    "url": f"http://{host}",
+                }
+            ]
+        )
+        page.route_web_socket("**/ws/live/**", handler)
+        page.goto(f"http://{host}/live/{live_session.pk}/")
+        expect(page.locator("#live-connection")).to_have_attribute(
+            "data-connection", "connected", timeout=10000
+        )
+        assert len(attempts) == 2
+        assert all(url.endswith("?v=2") for _at, url in attempts)
+        waited = attempts[1][0] - attempts[0][0]
+        assert 2 <= waited <= 3.5, waited  # retry_after, plus up to half of it again
