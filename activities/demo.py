@@ -7,9 +7,14 @@
   in again, accepted (with a mark), late; DEMO-YOUTH-01's calligraphy is returned with comments
   (they can revise it) and their paper-cut accepted; homework on the next class is still to do;
 - a showcase: approved pieces (shown as each guardian's consent allows), one waiting for a teacher,
-  one hidden again.
+  one hidden again;
+- quizzes (zh-hans, en, th where the lesson has Thai) on the plan's self-study and recorded classes,
+  those classes done by some youth (DEMO-YOUTH-01 has the recorded one done, the self-study one left
+  to do), quiz tries with different scores and retries;
+- the guardians of DEMO-YOUTH-01 and of six classmates agreed on paper to show their work to the
+  camp, so the approved pieces are in the closing ceremony's showcase, with classmates' reactions.
 Everything goes through the services, as the youth and the teachers. Runs after live/demo.py;
-idempotent (a group that has homework is left as it is).
+idempotent (each part is left as it is once its rows exist).
 """
 
 import datetime
@@ -20,8 +25,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from activities.models import Assignment, CheckIn
-from activities.services import checkins, homework, showcase
+from activities.models import SELF_PACED_FORMATS, Assignment, CheckIn, Quiz, Reaction, ShowcasePiece
+from activities.services import checkins, homework, progress, reactions, showcase
 from activities.services.uploads import local_day
 from camp.models import JoinCode, Participant
 from courses.models import Plan, PlanItem
@@ -76,9 +81,6 @@ def seed(stdout) -> None:
     if demo is None:
         return
     group = demo.group
-    if Assignment.objects.filter(plan_item__plan__group=group).exists():
-        stdout.write("activities: the demo group already has homework")
-        return
     now = timezone.now()
     items = list(
         PlanItem.objects.filter(plan__group=group, plan__status=Plan.Status.PUBLISHED, teacher__isnull=False)
@@ -97,8 +99,15 @@ def seed(stdout) -> None:
     )
     if len(classmates) < 6:
         return
-    _checkins(stdout, demo, classmates, past[-1])
-    _homework(stdout, demo, classmates, past, future)
+    if Assignment.objects.filter(plan_item__plan__group=group).exists():
+        stdout.write("activities: the demo group already has homework")
+    else:
+        _checkins(stdout, demo, classmates, past[-1])
+        _homework(stdout, demo, classmates, past, future)
+    if not Quiz.objects.filter(lesson__in=[item.lesson_id for item in items]).exists():
+        _study(stdout, demo, classmates, items)
+    if not Reaction.objects.filter(piece__participant__group=group).exists():
+        _reactions(stdout, demo, classmates, past[-1].teacher)
 
 
 def _checkins(stdout, demo: Participant, classmates: list[Participant], item: PlanItem) -> None:
@@ -207,3 +216,114 @@ def _homework(
     showcase.piece_moderate(by=t1, piece=hidden, action="approve")
     showcase.piece_moderate(by=t1, piece=hidden, action="hide")
     stdout.write(f"activities: homework in every state, showcase ({pending.title}: waiting for a teacher)")
+
+
+# A quiz on a lesson from the lesson's own texts: its title among the plan's others, and its length.
+QUIZ_WORDS = {
+    "zh-hans": ("这节课叫什么？", "这节课大约多长？", "{} 分钟"),
+    "en": ("What is this class called?", "About how long is this class?", "{} minutes"),
+    "th": ("บทเรียนนี้ชื่ออะไร", "บทเรียนนี้ยาวประมาณเท่าไร", "{} นาที"),
+}
+
+
+def _quiz_texts(lesson, others) -> dict[str, str]:
+    texts = {}
+    minutes = lesson.duration_minutes
+    for code, (name_q, length_q, unit) in QUIZ_WORDS.items():
+        field = f"title_{code.replace('-', '_')}"
+        if not getattr(lesson, field, "") or not all(getattr(other, field, "") for other in others):
+            continue
+        titles = [f"* {getattr(lesson, field)}", *(f"- {getattr(other, field)}" for other in others)]
+        lengths = [
+            f"- {unit.format(minutes * 2)}",
+            f"* {unit.format(minutes)}",
+            f"- {unit.format(minutes + 60)}",
+        ]
+        texts[code] = "\n".join([name_q, *titles]) + "\n\n" + "\n".join([length_q, *lengths])
+    return texts
+
+
+def _study(stdout, demo: Participant, classmates: list[Participant], items: list[PlanItem]) -> None:
+    """Quizzes on the self-study and recorded classes (two at least), done classes, quiz tries."""
+    now = timezone.now()
+    quizzed = [item for item in items if item.lesson.format in SELF_PACED_FORMATS]
+    quizzed += [item for item in items if item not in quizzed and item.ends_at <= now][
+        : max(0, 2 - len(quizzed))
+    ]
+    lessons = {item.lesson_id: item.lesson for item in items}
+    for item in quizzed:
+        others = [lesson for pk, lesson in lessons.items() if pk != item.lesson_id][:2]
+        progress.quiz_save(by=item.teacher, lesson=item.lesson, texts=_quiz_texts(item.lesson, others))
+    self_paced = [item for item in items if item.lesson.format in SELF_PACED_FORMATS]
+    # DEMO-YOUTH-01: the first self-paced class done, the last one still to do.
+    done = 0
+    for item in self_paced[:-1] if len(self_paced) > 1 else []:
+        progress.item_mark_done(by=demo.user, participant=demo, item=item, watched=True)
+        done += 1
+    for n, participant in enumerate(classmates[:5]):
+        for item in self_paced[: 1 + n % 2]:
+            progress.item_mark_done(by=participant.user, participant=participant, item=item)
+            done += 1
+    tries = 0
+
+    def answer(participant, item, right: int):
+        """One try with the first `right` questions right."""
+        nonlocal tries
+        quiz = Quiz.objects.get(lesson=item.lesson_id)
+        answers = [
+            q["answer"] if n < right else (q["answer"] + 1) % len(q["choices"])
+            for n, q in enumerate(quiz.questions)
+        ]
+        progress.quiz_answer(by=participant.user, participant=participant, item=item, answers=answers)
+        tries += 1
+
+    first = quizzed[0]
+    answer(demo, first, 1)  # DEMO-YOUTH-01 tried once (1 of 2), then again (2 of 2)
+    answer(demo, first, 2)
+    for n, participant in enumerate(classmates[:4]):
+        answer(participant, first, n % 3)
+        if n % 2 == 0:
+            answer(participant, first, 2)
+    if len(quizzed) > 1:
+        answer(classmates[0], quizzed[1], 2)
+        answer(classmates[1], quizzed[1], 0)
+    stdout.write(f"activities: {len(quizzed)} quizzes, {done} self-paced classes done, {tries} quiz tries")
+
+
+def _reactions(stdout, demo: Participant, classmates: list[Participant], teacher) -> None:
+    """Show the group's approved work camp-wide (paper consent), two more pieces, and reactions."""
+    from camp.services.consent import ITEMS, consent_allows, consent_record_paper
+
+    group = demo.group
+    coordinator = group.coordinators.first()
+    if coordinator is None:
+        return
+    for participant in [demo, *classmates[:6]]:
+        agreed = {item for item in ITEMS if consent_allows(participant, item)}
+        consent_record_paper(
+            by=coordinator,
+            participant=participant,
+            agreed={*agreed, "participation", "showcase_group", "showcase_camp"},
+            method=Participant.ConsentMethod.PAPER,
+        )
+    for n, (participant, title) in enumerate(((classmates[1], "我的中国结"), (classmates[2], "月亮和月饼"))):
+        piece = showcase.piece_submit(
+            by=participant.user, participant=participant, title=title, file=_photo(30 + n)
+        )
+        showcase.piece_moderate(by=teacher, piece=piece, action="approve")
+    pieces = list(
+        ShowcasePiece.objects.filter(participant__group=group, state=ShowcasePiece.State.APPROVED)
+        .select_related("participant__group")
+        .order_by("pk")
+    )
+    emoji = Reaction.Emoji.values
+    made = 0
+    for n, piece in enumerate(pieces):
+        for m, participant in enumerate([demo, *classmates]):
+            if participant.pk == piece.participant_id or (n + m) % 3 == 2:
+                continue
+            reactions.reaction_set(
+                by=participant.user, participant=participant, piece=piece, emoji=emoji[(n + m) % len(emoji)]
+            )
+            made += 1
+    stdout.write(f"activities: {len(pieces)} pieces shown to the camp, {made} reactions")
