@@ -70,7 +70,7 @@ def parser() -> argparse.ArgumentParser:
     )
     live.add_argument(
         "--websocket-connect-timeout",
-        type=float,
+        type=int,
         default=None,
         help="daphne's --websocket_connect_timeout (its default 5 s drops a handshake not accepted by then)",
     )
