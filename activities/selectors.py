@@ -36,8 +36,12 @@ def home_context(user) -> dict:
         from activities.services.checkins import participant_streak, prompt_for
         from activities.services.progress import progress_for
         from activities.services.uploads import local_day
+        from activities.templatetags.activities_study import remember_study_state
 
         today = local_day(participant)
+        study = progress_for(participant)
+        # The day view's "Mark done" / quiz links (templatetags/activities_study.py) read it again.
+        remember_study_state(user, participant, study)
         open_homework = assignments_for_youth(participant).exclude(
             submissions__participant=participant,
             submissions__state__in=[Submission.State.ACCEPTED, *Submission.WAITING],
@@ -52,7 +56,7 @@ def home_context(user) -> dict:
             "activities_returned": Submission.objects.filter(
                 participant=participant, state=Submission.State.RETURNED
             ).count(),
-            "activities_progress": progress_for(participant),
+            "activities_progress": study,
         }
     if user.is_teacher or user.is_organizer:
         now = timezone.now()

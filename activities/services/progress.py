@@ -190,4 +190,6 @@ def progress_for(participant: Participant) -> dict:
         "quiz_rows": [(item, best.get(item.lesson_id)) for item in with_quiz],
         "best": best,
         "quizzes_taken": sum(1 for item in with_quiz if item.lesson_id in best),
+        "item_ids": {item.pk for item in items},
+        "quiz_lesson_ids": {item.lesson_id for item in with_quiz},
     }

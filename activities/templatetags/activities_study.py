@@ -6,31 +6,49 @@ from django.middleware.csrf import get_token
 
 register = template.Library()
 
+# Kept on the user object for the request (the same object as request.user): "My camp" has read it
+# already for its progress card, so the day view asks nothing more.
 _CACHE = "_activities_study_state"
 
 
+def remember_study_state(user, participant, study: dict) -> None:
+    """Keep what activities.services.progress.progress_for read for the buttons of this request."""
+    setattr(user, _CACHE, (participant, study["item_ids"], study["done_ids"], study["quiz_lesson_ids"]))
+
+
 def _state(request):
-    """(participant, their plan's item ids, done item ids, lesson ids with a quiz), read once per request."""
-    cached = getattr(request, _CACHE, None)
+    """(participant, their plan's item ids, done item ids, lesson ids with a quiz): one query."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_youth:
+        return (None, set(), set(), set())
+    cached = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
+    from django.db.models import Exists, OuterRef
+
     from activities.access import items_for_youth
     from activities.models import ItemDone, Quiz
     from camp.access import participant_for_youth
 
-    user = getattr(request, "user", None)
-    participant = participant_for_youth(user) if user is not None and user.is_authenticated else None
-    if participant is None:
-        state = (None, set(), set(), set())
-    else:
-        items = items_for_youth(participant)
+    participant = participant_for_youth(user)
+    state = (None, set(), set(), set())
+    if participant is not None:
+        rows = (
+            items_for_youth(participant)
+            .annotate(
+                done=Exists(ItemDone.objects.filter(participant=participant, plan_item=OuterRef("pk"))),
+                quiz=Exists(Quiz.objects.filter(lesson=OuterRef("lesson"))),
+            )
+            .values_list("pk", "lesson_id", "done", "quiz")
+        )
+        rows = list(rows)
         state = (
             participant,
-            set(items.values_list("pk", flat=True)),
-            set(ItemDone.objects.filter(participant=participant).values_list("plan_item_id", flat=True)),
-            set(Quiz.objects.filter(lesson__in=items.values("lesson")).values_list("lesson_id", flat=True)),
+            {pk for pk, _lesson, _done, _quiz in rows},
+            {pk for pk, _lesson, done, _quiz in rows if done},
+            {lesson for _pk, lesson, _done, quiz in rows if quiz},
         )
-    setattr(request, _CACHE, state)
+    setattr(user, _CACHE, state)
     return state
 
 

@@ -46,3 +46,27 @@ def test_only_camp_wide_consented_pieces_show_in_the_closing_room(
     assert reverse("activities:upload_thumbnail", args=[shown.upload_id]) in page
     assert reverse("activities:upload_thumbnail", args=[hidden.upload_id]) not in page
     assert youth_participant.group.name in page
+
+
+def test_the_closing_room_shows_reaction_counts_not_names(
+    client, phase, group, youth_participant, make_participant, coordinator, organizer
+):
+    from activities.services import reactions
+
+    closing = factories.ceremony(
+        phase,
+        kind="closing",
+        starts_at=timezone.now() + datetime.timedelta(minutes=5),
+        state=LiveSession.State.OPEN,
+    )
+    shown = _approved(youth_participant, "茶艺作品", organizer)
+    _consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
+    fans = [make_participant(group, given_name=name) for name in ("小明", "小红")]
+    for fan in fans:
+        reactions.reaction_set(by=fan.user, participant=fan, piece=shown, emoji="clap")
+    client.force_login(organizer)
+    page = client.get(closing.get_absolute_url()).content.decode()
+    assert '👏 <span class="count">2</span>' in page
+    assert fans[0].display_name not in page
+    reactions.piece_reactions_switch(by=organizer, piece=shown, on=False)
+    assert "👏" not in client.get(closing.get_absolute_url()).content.decode()
