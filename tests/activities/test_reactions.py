@@ -11,6 +11,7 @@ from camp.models import Participant, User
 from camp.services.consent import consent_record_paper
 from tests import factories
 from tests.activities import files
+from tests.camp.conftest import speak_english
 
 
 def _consent(coordinator, participant, *items):
@@ -93,6 +94,7 @@ def test_the_youth_sees_no_buttons_on_their_own_work(client, piece, youth, class
 @pytest.mark.django_db
 @pytest.mark.parametrize("emoji", ["", "smile", "💩", "heart " * 5, "THUMBS_UP"])
 def test_an_unknown_reaction_is_refused(client, piece, classmate, emoji):
+    speak_english(classmate.user)
     response = _react(client, classmate.user, piece, emoji, follow=True)
     assert "Choose one of the reactions shown." in response.content.decode()
     assert not Reaction.objects.exists()
@@ -102,6 +104,7 @@ def test_an_unknown_reaction_is_refused(client, piece, classmate, emoji):
 def test_own_unapproved_and_switched_off_pieces_are_refused(
     client, piece, youth, youth_participant, classmate, teacher
 ):
+    speak_english(youth, classmate.user)
     response = _react(client, youth, piece, "heart", follow=True)
     assert "You cannot react to your own work." in response.content.decode()
     waiting = showcase.piece_submit(
@@ -147,6 +150,7 @@ def test_adults_and_strangers_do_not_react(piece, classmate, teacher, coordinato
 
 @pytest.mark.django_db
 def test_the_teacher_turns_reactions_off_and_on(client, piece, classmate, teacher, youth):
+    speak_english(teacher)
     reactions.reaction_set(by=classmate.user, participant=classmate, piece=piece, emoji="heart")
     url = reverse("activities:piece_reactions", args=[piece.pk])
     client.force_login(teacher)

@@ -1,9 +1,11 @@
 """My camp, the youth home, login cards, and the admin working offline."""
 
 import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from camp.models import Camp, JoinCode
 from camp.services.join import youth_accounts_issue
@@ -21,7 +23,10 @@ def test_my_camp_shows_group_and_phase_in_the_youths_language(client, youth, gro
     assert response.context["enrollment"].phase == phase
     page = response.content.decode()
     assert '<html lang="th">' in page and "ค่ายของฉัน" in page and group.name in page
-    assert "วันนี้เป็นวันที่ 3 จาก 15 วัน" in page  # the phase started two days ago
+    # The phase began two days ago in Beijing; the youth counts days in the group's zone, one day
+    # behind Beijing between 16:00 and 17:00 UTC (Bangkok).
+    day = (timezone.localdate(timezone=zoneinfo.ZoneInfo(str(group.zone))) - phase.starts_on).days + 1
+    assert f"วันนี้เป็นวันที่ {day} จาก 15 วัน" in page and day in (2, 3)
     for partial in ("courses/_my_camp.html", "live/_my_camp.html", "reports/_my_camp.html"):
         assert partial in [template.name for template in response.templates]
 
