@@ -4,6 +4,7 @@ says its state (live now with the one join button, starts in N min, ended)."""
 
 import datetime
 import os
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -26,8 +27,19 @@ OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 
 @pytest.fixture
 def youth_day(group, phase, youth, youth_participant, make_participant):
-    """A published plan around now: one class live, one in 12 minutes, one ended three hours ago."""
+    """A published plan around now: one class live, one in 12 minutes, one ended three hours ago.
+
+    All three must fall on the group's today: near the group's midnight (Bangkok's is 17:00 UTC)
+    the group and the youth move to Toronto, where it is then midday."""
     now = timezone.now()
+    zone = next(
+        name
+        for name in ("Asia/Bangkok", "America/Toronto")
+        if 4 <= now.astimezone(zoneinfo.ZoneInfo(name)).hour < 22
+    )
+    group.time_zone = youth.time_zone = zone
+    group.save(update_fields=["time_zone"])
+    youth.save(update_fields=["time_zone"])
     titles = {
         "正在上的直播课": now - datetime.timedelta(minutes=10),
         "马上开始的课": now + datetime.timedelta(minutes=12),
