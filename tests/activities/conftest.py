@@ -5,6 +5,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from activities.services import homework, progress
+from camp.models import Participant
+from camp.services.consent import consent_record_paper
 from courses.models import Lesson, LessonAttachment, Plan
 from tests import factories
 
@@ -63,3 +65,14 @@ def quiz(study_items, teacher):
     return progress.quiz_save(
         by=teacher, lesson=study_items["self_study"].lesson, texts={"zh-hans": QUIZ_ZH, "en": QUIZ_EN}
     )
+
+
+def paper_consent(coordinator, participant, *items):
+    """The coordinator records the guardian's paper consent: participation and `items`."""
+    consent_record_paper(
+        by=coordinator,
+        participant=participant,
+        agreed={"participation", *items},
+        method=Participant.ConsentMethod.PAPER,
+    )
+    participant.refresh_from_db()

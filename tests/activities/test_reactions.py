@@ -8,20 +8,10 @@ from django.urls import reverse
 from activities.models import Reaction, ShowcasePiece
 from activities.services import reactions, showcase
 from camp.models import Participant, User
-from camp.services.consent import consent_record_paper
 from tests import factories
 from tests.activities import files
+from tests.activities.conftest import paper_consent
 from tests.camp.conftest import speak_english
-
-
-def _consent(coordinator, participant, *items):
-    consent_record_paper(
-        by=coordinator,
-        participant=participant,
-        agreed={"participation", *items},
-        method=Participant.ConsentMethod.PAPER,
-    )
-    participant.refresh_from_db()
 
 
 @pytest.fixture
@@ -32,7 +22,7 @@ def classmate(group):
 @pytest.fixture
 def piece(youth, youth_participant, plan_item, teacher, coordinator):
     """The youth's work, approved and shown to the whole camp."""
-    _consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
+    paper_consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
     submitted = showcase.piece_submit(
         by=youth, participant=youth_participant, title="茶艺", file=files.photo()
     )

@@ -5,20 +5,10 @@ from django.urls import reverse
 from activities.access import can_view_piece, showcase_for_user
 from activities.models import ShowcasePiece
 from activities.services import showcase
-from camp.models import Participant, User
-from camp.services.consent import consent_record_paper
+from camp.models import User
 from tests import factories
 from tests.activities import files
-
-
-def _consent(coordinator, participant, *items):
-    consent_record_paper(
-        by=coordinator,
-        participant=participant,
-        agreed={"participation", *items},
-        method=Participant.ConsentMethod.PAPER,
-    )
-    participant.refresh_from_db()
+from tests.activities.conftest import paper_consent
 
 
 @pytest.fixture
@@ -35,7 +25,7 @@ def piece(youth, youth_participant, plan_item):
 def test_nobody_but_the_youth_and_teachers_sees_unapproved_work(
     client, piece, youth, classmate, other_youth, coordinator, teacher, organizer, youth_participant
 ):
-    _consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
+    paper_consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
     for viewer in (youth, teacher, organizer):
         assert can_view_piece(viewer, piece)
     for viewer in (classmate, other_youth, coordinator, factories.user(User.Role.TEACHER)):
@@ -52,10 +42,10 @@ def test_approved_work_goes_as_far_as_the_consent(
     showcase.piece_moderate(by=teacher, piece=piece, action="approve")
     piece.refresh_from_db()
     assert not can_view_piece(classmate, piece), "no showcase consent: the group does not see it"
-    _consent(coordinator, youth_participant, "showcase_group")
+    paper_consent(coordinator, youth_participant, "showcase_group")
     assert can_view_piece(classmate, piece) and can_view_piece(coordinator, piece)
     assert not can_view_piece(other_youth, piece)
-    _consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
+    paper_consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
     assert can_view_piece(other_youth, piece)
     assert piece in showcase_for_user(other_youth)
     # Hidden again: back to the youth and the teachers.
@@ -103,7 +93,7 @@ def _approved_pieces(group, teacher, coordinator, make_participant, count):
             by=participant.user, participant=participant, title=f"作品{n}", file=files.photo(size=(40, 40))
         )
         showcase.piece_moderate(by=teacher, piece=piece, action="approve")
-        _consent(coordinator, participant, "showcase_group")
+        paper_consent(coordinator, participant, "showcase_group")
 
 
 @pytest.mark.django_db
