@@ -205,13 +205,19 @@ def showcase_for_user(user) -> list[ShowcasePiece]:
     return shown
 
 
-def get_piece_for_moderation(user, pk) -> ShowcasePiece:
+def _visible_piece(user, pk) -> ShowcasePiece:
+    """The piece, or 404 unless the user may see it."""
     try:
         piece = ShowcasePiece.objects.select_related("participant__group").get(pk=pk)
     except (ShowcasePiece.DoesNotExist, *_BAD_PK):
         raise Http404 from None
     if not can_view_piece(user, piece):
         raise Http404
+    return piece
+
+
+def get_piece_for_moderation(user, pk) -> ShowcasePiece:
+    piece = _visible_piece(user, pk)
     if not can_moderate_group(user, piece.participant.group):
         raise PermissionDenied
     return piece
@@ -219,12 +225,7 @@ def get_piece_for_moderation(user, pk) -> ShowcasePiece:
 
 def get_piece_for_reaction(user, pk) -> tuple[Participant, ShowcasePiece]:
     """A piece a youth reacts to: 404 unless the user may see it, PermissionDenied for adults."""
-    try:
-        piece = ShowcasePiece.objects.select_related("participant__group").get(pk=pk)
-    except (ShowcasePiece.DoesNotExist, *_BAD_PK):
-        raise Http404 from None
-    if not can_view_piece(user, piece):
-        raise Http404
+    piece = _visible_piece(user, pk)
     return youth_participant(user), piece
 
 
