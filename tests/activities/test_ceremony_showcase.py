@@ -12,7 +12,7 @@ from activities.services import showcase
 from live.models import LiveSession
 from tests import factories
 from tests.activities import files
-from tests.activities.test_showcase import _consent
+from tests.activities.conftest import paper_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,10 @@ def test_only_camp_wide_consented_pieces_show_in_the_closing_room(
         state=LiveSession.State.OPEN,
     )
     shown = _approved(youth_participant, "茶艺作品", organizer)
-    _consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
+    paper_consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
     group_only = make_participant(group, given_name="小明")
     hidden = _approved(group_only, "只给本团看", organizer)
-    _consent(coordinator, group_only, "showcase_group")
+    paper_consent(coordinator, group_only, "showcase_group")
 
     assert [p.pk for p in closing_showcase(closing)] == [shown.pk]
     client.force_login(organizer)
@@ -60,7 +60,7 @@ def test_the_closing_room_shows_reaction_counts_not_names(
         state=LiveSession.State.OPEN,
     )
     shown = _approved(youth_participant, "茶艺作品", organizer)
-    _consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
+    paper_consent(coordinator, youth_participant, "showcase_group", "showcase_camp")
     fans = [make_participant(group, given_name=name) for name in ("小明", "小红")]
     for fan in fans:
         reactions.reaction_set(by=fan.user, participant=fan, piece=shown, emoji="clap")
