@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from live import events, selectors, services
+from live.admission import Admission
 from live.access import RoomMember, get_session, member_again, member_for, removed_from
 from live.services.common import CLIENT_ID_RE, check_frame, clean_int
 from live.services.errors import (
@@ -66,12 +67,14 @@ FLOOD_COOLDOWN = 20
 ROOM_CAPACITY = 1500
 # Handshakes one server process works on at once (QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT): each is a
 # hop into the one database thread, and beyond a few seconds of queue daphne drops them and phones
-# retry into the same queue. Beyond it newcomers get CLOSE_BUSY with a retry_after that grows with
-# the queue (QIAOCAMP_LIVE_RETRY_AFTER seconds per HANDSHAKES_IN_FLIGHT waiting, at least 1).
+# retry into the same queue. Beyond it newcomers get CLOSE_BUSY with a retry_after from the
+# process's measured handshake pace (live/admission.py): each one turned away is given the next
+# place in a queue draining at that pace. Until it is measured, the pace is HANDSHAKES_IN_FLIGHT per
+# QIAOCAMP_LIVE_RETRY_AFTER seconds.
 HANDSHAKES_IN_FLIGHT = 64
 RETRY_AFTER = 2
 RETRY_AFTER_MAX = 30
-_in_flight = 0  # handshakes of this process now between accept-or-not and the welcome
+admission = Admission()  # this process's handshakes under way and finished
 TOUCH_EVERY = 30  # seconds; attendance's STALE_AFTER (90 s) leaves room for two missed touches
 # A socket that sends nothing (no pings) still receives the room: its access is checked again
 # when a room event reaches it this long after the last check.
@@ -203,17 +206,16 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_NOT_LOGGED_IN)
             return
-        global _in_flight
         limit = _setting("QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT", HANDSHAKES_IN_FLIGHT)
-        if limit and _in_flight >= limit:
+        if limit and admission.in_flight >= limit:
             # Shed before any work (and before counting the attempt against the user's connections:
             # a retry we asked for is not a flood).
-            return await self.shed(_in_flight)
-        _in_flight += 1
+            return await self.shed()
+        admission.started()
         try:
             await self.enter(user)
         finally:
-            _in_flight -= 1
+            admission.finished()
 
     async def enter(self, user):
         if not await connection_allowed(user.pk):
@@ -242,7 +244,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if entry.refusal is not None:
             await self.channel_layer.group_discard(room, self.channel_name)
             if entry.refusal == CLOSE_BUSY:
-                return await self.shed(_in_flight, room_full=True)
+                return await self.shed(room_full=True)
             await self.accept()
             if entry.removed:
                 # Say why, so that the client shows "the teacher removed you from this class"
@@ -263,14 +265,14 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.fence = entry.welcome["last_seq"]
         await self.send(text_data=events.dumps(entry.welcome))
 
-    async def shed(self, waiting: int, *, room_full: bool = False):
+    async def shed(self, *, room_full: bool = False):
         """Accept and close with CLOSE_BUSY, after a `busy` frame saying when to come back."""
-        per = _setting("QIAOCAMP_LIVE_RETRY_AFTER", RETRY_AFTER)
-        limit = max(1, _setting("QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT", HANDSHAKES_IN_FLIGHT))
-        # RETRY_AFTER seconds per HANDSHAKES_IN_FLIGHT under way (2 s at the limit), at most 30 s.
-        retry_after = min(RETRY_AFTER_MAX, max(1, per * math.ceil(max(waiting, 1) / limit)))
         if room_full:
             retry_after = RETRY_AFTER_MAX
+        else:
+            per = max(1, _setting("QIAOCAMP_LIVE_RETRY_AFTER", RETRY_AFTER))
+            limit = max(1, _setting("QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT", HANDSHAKES_IN_FLIGHT))
+            retry_after = admission.retry_after(limit / per, RETRY_AFTER_MAX)
         await self.accept()
         await self.send(text_data=events.dumps(events.busy_payload(retry_after, room_full=room_full)))
         await self.close(code=CLOSE_BUSY)

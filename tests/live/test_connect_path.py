@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from live import consumers, selectors, services
+from live.admission import Admission
 from live.access import member_for
 from live.attendance_rule import STALE_AFTER
 from live.models import AttendanceSpan
@@ -384,23 +385,30 @@ async def test_a_full_room_sends_busy_with_retry_after_and_4503_but_lets_the_tea
 async def test_too_many_handshakes_in_flight_are_shed_before_any_work(
     live_session, youth, settings, monkeypatch
 ):
+    # Nothing finished yet in this process: the pace is the configured 2 handshakes per 2 s.
     settings.QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT = 2
-    monkeypatch.setattr(consumers, "_in_flight", 2)
+    admission = Admission()
+    monkeypatch.setattr(consumers, "admission", admission)
+    admission.in_flight = 2
     frame, closed = await _busy(live_session, youth)
     assert frame == {"type": "busy", "retry_after": 2, "reason": "busy"}
     assert closed["code"] == 4503
     assert not await sync_to_async(AttendanceSpan.objects.exists)()
-    monkeypatch.setattr(consumers, "_in_flight", 6)  # three times the limit waiting: come back later
+    admission.in_flight = 6  # three times the limit under way: come back later
     frame, _closed = await _busy(live_session, youth)
     assert frame["retry_after"] == 6
-    monkeypatch.setattr(consumers, "_in_flight", 0)
+    admission.in_flight = 0
     comm, _ = await join(live_session, youth)
     await comm.disconnect()
+    # The handshake was counted in and out, and its finish measured.
+    assert admission.in_flight == 0 and len(admission.finished_at) == 1
 
 
 async def test_a_busy_socket_reads_nothing_it_is_sent(live_session, youth, settings, monkeypatch):
     settings.QIAOCAMP_LIVE_HANDSHAKES_IN_FLIGHT = 1
-    monkeypatch.setattr(consumers, "_in_flight", 1)
+    admission = Admission()
+    admission.in_flight = 1
+    monkeypatch.setattr(consumers, "admission", admission)
     comm, connected, _ = await open_socket(path_for(live_session), youth)
     assert connected
     await comm.send_to(text_data=json.dumps({"type": "chat", "text": "hi", "client_id": "x"}))
