@@ -56,6 +56,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from bench import backend
 from bench.common import log, percentile, ratio, summarize_ms
 from bench.load import join_figures, lost_count, worker_main
 from bench.server import Servers, prepare_database, server_env
@@ -463,8 +464,10 @@ def run_target(
     specs = client_specs(target, world, servers, youth, max_senders, protocol=getattr(args, "protocol", 2))
     result: dict = {"target": target, "server_processes": len(servers.ports)}
     load = None
+    ours = target.startswith("ours")
     try:
         rss_before = servers.rss_bytes()
+        backend_before = backend.snapshot(args.database_url, args.redis_url) if ours else None
         rush = args.scenario in RUSH_SCENARIOS
         load = LoadRun(
             specs,
@@ -484,6 +487,7 @@ def run_target(
                 f"attempts p99 {j['attempts_per_client']['p99']}, welcome p50/p99 {j['connect']['p50_ms']}/"
                 f"{j['connect']['p99_ms']} ms"
             )
+        backend_joined = backend.snapshot(args.database_url, args.redis_url) if ours else None
         time.sleep(args.settle)
         rss_after = servers.rss_bytes()
         ready = max(1, result["connect"]["ready"])
@@ -546,6 +550,15 @@ def run_target(
             result["phases"].append(figures)
             if phase.get("stop_if") and phase["stop_if"](figures):
                 break
+        if ours and storm_at is None:
+            # Redis and PostgreSQL per joining client and per 1,000 clients a second (docs/scaling.md).
+            result["backend"] = backend.load_figures(
+                backend_before,
+                backend_joined,
+                backend.snapshot(args.database_url, args.redis_url),
+                clients=result["connect"]["ready"],
+            )
+            log(f"{target}: backend {result['backend']}")
         return result
     finally:
         if load is not None:

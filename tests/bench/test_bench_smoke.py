@@ -390,3 +390,24 @@ def test_a_client_shed_with_busy_comes_back_after_retry_after_and_counts_it():
         1,
         1,
     )
+
+
+def test_backend_load_is_split_into_per_join_and_per_1000_clients_a_second():
+    from bench.backend import load_figures
+
+    before = {"at": 0.0, "redis": {"total_commands_processed": 100}, "pg": {"xact_commit": 10}}
+    joined = {"at": 5.0, "redis": {"total_commands_processed": 2100}, "pg": {"xact_commit": 510}}
+    after = {"at": 15.0, "redis": {"total_commands_processed": 7100}, "pg": None}
+    figures = load_figures(before, joined, after, clients=250)
+    assert figures["message_phase_s"] == 10.0
+    assert figures["redis"]["per_join"] == {"total_commands_processed": 8.0}
+    # 5,000 commands over 10 s for 250 clients: 2,000 a second per 1,000 clients.
+    assert figures["redis"]["per_1000_clients_per_s"] == {"total_commands_processed": 2000.0}
+    assert figures["pg"] is None  # a server that could not be read is said, not guessed
+
+
+def test_backend_snapshot_reads_nothing_it_cannot_reach():
+    from bench.backend import snapshot
+
+    shot = snapshot("sqlite:///nowhere", "redis://127.0.0.1:1/0")
+    assert shot["redis"] is None and shot["pg"] is None and shot["at"] > 0
