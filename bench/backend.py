@@ -46,7 +46,7 @@ def snapshot(database_url: str, redis_url: str) -> dict:
                 row = conn.execute(
                     f"SELECT {', '.join(PG_COLUMNS)} FROM pg_stat_database WHERE datname = current_database()"
                 ).fetchone()
-            out["pg"] = dict(zip(PG_COLUMNS, (int(v) for v in row)))
+            out["pg"] = dict(zip(PG_COLUMNS, (int(v) for v in row), strict=True))
         except Exception:  # noqa: BLE001
             pass
     return out

@@ -20,8 +20,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from live import events, selectors, services
-from live.admission import Admission
 from live.access import RoomMember, get_session, member_again, member_for, removed_from
+from live.admission import Admission
 from live.services.common import CLIENT_ID_RE, check_frame, clean_int
 from live.services.errors import (
     BAD_REQUEST,

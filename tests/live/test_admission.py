@@ -13,7 +13,7 @@ class Clock:
 
 def _finish(admission, clock, count, over):
     """`count` handshakes finish evenly over `over` seconds, ending now."""
-    for i in range(count):
+    for _ in range(count):
         admission.started()
     start = clock.now
     for i in range(count):

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from live import consumers, selectors, services
-from live.admission import Admission
 from live.access import member_for
+from live.admission import Admission
 from live.attendance_rule import STALE_AFTER
 from live.models import AttendanceSpan
 from live.services.online import online_connections, online_now, online_remove
