@@ -358,7 +358,7 @@ def storm_figures(reports: list[dict], kill_ns: int, within_s: float) -> dict:
 class Profiler:
     """py-spy on the server processes for the length of a phase (raw collapsed stacks)."""
 
-    def __init__(self, pids: list[int], seconds: float, label: str):
+    def __init__(self, pids: list[int], seconds: float, label: str, *, idle: bool = False):
         PROFILE_DIR.mkdir(exist_ok=True)
         self.files = []
         self.procs = []
@@ -382,11 +382,21 @@ class Profiler:
                         "-o",
                         str(out),
                         "--nonblocking",
+                        # idle: samples of threads waiting too (the database thread's PostgreSQL
+                        # round trips, the reactor's epoll), so that shares are of wall time.
+                        *(["--idle"] if idle else []),
                     ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
             )
+
+    def stop(self, top: int = 15) -> dict:
+        """Stop sampling now (py-spy writes what it has on SIGINT) and summarise."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        return self.finish(top)
 
     def finish(self, top: int = 15) -> dict:
         for proc in self.procs:
@@ -476,7 +486,14 @@ def run_target(
             0 if rush else args.connect_concurrency,
             open_timeout=args.open_timeout,
         )
+        join_profiler = (
+            Profiler(servers.pids, args.join_timeout + 60, f"{args.scenario}-{target}-join", idle=os.environ.get("BENCH_PROFILE_IDLE") == "1")
+            if args.profile and ours
+            else None
+        )
         result["connect"] = load.connect(rush=rush, join_timeout=args.join_timeout, within_s=args.join_within)
+        if join_profiler:
+            result["connect"]["profile"] = join_profiler.stop(top=25)
         if rush:
             j = result["connect"]["join"]
             log(

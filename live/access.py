@@ -21,6 +21,7 @@ the teacher removed from the room) is refused.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists
 from django.http import Http404
 
 from camp.access import camps_for_user
@@ -113,8 +114,15 @@ def room_role(user, session: LiveSession) -> str | None:
         role = ORGANIZER
     elif user.is_coordinator and user.is_confirmed and group.coordinators.filter(pk=user.pk).exists():
         role = COORDINATOR
-    elif user.is_youth and Participant.objects.filter(user=user, group=group, consent_given=True).exists():
-        role = YOUTH
+    elif user.is_youth:
+        # The youth's path (most of a class joining at once) in one query: consent, a removal, and
+        # the participant row public_name() reads next.
+        participant = (Participant.objects.filter(user=user, group=group, consent_given=True)
+                       .annotate(removed=Exists(Removal.objects.filter(session=session, user=user))).first())
+        if participant is None:
+            return None
+        user.participant = participant
+        return None if participant.removed else YOUTH
     if role is None:
         return None
     if role not in MODERATORS and Removal.objects.filter(session=session, user=user).exists():
@@ -125,6 +133,27 @@ def room_role(user, session: LiveSession) -> str | None:
 def session_queryset():
     return LiveSession.objects.select_related("group", "phase__camp", "lesson", "teacher", "plan_item",
                                               "plan_item__lesson")
+
+
+# A lesson's long texts in every language: what a room's socket never sends (its title and meeting
+# link are all the welcome carries).
+_LESSON_TEXTS = ("summary", "goals", "body", "materials")
+
+
+def socket_session(pk) -> LiveSession | None:
+    """get_session() for the handshake: no teacher row, no camp row, and the lesson (and the plan
+    item's lesson) without its long texts in five languages. It was the largest single cost of a
+    join in the profile of a class coming in at once: ~170 columns built into objects per youth."""
+    from courses.models import Lesson
+
+    texts = [f.name for f in Lesson._meta.concrete_fields
+             if any(f.name == t or f.name.startswith(f"{t}_") for t in _LESSON_TEXTS)]
+    try:
+        return (LiveSession.objects.select_related("group", "phase", "lesson", "plan_item__lesson")
+                .defer(*(f"{path}__{name}" for path in ("lesson", "plan_item__lesson") for name in texts))
+                .get(pk=pk))
+    except (LiveSession.DoesNotExist, ValueError, TypeError):
+        return None
 
 
 def get_session(pk) -> LiveSession | None:

@@ -13,15 +13,18 @@ import math
 import time
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from live import events, selectors, services
-from live.access import RoomMember, get_session, member_again, member_for, removed_from
+from live.access import RoomMember, member_again, member_for, removed_from, socket_session
 from live.admission import Admission
+from live.models import LiveSession
 from live.services.common import CLIENT_ID_RE, check_frame, clean_int
 from live.services.errors import (
     BAD_REQUEST,
@@ -32,6 +35,7 @@ from live.services.errors import (
     live_error_from,
 )
 from live.services.online import online_connections
+from live.services.room import opens_at
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +106,7 @@ def enter_room(user, session_id: int, channel_name: str, *, now=None) -> Entry:
     """The whole handshake in one database thread hop: the session, the user's role, the room's
     capacity, opening a room that is due, the attendance join and the welcome (docs/performance.md,
     Finding 2: five hops queued behind each other when a class came in at once)."""
-    session = get_session(session_id)
+    session = socket_session(session_id)
     if session is None:
         return Entry(refusal=CLOSE_NOT_FOUND)
     member = member_for(user, session)
@@ -111,10 +115,12 @@ def enter_room(user, session_id: int, channel_name: str, *, now=None) -> Entry:
     capacity = room_capacity()
     if capacity and not member.is_moderator and online_connections(session.pk) >= capacity:
         return Entry(refusal=CLOSE_BUSY)
-    services.live_session_open_if_due(session_id=session.pk, now=now)
+    if session.state == LiveSession.State.SCHEDULED and (now or timezone.now()) >= opens_at(session):
+        session.state = services.live_session_open_if_due(session_id=session.pk, now=now).state
     span, _first = services.attendance_join(session_id=session.pk, user=user, channel_name=channel_name,
                                             now=now, shape=events.member_payload(member))
-    welcome = selectors.welcome_for(session, member, now)
+    # The session was read in this hop, after the socket joined the room's group (enter()).
+    welcome = selectors.welcome_for(session, member, now, fresh=True)
     return Entry(session=session, member=member, span_id=span.pk, welcome=welcome)
 
 
@@ -169,19 +175,29 @@ def _waiting(receive):
     return None
 
 
+def _count_connection(user_id: int) -> bool:
+    flood_key, key = f"live:flood:{user_id}", f"live:connects:{user_id}:{int(time.time() // 60)}"
+    found = cache.get_many([flood_key, key])
+    if found.get(flood_key):
+        return False
+    count = None
+    if key in found:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between the read and incr
+            pass
+    if count is None:
+        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
+    return count <= _setting("LIVE_CONNECTS_PER_MINUTE", CONNECTS_PER_MINUTE)
+
+
 async def connection_allowed(user_id: int) -> bool:
     """Count this connection of the user in the cache (a fixed one-minute window shared by every
-    server process); False beyond CONNECTS_PER_MINUTE, or while a flood of theirs cools down."""
-    if await cache.aget(f"live:flood:{user_id}"):
-        return False
-    key = f"live:connects:{user_id}:{int(time.time() // 60)}"
-    await cache.aadd(key, 0, timeout=120)
-    try:
-        count = await cache.aincr(key)
-    except ValueError:  # expired between add and incr
-        await cache.aset(key, 1, timeout=120)
-        count = 1
-    return count <= _setting("LIVE_CONNECTS_PER_MINUTE", CONNECTS_PER_MINUTE)
+    server process); False beyond CONNECTS_PER_MINUTE, or while a flood of theirs cools down.
+    Two cache round trips, in a thread of their own: cache.aget() and friends run in the one
+    thread the database work of every handshake queues in (profile of a class joining at once,
+    docs/performance.md)."""
+    return await sync_to_async(_count_connection, thread_sensitive=False)(user_id)
 
 
 class LiveRoomConsumer(AsyncWebsocketConsumer):

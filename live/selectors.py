@@ -72,8 +72,12 @@ def poll_counts_for(polls: list[Poll]) -> dict[int, list[int]]:
     return counts
 
 
-def welcome_for(session: LiveSession, member: RoomMember, now=None) -> dict:
-    session = LiveSession.objects.select_related("lesson", "plan_item__lesson").get(pk=session.pk)
+def welcome_for(session: LiveSession, member: RoomMember, now=None, *, fresh: bool = False) -> dict:
+    """What a newcomer is sent. fresh=True: `session` was read after the socket joined the room's
+    group (the handshake's hop), so its last_seq bounds the history and a message committed after
+    it reaches the socket live; otherwise the row is read again."""
+    if not fresh:
+        session = LiveSession.objects.select_related("lesson", "plan_item__lesson").get(pk=session.pk)
     recent = list(_messages(session.pk).filter(seq__lte=session.last_seq).order_by("-seq")[:WELCOME_HISTORY])
     recent.reverse()
     hands = [events.user_payload(h.user) for h in

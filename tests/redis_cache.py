@@ -1,4 +1,4 @@
-"""Django's Redis cache, except that `clear()` deletes only this cache's own keys.
+"""The project's Redis cache (qiaocamp.cache: one connection pool per process), except that `clear()` deletes only this cache's own keys.
 
 Django's RedisCache.clear() is FLUSHDB: every key of the Redis database goes, whoever set it (a
 developer's other project, another test run on the same server). Tests clear the cache before each
@@ -6,10 +6,10 @@ test, so tests/settings.py gives every run and worker its own KEY_PREFIX and thi
 clear() walks that prefix with SCAN (never KEYS, never FLUSHDB) and deletes what it finds.
 """
 
-from django.core.cache.backends.redis import RedisCache
+from qiaocamp.cache import SharedPoolRedisCache
 
 
-class PrefixedRedisCache(RedisCache):
+class PrefixedRedisCache(SharedPoolRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         if not self.key_prefix or any(char in self.key_prefix for char in "*?[]\\"):
