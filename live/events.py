@@ -16,6 +16,7 @@ import weakref
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from live.access import public_name
@@ -279,6 +280,43 @@ def _group_send(group: str, event: dict) -> None:
         logger.exception("live: could not send %s to %s", event.get("type"), group)
 
 
+# --- the room's version ----------------------------------------------------------------------------
+# Every change a room is told about (a message, a deletion, reactions, hands, questions, polls, its
+# state, a removal) first bumps the room's version in the cache that all processes share, then goes
+# out. live.selectors builds the part of the welcome that is the same for every newcomer once per
+# room, version and last_seq, instead of once per join (a class coming in at once).
+ROOM_VERSION_TTL = 24 * 3600
+
+
+def room_version_key(session_id: int) -> str:
+    return f"live:room-version:{session_id}"
+
+
+def room_version(session_id: int) -> int:
+    return cache.get(room_version_key(session_id), 0)
+
+
+def bump_room_version(session_id: int) -> None:
+    key = room_version_key(session_id)
+    try:
+        cache.incr(key)
+        return
+    except ValueError:  # no version yet (or it expired): start one
+        pass
+    if not cache.add(key, 1, ROOM_VERSION_TTL):
+        cache.incr(key)
+
+
+def _changed(session_id: int, send) -> None:
+    """After the commit: the version first, then the frame (a newcomer who read the old version has
+    joined the group already, so the frame reaches them)."""
+    try:
+        bump_room_version(session_id)
+    except Exception:
+        logger.exception("live: could not bump the version of room %s", session_id)
+    send()
+
+
 def broadcast(session_id: int, payload: dict, *, moderators_only: bool = False) -> None:
     """Send `payload` to everybody in the room (or only its moderators) once the current
     transaction commits."""
@@ -289,7 +327,7 @@ def broadcast(session_id: int, payload: dict, *, moderators_only: bool = False) 
         # Its seq, for the consumer's fence: a socket never gets a message it was already sent in
         # its welcome or a history (docs/live-protocol.md §6).
         event["seq"] = payload["seq"]
-    transaction.on_commit(lambda: _group_send(group, event))
+    transaction.on_commit(lambda: _changed(session_id, lambda: _group_send(group, event)))
 
 
 # --- presence, reactions and hands, coalesced --------------------------------------------------------
@@ -443,25 +481,25 @@ def broadcast_presence(session_id: int, action: str, shape: dict) -> None:
 
 def broadcast_reaction(session_id: int, seq: int, counts: dict[str, int]) -> None:
     """A message's reactions changed (counts: all of them, read after the change): coalesced."""
-    transaction.on_commit(lambda: _coalesce(session_id, REACTIONS, seq, (seq, dict(counts))))
+    transaction.on_commit(lambda: _changed(session_id, lambda: _coalesce(session_id, REACTIONS, seq, (seq, dict(counts)))))
 
 
 def broadcast_hand(session_id: int, user, raised: bool, count: int) -> None:
     """Someone's hand went up or down; `count`: the hands up after it (read under the room's lock)."""
     shape = user if isinstance(user, dict) else user_payload(user)
-    transaction.on_commit(lambda: _coalesce(session_id, HANDS, shape["id"], (shape, raised, count)))
+    transaction.on_commit(lambda: _changed(session_id, lambda: _coalesce(session_id, HANDS, shape["id"], (shape, raised, count))))
 
 
 def broadcast_removal(session_id: int, user_id: int, *, reason: str | None = None) -> None:
     """Tell every process to close the removed user's sockets in this room."""
     text = dumps(removed_payload(reason))
-    transaction.on_commit(
-        lambda: _group_send(room_group(session_id), {"type": ROOM_REMOVE, "user_id": user_id, "text": text})
-    )
+    transaction.on_commit(lambda: _changed(session_id, lambda: _group_send(
+        room_group(session_id), {"type": ROOM_REMOVE, "user_id": user_id, "text": text})))
 
 
 def broadcast_cancel(session_id: int) -> None:
     """Tell every process that the class was cancelled: the sockets of everyone but the teacher and
     organizers get `cancelled` and close (live.consumers.LiveRoomConsumer.room_cancel)."""
     text = dumps(cancelled_payload())
-    transaction.on_commit(lambda: _group_send(room_group(session_id), {"type": ROOM_CANCEL, "text": text}))
+    transaction.on_commit(lambda: _changed(session_id, lambda: _group_send(
+        room_group(session_id), {"type": ROOM_CANCEL, "text": text})))

@@ -2,6 +2,7 @@
 (history), and the links on home pages."""
 
 import datetime
+import time
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -17,6 +18,7 @@ from live.models import (
     Poll,
     PollVote,
     Question,
+    QuestionUpvote,
     RaisedHand,
     Removal,
 )
@@ -72,23 +74,67 @@ def poll_counts_for(polls: list[Poll]) -> dict[int, list[int]]:
     return counts
 
 
-def welcome_for(session: LiveSession, member: RoomMember, now=None, *, fresh: bool = False) -> dict:
-    """What a newcomer is sent. fresh=True: `session` was read after the socket joined the room's
-    group (the handshake's hop), so its last_seq bounds the history and a message committed after
-    it reaches the socket live; otherwise the row is read again."""
-    if not fresh:
-        session = LiveSession.objects.select_related("lesson", "plan_item__lesson").get(pk=session.pk)
+# The newcomers' shared part of the welcome, per process: {(session, version, last_seq): (built, part)}.
+# Kept SHARED_TTL seconds at most: the version is exact for changes made through live.services,
+# and the TTL bounds what a change made elsewhere (a name edited, the admin) can stay unseen.
+SHARED_TTL = 2.0
+_shared: dict = {}
+
+
+def _shared_part(session: LiveSession) -> dict:
+    """History, hands, questions (without the viewer's upvote) and polls (without their vote): the
+    same for everyone in the room at one version and last_seq."""
     recent = list(_messages(session.pk).filter(seq__lte=session.last_seq).order_by("-seq")[:WELCOME_HISTORY])
     recent.reverse()
     hands = [events.user_payload(h.user) for h in
              RaisedHand.objects.filter(session=session).select_related("user__participant")]
-    questions = (Question.objects.filter(session=session, deleted_at__isnull=True)
-                 .select_related("author__participant")
-                 .annotate(n=Count("upvotes"), mine=Count("upvotes", filter=Q(upvotes__user_id=member.user_id)))
-                 .order_by("-asked_at")[:WELCOME_QUESTIONS])
+    questions = list(Question.objects.filter(session=session, deleted_at__isnull=True)
+                     .select_related("author__participant").annotate(n=Count("upvotes"))
+                     .order_by("-asked_at")[:WELCOME_QUESTIONS])
     polls = list(Poll.objects.filter(session=session).order_by("-opened_at")[:WELCOME_POLLS])
-    votes = dict(PollVote.objects.filter(poll__in=polls, user_id=member.user_id).values_list("poll_id", "option"))
     counts = poll_counts_for(polls)
+    return {
+        "history": message_payloads(recent, with_group=session.is_ceremony),
+        "hands": hands,
+        "questions": [events.question_shape(q, q.n) for q in reversed(questions)],
+        "polls": [events.poll_shape(p, counts[p.pk]) for p in reversed(polls)],
+    }
+
+
+def shared_part(session: LiveSession) -> dict:
+    """_shared_part(), built once per room version and last_seq in this process (a deep copy is
+    not needed: welcome_for copies the shapes it adds the viewer's own marks to)."""
+    now = time.monotonic()
+    key = (session.pk, events.room_version(session.pk), session.last_seq)
+    found = _shared.get(key)
+    if found is not None and now - found[0] < SHARED_TTL:
+        return found[1]
+    part = _shared_part(session)
+    for old in [k for k, (built, _part) in _shared.items() if now - built >= SHARED_TTL]:
+        _shared.pop(old, None)
+    _shared[key] = (now, part)
+    return part
+
+
+def forget_shared_parts() -> None:
+    """Drop this process's shared parts (tests: a rolled-back database reuses primary keys)."""
+    _shared.clear()
+
+
+def welcome_for(session: LiveSession, member: RoomMember, now=None, *, fresh: bool = False) -> dict:
+    """What a newcomer is sent. fresh=True: `session` was read after the socket joined the room's
+    group (the handshake's hop), so its last_seq bounds the history and a message committed after
+    it reaches the socket live; otherwise the row is read again. The part that is the same for
+    everyone comes from shared_part(); the viewer's own marks (muted, upvotes, votes) are read here."""
+    if not fresh:
+        session = LiveSession.objects.select_related("lesson", "plan_item__lesson").get(pk=session.pk)
+    shared = shared_part(session)
+    question_ids = [q["id"] for q in shared["questions"]]
+    poll_ids = [p["id"] for p in shared["polls"]]
+    upvoted = set(QuestionUpvote.objects.filter(question_id__in=question_ids, user_id=member.user_id)
+                  .values_list("question_id", flat=True)) if question_ids else set()
+    votes = dict(PollVote.objects.filter(poll_id__in=poll_ids, user_id=member.user_id)
+                 .values_list("poll_id", "option")) if poll_ids else {}
     reports = removed = None
     if member.is_moderator:
         reports = [events.report_shape(r) for r in MessageReport.objects.filter(
@@ -101,12 +147,12 @@ def welcome_for(session: LiveSession, member: RoomMember, now=None, *, fresh: bo
         member=member,
         muted=Mute.objects.filter(session=session, user_id=member.user_id).exists(),
         last_seq=session.last_seq,
-        history=message_payloads(recent, with_group=session.is_ceremony),
+        history=shared["history"],
         # The room's online set in the cache: no query, whatever the room's size (Finding 2).
         online=online_now(session.pk),
-        hands=hands,
-        questions=[events.question_shape(q, q.n, bool(q.mine)) for q in reversed(list(questions))],
-        polls=[events.poll_shape(p, counts[p.pk], votes.get(p.pk)) for p in reversed(polls)],
+        hands=shared["hands"],
+        questions=[{**q, "upvoted": q["id"] in upvoted} for q in shared["questions"]],
+        polls=[{**p, "voted": votes.get(p["id"])} for p in shared["polls"]],
         reports=reports,
         removed=removed,
     )

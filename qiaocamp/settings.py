@@ -362,12 +362,6 @@ QIAOCAMP_MAX_REQUEST_BYTES = int(os.environ.get("QIAOCAMP_MAX_REQUEST_BYTES", st
 # (qiaocamp.middleware.client_from). Daphne runs without --proxy-headers (README, deployment).
 QIAOCAMP_TRUSTED_PROXIES = env_list("QIAOCAMP_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 SESSION_COOKIE_HTTPONLY = True
-# With Redis (the cache every process shares) a request or a live-room handshake reads its session
-# from the cache, not from PostgreSQL (one query fewer each; written through to the database). The
-# embedded default's cache is per process: there a logout in one process would not reach another's
-# cached copy, so sessions stay in the database.
-if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True  # read by the server only
 X_FRAME_OPTIONS = "DENY"

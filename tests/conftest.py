@@ -156,7 +156,10 @@ def clear_own_cache(cache=None) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    from live.selectors import forget_shared_parts
+
     clear_own_cache()
+    forget_shared_parts()  # the welcomes' shared parts, keyed by the room's primary key
     yield
     clear_own_cache()  # and leave nothing behind in a shared Redis
 

@@ -184,10 +184,11 @@ def _welcome_queries(session, member) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from live.selectors import welcome_for
+    from live.selectors import forget_shared_parts, welcome_for
     from live.services.online import online_now
 
     online_now(session.pk)  # the room's online set is in the cache (built from the spans once)
+    forget_shared_parts()  # a cold welcome: its shared part is built again
     with CaptureQueriesContext(connection) as queries:
         welcome_for(session, member)
     return len(queries)
