@@ -387,6 +387,28 @@ async def test_a_full_room_sends_busy_with_retry_after_and_4503_but_lets_the_tea
     await again.disconnect()
 
 
+def test_a_room_full_of_a_stopped_servers_sockets_is_reaped_before_a_newcomer_is_refused(
+    live_session, youth, youth2, make_participant, settings
+):
+    settings.QIAOCAMP_LIVE_ROOM_CAPACITY = 2
+    long_ago = timezone.now() - STALE_AFTER - timezone.timedelta(seconds=5)
+    for user in (youth, youth2):  # a server process stopped with these two in: their spans stay open
+        services.attendance_join(session_id=live_session.pk, user=user, channel_name="gone", now=long_ago,
+                                 shape={"id": user.pk, "name": "x", "role": "youth"})
+    assert online_connections(live_session.pk) == 2
+    newcomer = make_participant(live_session.group).user
+    entry = consumers.enter_room(newcomer, live_session.pk, "newcomer")
+    assert entry.refusal is None
+    assert not AttendanceSpan.objects.filter(session=live_session, left_at__isnull=True,
+                                             user__in=[youth, youth2]).exists()
+    assert online_connections(live_session.pk) == 1
+    # Really full (sockets seen just now): refused, and the reap waits REAP_EVERY before it runs again.
+    services.attendance_join(session_id=live_session.pk, user=youth, channel_name="here",
+                             shape={"id": youth.pk, "name": "x", "role": "youth"})
+    third = make_participant(live_session.group).user
+    assert consumers.enter_room(third, live_session.pk, "third").refusal == consumers.CLOSE_BUSY
+
+
 async def test_too_many_handshakes_in_flight_are_shed_before_any_work(
     live_session, youth, settings, monkeypatch
 ):
