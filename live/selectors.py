@@ -110,7 +110,7 @@ def shared_part(session: LiveSession) -> dict:
     if found is not None and now - found[0] < SHARED_TTL:
         return found[1]
     part = _shared_part(session)
-    for old in [k for k, (built, _part) in _shared.items() if now - built >= SHARED_TTL]:
+    for old in [k for k, (built, _part) in list(_shared.items()) if now - built >= SHARED_TTL]:
         _shared.pop(old, None)
     _shared[key] = (now, part)
     return part
