@@ -487,7 +487,12 @@ def run_target(
             open_timeout=args.open_timeout,
         )
         join_profiler = (
-            Profiler(servers.pids, args.join_timeout + 60, f"{args.scenario}-{target}-join", idle=os.environ.get("BENCH_PROFILE_IDLE") == "1")
+            Profiler(
+                servers.pids,
+                args.join_timeout + 60,
+                f"{args.scenario}-{target}-join",
+                idle=os.environ.get("BENCH_PROFILE_IDLE") == "1",
+            )
             if args.profile and ours
             else None
         )

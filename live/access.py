@@ -18,6 +18,7 @@ Anyone else (other teachers, other groups' youth and coordinators, youth without
 the teacher removed from the room) is refused.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -140,18 +141,23 @@ def session_queryset():
 _LESSON_TEXTS = ("summary", "goals", "body", "materials")
 
 
-def socket_session(pk) -> LiveSession | None:
-    """get_session() for the handshake: no teacher row, no camp row, and the lesson (and the plan
-    item's lesson) without its long texts in five languages. It was the largest single cost of a
-    join in the profile of a class coming in at once: ~170 columns built into objects per youth."""
+@functools.cache
+def _socket_deferred() -> tuple[str, ...]:
+    """The lessons' long-text columns (every language's), as the handshake's query defers them."""
     from courses.models import Lesson
 
     texts = [f.name for f in Lesson._meta.concrete_fields
              if any(f.name == t or f.name.startswith(f"{t}_") for t in _LESSON_TEXTS)]
+    return tuple(f"{path}__{name}" for path in ("lesson", "plan_item__lesson") for name in texts)
+
+
+def socket_session(pk) -> LiveSession | None:
+    """get_session() for the handshake: no teacher row, no camp row, and the lesson (and the plan
+    item's lesson) without its long texts in five languages. It was the largest single cost of a
+    join in the profile of a class coming in at once: ~170 columns built into objects per youth."""
     try:
         return (LiveSession.objects.select_related("group", "phase", "lesson", "plan_item__lesson")
-                .defer(*(f"{path}__{name}" for path in ("lesson", "plan_item__lesson") for name in texts))
-                .get(pk=pk))
+                .defer(*_socket_deferred()).get(pk=pk))
     except (LiveSession.DoesNotExist, ValueError, TypeError):
         return None
 

@@ -481,13 +481,15 @@ def broadcast_presence(session_id: int, action: str, shape: dict) -> None:
 
 def broadcast_reaction(session_id: int, seq: int, counts: dict[str, int]) -> None:
     """A message's reactions changed (counts: all of them, read after the change): coalesced."""
-    transaction.on_commit(lambda: _changed(session_id, lambda: _coalesce(session_id, REACTIONS, seq, (seq, dict(counts)))))
+    change = (seq, dict(counts))
+    transaction.on_commit(lambda: _changed(session_id, lambda: _coalesce(session_id, REACTIONS, seq, change)))
 
 
 def broadcast_hand(session_id: int, user, raised: bool, count: int) -> None:
     """Someone's hand went up or down; `count`: the hands up after it (read under the room's lock)."""
     shape = user if isinstance(user, dict) else user_payload(user)
-    transaction.on_commit(lambda: _changed(session_id, lambda: _coalesce(session_id, HANDS, shape["id"], (shape, raised, count))))
+    change = (shape, raised, count)
+    transaction.on_commit(lambda: _changed(session_id, lambda: _coalesce(session_id, HANDS, shape["id"], change)))
 
 
 def broadcast_removal(session_id: int, user_id: int, *, reason: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""The project's Redis cache (qiaocamp.cache: one connection pool per process), except that `clear()` deletes only this cache's own keys.
+"""The project's Redis cache (qiaocamp.cache: one connection pool per process), except that
+`clear()` deletes only this cache's own keys.
 
 Django's RedisCache.clear() is FLUSHDB: every key of the Redis database goes, whoever set it (a
 developer's other project, another test run on the same server). Tests clear the cache before each
