@@ -15,7 +15,7 @@ Scenarios (full runs; the issue's targets in brackets):
     python -m bench live --scenario class --targets ours,naive,bare
     # joining at once: 250 youth + teacher start their first handshake in the same instant, then
     # retry like static/js/live-room.js (bench.load.retry_delay: closed 4503 after `busy` →
-    # max(1 s, retry_after) × 1–1.5; otherwise 0.5 s doubling to 30 s ±25 %), one daphne process;
+    # max(1 s, retry_after) + up to 1 s; otherwise 0.5 s doubling to 30 s ±25 %), one daphne process;
     # then 5 msg/s for 60 s
     # [all in within 10 s, 0 handshakes dropped; p50 ≤ 30, p99 ≤ 100 ms; 0 lost/dup/reordered]
     python -m bench live --scenario join-rush --targets ours,naive,bare

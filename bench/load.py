@@ -216,9 +216,10 @@ CLOSE_BUSY = 4503  # live/consumers.py: sent after a {"type": "busy", "retry_aft
 # Close codes after which the browser client stops for good (live-room.js FATAL).
 FATAL_CLOSES = (4401, 4403, 4404)
 BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_JITTER = 0.5, 30.0, 0.25
-# A client told "come back in N s" waits N s plus up to this share of N more, so that a room told
-# "4 s" does not come back in one burst 4 s later.
-BUSY_JITTER = 0.5
+# A client told "come back in N s" waits N s plus up to this many seconds more (live-room.js): the
+# server gives each newcomer it turns away its own place in a queue, in whole seconds, and the
+# jitter spreads those given the same second.
+BUSY_JITTER = 1.0
 
 
 def retry_delay(
@@ -227,13 +228,13 @@ def retry_delay(
     """(seconds to wait, the next attempt number) after a connection that failed or dropped.
 
     - Closed 4503 after a `busy` frame (retry_after: its value, None when no frame came): at least
-      1 s, × (1 + U[0, BUSY_JITTER)), and the backoff does not grow (the server asked for the wait,
+      1 s, + U[0, BUSY_JITTER) s, and the backoff does not grow (the server asked for the wait,
       the network did not fail); as live-room.js and docs/live-protocol.md §1.
     - Otherwise the browser client's rule: 0.5 s doubling up to 30 s, ±25 % jitter; after a 4429
       close it jumps to the longest waits (attempt ≥ 6). `attempt` is reset to 0 on `welcome`.
     """
     if close_code == CLOSE_BUSY and retry_after is not None:
-        return max(1.0, retry_after) * (1.0 + rand() * BUSY_JITTER), attempt
+        return max(1.0, retry_after) + rand() * BUSY_JITTER, attempt
     if close_code == CLOSE_RATE_LIMITED:
         attempt = max(attempt, 6)
     base = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempt)

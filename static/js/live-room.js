@@ -304,10 +304,11 @@
       // 4429: too many frames or connections; come back only after the longest wait.
       if (event.code === 4429) attempt = Math.max(attempt, 6);
       // 4503 after `busy`: the room is full or the server has too many people coming in at once;
-      // come back after retry_after seconds, plus up to half of it again so that a class does not
-      // come back in one burst. The usual backoff otherwise.
+      // come back after retry_after seconds, plus up to one more. The server already gives each
+      // newcomer it turns away its own place in a queue (whole seconds): the second of jitter
+      // spreads the ones given the same second. The usual backoff otherwise.
       if (event.code === 4503 && busyWait > 0) {
-        var wait = busyWait * 1000 * (1 + Math.random() * 0.5);
+        var wait = (busyWait + Math.random()) * 1000;
         busyWait = 0;
         setConnection("reconnecting");
         clearTimeout(retryTimer);
