@@ -166,10 +166,14 @@ def ceremonies_for_groups(groups):
     return LiveSession.objects.filter(kind__in=LiveSession.CEREMONIES, phase__in=phases)
 
 
+STARTING_SOON = datetime.timedelta(hours=2)
+
+
 def rooms_today_for_group(group_id: int, now=None) -> list[LiveSession]:
     """The group's sessions a youth can walk into today: open or live now, or starting later today
-    (in the group's own day); today's cancelled classes too, shown as cancelled. The ceremonies of
-    the group's phase are among them (shown at the one time, in the group's day)."""
+    (in the group's own day) or within the next STARTING_SOON (a class at 00:10 is on the list at
+    23:50); today's cancelled classes too, shown as cancelled. The ceremonies of the group's phase
+    are among them (shown at the one time, in the group's day)."""
     from camp.models import Group
 
     now = now or timezone.now()
@@ -187,7 +191,9 @@ def rooms_today_for_group(group_id: int, now=None) -> list[LiveSession]:
     for session in sessions:
         zone = group.zone
         if session.state in (LiveSession.State.OPEN, LiveSession.State.LIVE) or (
-            session.starts_at.astimezone(zone).date() == now.astimezone(zone).date() and session.ends_at > now
+            (session.starts_at.astimezone(zone).date() == now.astimezone(zone).date()
+             or session.starts_at <= now + STARTING_SOON)
+            and session.ends_at > now
         ):
             result.append(session)
     return result

@@ -11,17 +11,22 @@ register = template.Library()
 
 
 @register.simple_tag
-def guardian_schedule(group) -> list[tuple[datetime.date, list[PlanItem]]]:
-    """The group's published classes from today on, by the group's local dates (the family's time)."""
+def guardian_schedule(group, now=None) -> list[tuple[datetime.date, list[PlanItem]]]:
+    """The group's published classes from today on, by the group's local dates (the family's time),
+    and yesterday's class still running (at 00:05 the class begun at 23:55 is on the schedule)."""
     zone = group.zone
-    today = timezone.localdate(timezone=zone)
+    now = now or timezone.now()
+    today = timezone.localdate(now, timezone=zone)
     start = datetime.datetime.combine(today, datetime.time(0), tzinfo=zone)
     items = (
-        PlanItem.objects.filter(plan__group=group, plan__status=Plan.Status.PUBLISHED, starts_at__gte=start)
+        PlanItem.objects.filter(plan__group=group, plan__status=Plan.Status.PUBLISHED,
+                                starts_at__gte=start - datetime.timedelta(days=1))
         .select_related("lesson")
         .order_by("starts_at", "pk")[:200]
     )
     days: dict[datetime.date, list[PlanItem]] = {}
     for item in items:
+        if item.starts_at < start and item.ends_at <= now:
+            continue
         days.setdefault(timezone.localtime(item.starts_at, zone).date(), []).append(item)
     return list(days.items())
