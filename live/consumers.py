@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from live import events, selectors, services
+from live import events, fanout, selectors, services
 from live.access import RoomMember, member_again, member_for, removed_from, socket_session
 from live.admission import Admission
 from live.models import LiveSession
@@ -219,6 +219,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # The highest message seq this socket was sent (welcome.last_seq, a history's last_seq, a live
     # message): a live message at or below it is not sent again (docs/live-protocol.md §6).
     fence = 0
+    # The room's events waiting for this socket (a list): before its welcome, and while a silent
+    # socket's access is checked again; None: delivered as they come.
+    held = None
+    feed_room = None  # the room whose feed (live.fanout) this socket is on
 
     async def connect(self):
         # Refusals accept first and then close, so that a browser sees our close code (a refused
@@ -249,14 +253,16 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             self.protocol = events.PROTOCOL_LATEST
         events.bind_loop()
         session_id = self.scope["url_route"]["kwargs"]["session_id"]
-        # Join the groups before the welcome is read: anything committed after the read is then
-        # delivered to us (duplicates of the welcome are harmless, clients dedupe by seq). Whether
-        # the user may be here is known only after the hop: until then room_event forwards
-        # nothing (self.member is None), and a refusal leaves the groups again. Teachers and
-        # organizers are the room's moderators whenever they are let in at all.
-        room, moderators = events.room_group(session_id), events.moderators_group(session_id)
+        # One subscription per room and process (live.fanout): the socket is on the room's feed
+        # before the welcome is read, and the feed holds what arrives meanwhile until the welcome
+        # is out (self.held), so anything committed after the read reaches us (duplicates of the
+        # welcome are dropped by seq, the fence). Whether the user may be here is known only after
+        # the hop; a refusal leaves the feed again. Teachers and organizers are the room's
+        # moderators whenever they are let in at all.
+        moderators = events.moderators_group(session_id)
         maybe_moderator = user.is_teacher or user.is_organizer
-        await self.channel_layer.group_add(room, self.channel_name)
+        self.held, self.feed_room = [], session_id
+        await fanout.attach(session_id, self, self.channel_layer)
         if maybe_moderator:
             await self.channel_layer.group_add(moderators, self.channel_name)
         entry = await database_sync_to_async(enter_room)(user, session_id, self.channel_name)
@@ -264,7 +270,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             if maybe_moderator:
                 await self.channel_layer.group_discard(moderators, self.channel_name)
         if entry.refusal is not None:
-            await self.channel_layer.group_discard(room, self.channel_name)
+            await self.leave_feed()
             if entry.refusal == CLOSE_BUSY:
                 return await self.shed(room_full=True)
             await self.accept()
@@ -286,6 +292,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         entry.welcome["protocol"] = self.protocol
         self.fence = entry.welcome["last_seq"]
         await self.send(text_data=events.dumps(entry.welcome))
+        await self.release()
+
+    async def leave_feed(self):
+        if self.feed_room is not None:
+            room, self.feed_room = self.feed_room, None
+            await fanout.detach(room, self)
 
     async def shed(self, *, room_full: bool = False):
         """Accept and close with CLOSE_BUSY, after a `busy` frame saying when to come back."""
@@ -300,9 +312,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_BUSY)
 
     async def disconnect(self, code):
+        await self.leave_feed()
         if self.session is None:
             return
-        await self.channel_layer.group_discard(events.room_group(self.session.pk), self.channel_name)
         if self.member.is_moderator:
             await self.channel_layer.group_discard(events.moderators_group(self.session.pk), self.channel_name)
         if self.span_id is not None:
@@ -318,18 +330,56 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         # database_sync_to_async, which closes stale connections itself), so a message to a room of
         # 250 would otherwise queue 250 hops behind the room's real database work.
         # Measured: class p99 2,395 -> 439 ms, camp hour 105,222 -> 0 lost (docs/performance.md,
-        # Finding 1).
+        # Finding 1). (The room's own events come through live.fanout; this channel brings the
+        # moderators' events.)
         if message["type"] == "room.event":
-            await self.room_event(message)
+            await self.deliver(message)
             return
         await super().dispatch(message)
 
-    async def room_event(self, event):
-        if self.member is None or self.member_lost:
-            return  # not in yet, or already sent out (removed / access lost): the close is under way
-        if time.monotonic() - self.checked_at > RECHECK_SILENT_AFTER and not await self.recheck():
+    def concerned_by(self, event) -> bool:
+        """Whether the room feed hands this removal or cancellation to this socket (its handler
+        decides with the member known: one may arrive while the socket is still coming in)."""
+        if event["type"] == events.ROOM_REMOVE:
+            return event.get("user_id") == self.scope["user"].pk
+        return self.member is None or not self.member.is_moderator
+
+    async def deliver(self, event):
+        """A room event, from the room's feed (live.fanout) or the moderators' group."""
+        if self.member_lost:
+            return  # sent out (removed / access lost): the close is under way
+        if self.held is not None:
+            self.held.append(event)  # before the welcome, or while a silent socket is re-checked
             return
+        if self.member is None:
+            return
+        if time.monotonic() - self.checked_at > RECHECK_SILENT_AFTER:
+            # Silent for a while: check access again before it gets anything more, in this
+            # socket's own turn (its channel), holding the room's events meanwhile.
+            self.held = [event]
+            await self.channel_layer.send(self.channel_name, {"type": "room.release"})
+            return
+        await self.write(event)
+
+    async def room_release(self, event):
+        if self.member_lost:
+            self.held = None
+        elif await self.recheck():
+            await self.release()
+
+    async def release(self):
+        """Write what was held, in order, and deliver directly again."""
+        held = self.held or []
+        while held and not self.member_lost:
+            await self.write(held.pop(0))
+        self.held = None
+
+    async def write(self, event):
+        if not isinstance(event.get("text"), str):
+            return  # not an event this server sends (another version, a stray sender)
         seq = event.get("seq")
+        if seq is not None and not isinstance(seq, int):
+            return
         if seq is not None:
             if seq <= self.fence:
                 return  # already sent in the welcome or a history: never twice on the wire
@@ -363,6 +413,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         """Tell the client it may no longer be here, record the leave and close with 4403."""
         self.member_lost = True
         await self.send(text_data=text)
+        await self.leave_feed()
         # Leave now rather than when the client acknowledges the close: the room should see
         # them go even if their phone never answers.
         if self.span_id is not None:
@@ -425,6 +476,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.closing = self.member_lost = True
         self.admitted.clear()
         await self.close(code=code)
+        await self.leave_feed()
         if code == CLOSE_RATE_LIMITED:
             await cache.aset(f"live:flood:{self.member.user_id}", 1,
                              timeout=_setting("LIVE_FLOOD_COOLDOWN", FLOOD_COOLDOWN))
@@ -434,6 +486,19 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         # Size and rate were checked in admit().
         if self.session is None or self.member_lost:
             return
+        # The room's events wait while this socket's own frame is answered, as they did when
+        # they came through its own channel: an ack goes out before the echo of its message, and
+        # a history before the live messages it holds (which the fence then drops).
+        holding = self.held is None
+        if holding:
+            self.held = []
+        try:
+            await self.answer(text_data)
+        finally:
+            if holding and self.held is not None:
+                await self.release()
+
+    async def answer(self, text_data):
         frame = None
         # Any frame is a sign of life (pings always are, see on_ping); at most one write per 30 s.
         if time.monotonic() - self.touched_at > TOUCH_EVERY and not await self.touch():
