@@ -83,6 +83,7 @@ TOUCH_EVERY = 30  # seconds; attendance's STALE_AFTER (90 s) leaves room for two
 # A socket that sends nothing (no pings) still receives the room: its access is checked again
 # when a room event reaches it this long after the last check.
 RECHECK_SILENT_AFTER = 2 * TOUCH_EVERY
+RECHECK_ASK_AGAIN = 5  # seconds; a silent socket's re-check not answered by then is asked again
 
 
 @dataclasses.dataclass
@@ -223,6 +224,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # socket's access is checked again; None: delivered as they come.
     held = None
     feed_room = None  # the room whose feed (live.fanout) this socket is on
+    recheck_asked = 0.0  # monotonic time a silent socket's re-check was asked (0: none pending)
 
     async def connect(self):
         # Refusals accept first and then close, so that a browser sees our close code (a refused
@@ -349,7 +351,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if self.member_lost:
             return  # sent out (removed / access lost): the close is under way
         if self.held is not None:
-            self.held.append(event)  # before the welcome, or while a silent socket is re-checked
+            self.held.append(event)  # before the welcome, while it answers a frame, or re-checked
+            if self.recheck_asked and time.monotonic() - self.recheck_asked > RECHECK_ASK_AGAIN:
+                await self.ask_recheck()  # the first ask was lost (a channel layer reconnecting)
             return
         if self.member is None:
             return
@@ -357,11 +361,18 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             # Silent for a while: check access again before it gets anything more, in this
             # socket's own turn (its channel), holding the room's events meanwhile.
             self.held = [event]
-            await self.channel_layer.send(self.channel_name, {"type": "room.release"})
+            await self.ask_recheck()
             return
         await self.write(event)
 
+    async def ask_recheck(self):
+        self.recheck_asked = time.monotonic()
+        await self.channel_layer.send(self.channel_name, {"type": "room.release"})
+
     async def room_release(self, event):
+        if not self.recheck_asked:
+            return  # asked twice, and the first answer released already
+        self.recheck_asked = 0.0
         if self.member_lost:
             self.held = None
         elif await self.recheck():

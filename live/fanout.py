@@ -70,13 +70,19 @@ class RoomFeed:
         kind = event.get("type")
         if kind == events.ROOM_EVENT:
             for socket in list(self.sockets):
-                await socket.deliver(event)
+                try:
+                    await socket.deliver(event)
+                except Exception:  # one socket's failure is not the room's
+                    logger.exception("live: room feed %s could not deliver to a socket", self.session_id)
         elif kind in (events.ROOM_REMOVE, events.ROOM_CANCEL):
             # To the sockets it concerns, through their own channel: handled in order with the rest
             # of what that socket does (the leave is recorded, then it closes).
             for socket in list(self.sockets):
-                if socket.concerned_by(event):
-                    await self.layer.send(socket.channel_name, event)
+                try:
+                    if socket.concerned_by(event):
+                        await self.layer.send(socket.channel_name, event)
+                except Exception:
+                    logger.exception("live: room feed %s could not pass on %s", self.session_id, kind)
 
     async def stop(self) -> None:
         self.stopped = True

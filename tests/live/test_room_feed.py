@@ -135,3 +135,31 @@ async def test_a_malformed_event_on_the_room_group_harms_no_socket(live_session,
         assert (await recv_type(comm, "message"))["text"] == "还在"
     finally:
         await comm.disconnect()
+
+
+async def test_a_silent_socket_whose_recheck_was_lost_is_asked_again(live_session, teacher, youth, monkeypatch):
+    """A silent socket holds the room's events until its access is checked again, in its own turn;
+    if that ask is lost (the channel layer reconnecting), the next event asks again, and nothing
+    held is lost or reordered."""
+    real, dropped = consumers.LiveRoomConsumer.ask_recheck, []
+
+    async def losing_the_first(self):
+        if self.scope["user"].pk == youth.pk and not dropped:
+            dropped.append(True)
+            self.recheck_asked = consumers.time.monotonic()  # asked, as far as the socket knows
+            return
+        await real(self)
+
+    youth_comm, _ = await join(live_session, youth)
+    await drain(youth_comm)
+    try:
+        monkeypatch.setattr(consumers.LiveRoomConsumer, "ask_recheck", losing_the_first)
+        monkeypatch.setattr(consumers, "RECHECK_SILENT_AFTER", 0)
+        monkeypatch.setattr(consumers, "RECHECK_ASK_AGAIN", 0)
+        await _post(live_session, teacher, "第一", "a1")
+        assert await youth_comm.receive_nothing(timeout=0.5)  # held: the recheck's ask was lost
+        await _post(live_session, teacher, "第二", "a2")
+        first, second = await recv_type(youth_comm, "message"), await recv_type(youth_comm, "message")
+        assert (first["seq"], second["seq"]) == (1, 2) and dropped == [True]
+    finally:
+        await youth_comm.disconnect()
