@@ -5,6 +5,7 @@ write and live.selectors for every read; it never writes models itself. Room eve
 the channel layer already serialized and are forwarded as they are.
 """
 
+import asyncio
 import collections
 import dataclasses
 import json
@@ -450,6 +451,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             while True:
                 if admitted:
                     return admitted.popleft()
+                if asyncio.current_task().cancelling():
+                    # Cancelled, but the CancelledError was swallowed under us: on Python 3.11,
+                    # asyncio.wait_for (redis-py's socket writes, in leave_feed's group_discard)
+                    # returns a result that was ready as the cancellation came. Waiting for the
+                    # next frame now would keep the socket's task alive for ever.
+                    raise asyncio.CancelledError
                 message = await receive()
                 while message is not None:
                     if message["type"] != "websocket.receive":

@@ -94,7 +94,9 @@ class RoomFeed:
         if self.task is not None:
             self.task.cancel()  # the layer drops the feed's channel as its receive is cancelled
             if self.task is not asyncio.current_task():
-                await asyncio.gather(self.task, return_exceptions=True)
+                # wait(), not gather(return_exceptions=True), which would hand back a cancellation
+                # of the caller as the feed's result and go on.
+                await asyncio.wait({self.task})
 
 
 def _room_feeds() -> dict[int, RoomFeed]:
