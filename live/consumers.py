@@ -167,6 +167,17 @@ def _client_id_of(text_data) -> str | None:
     return client_id if isinstance(client_id, str) and CLIENT_ID_RE.fullmatch(client_id) else None
 
 
+def _raise_if_cancelled():
+    """Raise the CancelledError a call under us swallowed. On Python 3.11, asyncio.wait_for (around
+    redis-py's socket writes: a group_discard, a cache write) returns a result that was ready as the
+    cancellation came and drops it. The socket's tasks would then go back to waiting for frames
+    for ever: Daphne's shutdown waits for every cancelled socket, and a test's event loop could
+    not close (tests/live/test_abuse.py, the 4413 test)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 def _waiting(receive):
     """The next ASGI message if one is already waiting, without yielding to the event loop; else
     None. (An asyncio.Queue's get() -- daphne's, and the test communicator's -- returns without
@@ -337,8 +348,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         # moderators' events.)
         if message["type"] == "room.event":
             await self.deliver(message)
-            return
-        await super().dispatch(message)
+        else:
+            await super().dispatch(message)
+        _raise_if_cancelled()
 
     def concerned_by(self, event) -> bool:
         """Whether the room feed hands this removal or cancellation to this socket (its handler
@@ -451,12 +463,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             while True:
                 if admitted:
                     return admitted.popleft()
-                if asyncio.current_task().cancelling():
-                    # Cancelled, but the CancelledError was swallowed under us: on Python 3.11,
-                    # asyncio.wait_for (redis-py's socket writes, in leave_feed's group_discard)
-                    # returns a result that was ready as the cancellation came. Waiting for the
-                    # next frame now would keep the socket's task alive for ever.
-                    raise asyncio.CancelledError
+                _raise_if_cancelled()
                 message = await receive()
                 while message is not None:
                     if message["type"] != "websocket.receive":
@@ -466,7 +473,14 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                         admitted.append(message)
                     message = _waiting(receive)
 
-        await super().__call__(scope, admitted_receive, send)
+        try:
+            await super().__call__(scope, admitted_receive, send)
+        finally:
+            if self.feed_room is not None:
+                # Cancelled before its disconnect ran (Daphne's shutdown, a close that took too
+                # long): off the room's feed now, without waiting on anything.
+                fanout.forget(self.feed_room, self)
+                self.feed_room = None
 
     async def admit(self, message) -> bool:
         """Whether this frame goes on to receive(); if not, it was refused or dropped here. The

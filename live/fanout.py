@@ -144,6 +144,22 @@ async def detach(session_id: int, socket) -> None:
         await feed.stop()
 
 
+def forget(session_id: int, socket) -> None:
+    """Take `socket` off the room's feed without waiting (its task is being cancelled); if it was
+    the last, the feed stops in a task of its own."""
+    feeds = _room_feeds()
+    feed = feeds.get(session_id)
+    if feed is None or socket not in feed.sockets:
+        return
+    del feed.sockets[socket]
+    if not feed.sockets:
+        del feeds[session_id]
+        feed.stopped = True
+        if feed.task is not None:
+            feed.task.cancel()
+        asyncio.get_running_loop().create_task(feed.stop())
+
+
 def local_sockets(session_id: int) -> int:
     """How many sockets of this process and loop the room's feed serves (tests, the bench)."""
     feed = _room_feeds().get(session_id)

@@ -163,3 +163,29 @@ async def test_a_silent_socket_whose_recheck_was_lost_is_asked_again(live_sessio
         assert (first["seq"], second["seq"]) == (1, 2) and dropped == [True]
     finally:
         await youth_comm.disconnect()
+
+
+async def test_a_socket_cancelled_without_its_disconnect_leaves_the_feed(live_session, teacher, youth):
+    """Daphne cancels a socket's task at shutdown, or when its close takes too long: no disconnect
+    handler runs, and the socket still comes off the room's feed; the last one stops it."""
+    import asyncio
+
+    group = events.room_group(live_session.pk)
+    teacher_comm, _ = await join(live_session, teacher)
+    comm, _ = await join(live_session, youth)
+    await drain(comm)
+    assert fanout.local_sockets(live_session.pk) == 2
+    comm.future.cancel()
+    done, _pending = await asyncio.wait({comm.future}, timeout=5)
+    assert done and fanout.local_sockets(live_session.pk) == 1
+    # The room goes on for the rest.
+    await _post(live_session, youth, "我还在吗", "y1")
+    assert (await recv_type(teacher_comm, "message"))["text"] == "我还在吗"
+    teacher_comm.future.cancel()
+    done, _pending = await asyncio.wait({teacher_comm.future}, timeout=5)
+    assert done and fanout.local_sockets(live_session.pk) == 0
+    for _ in range(50):  # the feed stops in a task of its own
+        if not _members(group):
+            break
+        await asyncio.sleep(0.05)
+    assert _members(group) == set()
