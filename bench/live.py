@@ -534,7 +534,8 @@ def run_target(
                 time.sleep(max(0.0, t0 + storm_at - time.time()))
                 kill_ns = time.time_ns()
                 away = servers.restart()
-                log(f"{target}: server restarted, away {away:.1f} s")
+                log(f"{target}: server restarted, away {away:.1f} s "
+                    f"(stop {servers.last_stop_s:.1f} s, start {servers.last_start_s:.1f} s)")
                 reports = []
                 deadline = time.monotonic() + phase["duration"] + phase["drain"] + 120
                 for conn in load.conns:
@@ -562,6 +563,8 @@ def run_target(
             if kill_ns is not None:
                 figures["storm"] = storm_figures(reports, kill_ns, args.resume_within)
                 figures["storm"]["server_away_s"] = round(away, 2)
+                figures["storm"]["server_stop_s"] = round(servers.last_stop_s, 2)
+                figures["storm"]["server_start_s"] = round(servers.last_start_s, 2)
             if profiler:
                 figures["profile"] = profiler.finish()
             log(

@@ -146,10 +146,14 @@ class Servers:
         self.procs = []
 
     def restart(self, timeout: float = 60) -> float:
-        """Stop and start again; returns the seconds the service was away."""
+        """Stop and start again; returns the seconds the service was away. The stop's and the
+        start's seconds are kept in `last_stop_s` and `last_start_s` (a stop that needs the kill
+        after `stop`'s timeout shows there)."""
         began = time.monotonic()
         self.stop()
+        stopped = time.monotonic()
         self.start(timeout)
+        self.last_stop_s, self.last_start_s = stopped - began, time.monotonic() - stopped
         return time.monotonic() - began
 
     @property
