@@ -53,3 +53,30 @@ def test_other_options_or_servers_get_pools_of_their_own():
     assert other_db._cache._get_connection_pool(write=False) is not plain
     assert timeout._cache._get_connection_pool(write=False) is not plain
     assert _cache("p2")._cache._get_connection_pool(write=False) is plain  # the prefix is not the pool's
+
+
+def test_cache_objects_share_one_client_per_pool_and_it_works_from_many_threads():
+    prefix = f"qiaocamp-test-client-{uuid.uuid4().hex[:8]}"
+    first, second = _cache(prefix), _cache(prefix)
+    client = first._cache.get_client(write=True)
+    assert second._cache.get_client(write=False) is client  # one server: reads and writes share a pool
+    errors = []
+
+    def writes(n: int):
+        cache = _cache(prefix)
+        try:
+            for i in range(50):
+                cache.set(f"k{n}-{i}", i, 30)
+                assert cache.get(f"k{n}-{i}") == i
+            assert cache.incr(f"k{n}-0", 5) == 5
+        except Exception as error:  # reported below, with the thread's number
+            errors.append((n, error))
+
+    threads = [threading.Thread(target=writes, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert first.get_many([f"k{n}-49" for n in range(8)]) == {f"k{n}-49": 49 for n in range(8)}
+    first.delete_many([f"k{n}-{i}" for n in range(8) for i in range(50)])
