@@ -93,10 +93,12 @@ def online_add(*, session_id: int, span_id: int, shape: dict, at: float) -> None
     redis = _redis(key)
     if redis is not None:
         client, full = redis
-        if not client.hexists(full, BUILT):
-            _read(session_id)  # fills the hash from the spans, this one included
-        client.hset(full, str(span_id), _entry(shape, at))
-        client.expire(full, ONLINE_TTL)
+        # One round trip. A hash not built yet then holds this entry alone: _read rebuilds it from
+        # the spans, this one included (its span is stored in the same transaction).
+        built, _added, _ttl = (client.pipeline(transaction=False).hexists(full, BUILT)
+                               .hset(full, str(span_id), _entry(shape, at)).expire(full, ONLINE_TTL).execute())
+        if not built:
+            _read(session_id)
         return
     entries = _read(session_id)
     entries[str(span_id)] = _entry(shape, at)
@@ -192,6 +194,7 @@ def online_connections(session_id: int) -> int:
     redis = _redis(key)
     if redis is not None:
         client, full = redis
-        if client.hexists(full, BUILT):
-            return client.hlen(full) - 1
+        built, length = client.pipeline(transaction=False).hexists(full, BUILT).hlen(full).execute()
+        if built:
+            return length - 1
     return len(_read(session_id))

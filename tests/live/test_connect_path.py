@@ -121,6 +121,16 @@ def test_a_lost_online_set_is_rebuilt_from_the_spans(live_session, youth, youth2
     assert online_connections(live_session.pk) == 1
 
 
+def test_a_join_after_the_online_set_was_lost_rebuilds_it_with_everyone(live_session, youth, youth2, teacher):
+    services.attendance_join(session_id=live_session.pk, user=youth)
+    cache.clear()  # lost before the next join: the join's own entry is not all there is
+    services.attendance_join(session_id=live_session.pk, user=youth2)
+    assert online_connections(live_session.pk) == 2
+    services.attendance_join(session_id=live_session.pk, user=teacher)
+    assert _ids(online_now(live_session.pk)) == [youth.pk, youth2.pk, teacher.pk]
+    assert online_connections(live_session.pk) == 3
+
+
 def test_reaping_from_the_ping_path_runs_once_per_room_per_30_seconds(live_session, youth, youth2):
     cache.clear()
     now = timezone.now()
