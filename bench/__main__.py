@@ -1,4 +1,4 @@
-"""`python -m bench live|http|jobs …` — every command ends with one JSON object on its last line."""
+"""`python -m bench live|http|join|jobs …` — every command ends with one JSON object on its last line."""
 
 from __future__ import annotations
 
@@ -150,6 +150,12 @@ def parser() -> argparse.ArgumentParser:
         help="experiment: override the product's CONN_MAX_AGE in the bench server (seconds)",
     )
 
+    join = sub.add_parser("join", help="the handshake's database hop, one join after another, no server")
+    join.add_argument("--youth", type=int, default=500, help="youth who join the room, one by one")
+    join.add_argument("--room", type=int, default=7, help="the bench room's index (not the live scenarios' 0-3)")
+    join.add_argument("--profile", action="store_true", help="cProfile the joins")
+    join.add_argument("--profile-rows", type=int, default=40)
+
     jobs = sub.add_parser("jobs", help="roster import, certificates ZIP, camp report export")
     jobs.add_argument("--rows", type=int, default=1000)
     jobs.add_argument("--certificates", type=int, default=250)
@@ -189,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import http
 
         result = http.main(args)
+    elif args.command == "join":
+        from bench import join
+
+        result = join.main(args)
     else:
         from bench import jobs
 

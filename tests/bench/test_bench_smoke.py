@@ -411,3 +411,20 @@ def test_backend_snapshot_reads_nothing_it_cannot_reach():
 
     shot = snapshot("sqlite:///nowhere", "redis://127.0.0.1:1/0")
     assert shot["redis"] is None and shot["pg"] is None and shot["at"] > 0
+
+
+@pytest.mark.django_db
+def test_the_join_probe_times_each_youth_into_an_emptied_room(live_session, group, make_participant):
+    from bench.join import joins
+    from live.models import AttendanceSpan
+    from live.services.online import online_connections
+
+    users = [make_participant(group, given_name=f"ยุวชน{n}").user for n in range(8)]
+    result = joins(live_session, users, profile=True, profile_rows=5)
+    assert result["joins"] == 8
+    figures = result["per_join_ms"]
+    assert 0 < figures["p50"] and 0 < figures["first_tenth_mean"] and 0 < figures["last_tenth_mean"]
+    assert any("enter_room" in line for line in result["profile"])
+    # Each youth is in once: the warm-up's spans were taken away again.
+    assert AttendanceSpan.objects.filter(session=live_session, left_at__isnull=True).count() == 8
+    assert online_connections(live_session.pk) == 8
