@@ -132,28 +132,31 @@ async def attach(session_id: int, socket, layer) -> RoomFeed:
     return feed
 
 
-async def detach(session_id: int, socket) -> None:
-    """Take `socket` off the room's feed; the last one out stops it."""
+def _take_off(session_id: int, socket) -> RoomFeed | None:
+    """Take `socket` off the room's feed; the feed, out of the registry, if that was its last."""
     feeds = _room_feeds()
     feed = feeds.get(session_id)
     if feed is None or socket not in feed.sockets:
-        return
+        return None
     del feed.sockets[socket]
-    if not feed.sockets:
-        del feeds[session_id]
+    if feed.sockets:
+        return None
+    del feeds[session_id]
+    return feed
+
+
+async def detach(session_id: int, socket) -> None:
+    """Take `socket` off the room's feed; the last one out stops it."""
+    feed = _take_off(session_id, socket)
+    if feed is not None:
         await feed.stop()
 
 
 def forget(session_id: int, socket) -> None:
-    """Take `socket` off the room's feed without waiting (its task is being cancelled); if it was
-    the last, the feed stops in a task of its own."""
-    feeds = _room_feeds()
-    feed = feeds.get(session_id)
-    if feed is None or socket not in feed.sockets:
-        return
-    del feed.sockets[socket]
-    if not feed.sockets:
-        del feeds[session_id]
+    """detach() without waiting (the socket's task is being cancelled): the last one out cancels
+    the feed's reader at once and leaves the room's group in a task of its own."""
+    feed = _take_off(session_id, socket)
+    if feed is not None:
         feed.stopped = True
         if feed.task is not None:
             feed.task.cancel()
