@@ -69,16 +69,16 @@ def _server_loop():
 def joins(session, users, *, profile: bool = False, profile_rows: int = 40) -> dict:
     """`users` enter `session`'s room one after another (after a warm-up of five, undone), each
     timed; the room is emptied first."""
-    from live.consumers import enter_room
-
     loop = _server_loop()
     try:
-        return _joins(session, users, profile, profile_rows, enter_room)
+        return _joins(session, users, profile, profile_rows)
     finally:
         loop.call_soon_threadsafe(loop.stop)
 
 
-def _joins(session, users, profile, profile_rows, enter_room) -> dict:
+def _joins(session, users, profile, profile_rows) -> dict:
+    from live.consumers import enter_room
+
     _empty(session)
     for user in users[:5]:  # warm: imports, the connection, the shared welcome
         enter_room(user, session.pk, f"bench-join-warm-{user.pk}")

@@ -5,6 +5,8 @@ an ack comes before the echo of its message, a history before the live messages 
 removal or a cancellation reaches only the sockets it concerns, and the feed stops with the last
 socket and starts again with the next."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -168,8 +170,6 @@ async def test_a_silent_socket_whose_recheck_was_lost_is_asked_again(live_sessio
 async def test_a_socket_cancelled_without_its_disconnect_leaves_the_feed(live_session, teacher, youth):
     """Daphne cancels a socket's task at shutdown, or when its close takes too long: no disconnect
     handler runs, and the socket still comes off the room's feed; the last one stops it."""
-    import asyncio
-
     group = events.room_group(live_session.pk)
     teacher_comm, _ = await join(live_session, teacher)
     comm, _ = await join(live_session, youth)
